@@ -1,0 +1,79 @@
+"""Shared pieces of the command line: the app, common options, error handling.
+
+Every query command takes ``--format table|json|csv`` and ``--data PATH`` (extra RDF files or
+folders; ``--no-bundled`` to use only those). Errors print a message and exit non-zero; set
+``GRAPHKIT_DEBUG=1`` for a traceback.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphkit.errors import GraphkitError
+from graphkit.output import Format
+
+app = typer.Typer(
+    help="A knowledge graph of surveillance relationships, with the evidence behind every claim.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
+DataOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--data", "-d", help="Extra RDF file or folder (repeatable)."),
+]
+BundledOpt = Annotated[
+    bool, typer.Option("--bundled/--no-bundled", help="Include the bundled data/ folder.")
+]
+
+
+def command(*args, **kwargs):
+    """``app.command`` that turns a :class:`GraphkitError` into a message and exit code 1."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*a, **kw):
+            try:
+                return fn(*a, **kw)
+            except GraphkitError as e:
+                if os.environ.get("GRAPHKIT_DEBUG"):
+                    raise
+                typer.echo(f"error: {e}", err=True)
+                raise typer.Exit(1) from None
+
+        return app.command(*args, **kwargs)(run)
+
+    return wrap
+
+
+def _load(data: list[Path] | None, bundled: bool, **kw):
+    from graphkit.graph import load
+
+    return load(data or (), bundled=bundled, progress=sys.stderr.isatty(), **kw)
+
+
+def _split(values: list[str] | None) -> list[str] | None:
+    """``--type a,b --type c`` -> ``["a", "b", "c"]``."""
+    if not values:
+        return None
+    return [v.strip() for x in values for v in x.split(",") if v.strip()]
+
+
+TypeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--type", "-t", help="Only these relationship types, e.g. SUPPLIES,HOSTS."),
+]
+StatusOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--status", "-s", help="Only claims with these statuses, e.g. confirmed,reported."
+    ),
+]
