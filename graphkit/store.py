@@ -108,7 +108,7 @@ class Dataset:
         """Assert ``s p o`` for every claim whose status is not ``denied``."""
         self.store.update(
             f"""PREFIX rdf: <{RDF}> PREFIX gk: <{GK}>
-            DELETE {{ GRAPH <{DERIVED}> {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{DERIVED}> {{ ?s ?p ?o }} }} ;
+            DROP SILENT GRAPH <{DERIVED}> ;
             INSERT {{ GRAPH <{DERIVED}> {{ ?s ?p ?o }} }} WHERE {{
                 GRAPH ?g1 {{ ?c rdf:subject ?s }} GRAPH ?g2 {{ ?c rdf:predicate ?p }}
                 GRAPH ?g3 {{ ?c rdf:object ?o }}
@@ -136,7 +136,7 @@ class Dataset:
                 yield t
 
     def file_of(self, iri: str) -> Path | None:
-        """The input file in which ``iri`` is declared (has an ``rdf:type``), else first mentioned."""
+        """The input file that declares ``iri`` (has its ``rdf:type``), else first mentions it."""
         import pyoxigraph as ox
 
         node = ox.NamedNode(iri)
