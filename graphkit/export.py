@@ -3,6 +3,7 @@ formats (graphml, gexf, json) from the one projection."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import networkx as nx
@@ -22,9 +23,9 @@ def export(graph, fmt: str) -> bytes:
         data = nx.node_link_data(graph.G, edges="edges")
         return json.dumps(data, indent=1, ensure_ascii=False, default=list).encode()
     if fmt in ("graphml", "gexf"):
-        flat = _scalar_copy(graph.G)
-        lines = (nx.generate_graphml if fmt == "graphml" else nx.generate_gexf)(flat)
-        return ("\n".join(lines) + "\n").encode()
+        buf = io.BytesIO()
+        (nx.write_graphml if fmt == "graphml" else nx.write_gexf)(_scalar_copy(graph.G), buf)
+        return buf.getvalue()
     raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,23 @@ from graphkit.errors import AmbiguousEntity, EntityNotFound, ValidationError
 from graphkit.store import fingerprint, input_files
 
 CACHE_VERSION = "1"
+
+_LEGAL = re.compile(
+    r"\b(inc|incorporated|llc|l l c|ltd|limited|corp|corporation|co|company|plc|lp|llp|gmbh|sa|ag)$"
+)
+
+
+def normalise_name(name: str) -> str:
+    """Case-, punctuation- and legal-suffix-insensitive form of a name.
+
+    >>> normalise_name("WEST PUBLISHING CORPORATION") == normalise_name("West Publishing Corp.")
+    True
+    """
+    s = re.sub(r"[^\w\s]", " ", name.casefold().replace("&", " and "))
+    s = re.sub(r"\s+", " ", s).strip()
+    while (t := _LEGAL.sub("", s).strip()) != s:
+        s = t
+    return s
 
 
 def cache_dir() -> Path:
@@ -149,21 +167,26 @@ class Graph:
         sid = short_id(t)
         if sid in self.G and not (entities_only and "Entity" not in self.G.nodes[sid]["labels"]):
             return sid
-        low = t.casefold()
-        hits = []
-        for n, d in self.G.nodes(data=True):
-            if entities_only and "Entity" not in d["labels"]:
-                continue
-            names = [d.get("name", ""), *d.get("aliases", []), n.rsplit("/", 1)[-1]]
-            if d.get("piid"):
-                names.append(d["piid"])
-            if any(isinstance(x, str) and x.casefold() == low for x in names):
-                hits.append(n)
+        hits = self._match(t, entities_only, str.casefold) or self._match(
+            t, entities_only, normalise_name
+        )
         if len(hits) == 1:
             return hits[0]
         if hits:
             raise AmbiguousEntity(text, [(h, self.name(h)) for h in sorted(hits)])
         raise EntityNotFound(text, [f"{r['id']} ({r['name']})" for r in self.search(text, limit=5)])
+
+    def _match(self, text: str, entities_only: bool, norm) -> list[str]:
+        """Nodes whose id tail, name, alias or PIID equals ``text`` under ``norm``."""
+        want = norm(text)
+        hits = []
+        for n, d in self.G.nodes(data=True):
+            if entities_only and "Entity" not in d["labels"]:
+                continue
+            names = [d.get("name", ""), *d.get("aliases", []), n.rsplit("/", 1)[-1], d.get("piid")]
+            if any(isinstance(x, str) and norm(x) == want for x in names):
+                hits.append(n)
+        return hits
 
     def search(self, text: str, *, limit: int = 10, min_score: float = 60) -> list[dict]:
         """Fuzzy name and alias search over entities, best first."""

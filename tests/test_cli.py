@@ -1,0 +1,126 @@
+"""The CLI through typer's test runner and as the installed console script."""
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+
+import pytest
+from helpers import MINI, write
+from typer.testing import CliRunner
+
+from graphkit.cli import app
+
+runner = CliRunner()
+FIX = ["--no-bundled", "--data", str(MINI)]
+
+
+def run(*args):
+    return runner.invoke(app, list(args))
+
+
+def test_path_table_json_csv():
+    r = run("path", "ACL", "FEA", *FIX)
+    assert r.exit_code == 0, r.output
+    assert "Acme Cloud Ltd. -[HOSTS]-> Borealis Analytics" in r.output
+    assert "https://example.org/awards/FEA001" in r.output
+    data = json.loads(run("path", "ACL", "FEA", *FIX, "-f", "json").output)
+    hops = data["paths"][0]["hops"]
+    assert [h["claims"][0]["type"] for h in hops] == ["HOSTS", "SUPPLIES"]
+    assert all(c["evidence"] for h in hops for c in h["claims"])
+    rows = list(csv.DictReader(io.StringIO(run("path", "ACL", "FEA", *FIX, "-f", "csv").output)))
+    assert [r["type"] for r in rows] == ["HOSTS", "SUPPLIES"]
+
+
+def test_path_undirected_and_no_path():
+    r = run("path", "FEA", "ACL", *FIX)
+    assert r.exit_code == 1 and "No path" in r.output and "--undirected" in r.output
+    assert run("path", "FEA", "ACL", *FIX, "--undirected").exit_code == 0
+
+
+def test_path_filters():
+    assert run("path", "ACL", "FEA", *FIX, "--status", "confirmed").exit_code == 1
+    assert run("path", "ACL", "FEA", *FIX, "--type", "hosts,supplies").exit_code == 0
+
+
+def test_unknown_entity_exits_nonzero_with_suggestions():
+    r = run("show", "Acme Clod", *FIX)
+    assert r.exit_code == 1
+    assert "No entity matches 'Acme Clod'" in r.output and "org/acme-cloud" in r.output
+
+
+def test_show_neighbors_search_stats_formats():
+    assert "claim/acme-hosts-borealis" in run("show", "borealis", *FIX, "-f", "csv").output
+    rows = json.loads(run("neighbors", "ACL", "--depth", "2", *FIX, "-f", "json").output)
+    assert {r["id"] for r in rows} >= {"org/borealis", "org/fea", "product/facefinder"}
+    assert "org/borealis" in run("search", "borealis", *FIX).output
+    assert json.loads(run("stats", *FIX, "-f", "json").output)["claims"] == 4
+
+
+def test_validate_ok_and_export(tmp_path):
+    assert run("validate", *FIX).exit_code == 0
+    out = tmp_path / "g.graphml"
+    assert run("export", "-f", "graphml", "-o", str(out), *FIX).exit_code == 0
+    assert out.read_bytes().startswith(b"<?xml")
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ('ido:x a gk:Company ; schema:name "X" \nido:y a gk:Company .', "syntax error"),
+        (
+            """idc:c a gk:Claim ; rdf:subject ido:acme-cloud ; rdf:predicate gk:hosts ;
+               rdf:object ido:fea ; gk:status status:reported .""",
+            "at least one evidence",
+        ),
+        (
+            """ide:e a gk:Evidence ; dcterms:title "T" ; dcterms:publisher "P" ;
+               dcterms:type evidence-type:news .""",
+            "absolute http(s) URL",
+        ),
+        (
+            """idc:c a gk:Claim ; rdf:subject ido:acme-cloud ; rdf:predicate gk:hosts ;
+               rdf:object ido:ghost ; gk:status status:reported ;
+               prov:wasDerivedFrom ide:acme-blog .""",
+            "unknown reference to org/ghost",
+        ),
+    ],
+    ids=["malformed-turtle", "claim-without-evidence", "evidence-without-url", "unknown-ref"],
+)
+def test_bad_input_is_a_clear_message(tmp_path, body, expected):
+    bad = write(tmp_path / "bad.ttl", body)
+    for cmd in (["validate"], ["path", "ACL", "FEA"]):
+        r = run(*cmd, *FIX, "--data", str(bad))
+        assert r.exit_code == 1, r.output
+        assert expected in r.output and "bad.ttl:1" in r.output
+        assert "Traceback" not in r.output
+
+
+def test_installed_console_script(tmp_path):
+    exe = shutil.which("graphkit")
+    assert exe, "the graphkit console script is not installed (pip install -e .)"
+    ok = subprocess.run(
+        [exe, "path", "ACL", "FEA", *FIX, "-f", "json"], capture_output=True, text=True, timeout=120
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["paths"][0]["nodes"][1]["name"] == "Borealis Analytics"
+    bad = write(tmp_path / "bad.ttl", 'ido:x a gk:Company ; schema:name "unterminated .\n')
+    r = subprocess.run(
+        [exe, "validate", *FIX, "--data", str(bad)], capture_output=True, text=True, timeout=120
+    )
+    assert r.returncode == 1
+    assert "bad.ttl:11" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_bundled_aws_to_ice_from_the_console_script():
+    r = subprocess.run(
+        [shutil.which("graphkit"), "path", "AWS", "ICE", "-f", "json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["paths"]
+    assert all(c["evidence"] for p in data["paths"] for h in p["hops"] for c in h["claims"])

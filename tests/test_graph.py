@@ -1,0 +1,125 @@
+import os
+import time
+
+import pytest
+from helpers import MINI, write
+
+import graphkit
+from graphkit.errors import AmbiguousEntity, EntityNotFound, ValidationError
+
+
+@pytest.fixture
+def mini():
+    return graphkit.load([MINI], bundled=False)
+
+
+def test_find_by_id_name_alias_case_insensitive(mini):
+    assert mini.find("org/acme-cloud") == "org/acme-cloud"
+    assert mini.find("https://w3id.org/graphkit/id/org/acme-cloud") == "org/acme-cloud"
+    assert mini.find("acme cloud ltd.") == "org/acme-cloud"
+    assert mini.find("acl") == "org/acme-cloud"
+    assert mini.find("FEA") == "org/fea"
+
+
+def test_unknown_entity_suggests(mini):
+    with pytest.raises(EntityNotFound) as e:
+        mini.find("Acme Clod")
+    assert "org/acme-cloud" in str(e.value)
+
+
+def test_ambiguous_name_lists_candidates(tmp_path):
+    f = write(
+        tmp_path / "twins.ttl",
+        """
+ido:twin-a a gk:Company ; schema:name "Twin" .
+ido:twin-b a gk:Company ; schema:name "twin" .
+""",
+    )
+    g = graphkit.load([MINI, f], bundled=False)
+    with pytest.raises(AmbiguousEntity) as e:
+        g.find("TWIN")
+    assert {c for c, _ in e.value.candidates} == {"org/twin-a", "org/twin-b"}
+
+
+def test_path_with_evidence_on_every_hop(mini):
+    r = mini.path("Acme Cloud Ltd.", "FEA")
+    assert r.paths[0] == ["org/acme-cloud", "org/borealis", "org/fea"]
+    for hop in r.hops[0]:
+        assert hop.claims and all(c["evidence_records"] for c in hop.claims)
+        assert all(
+            e["url"].startswith("https://") for c in hop.claims for e in c["evidence_records"]
+        )
+
+
+def test_no_path_says_what_is_near(mini):
+    r = mini.path("FEA", "Acme Cloud")
+    assert not r.found
+    assert r.near["undirected_hops"] == 2
+    assert mini.path("FEA", "Acme Cloud", directed=False).found
+
+
+def test_filters_by_type_and_status(mini):
+    assert not mini.path("ACL", "FEA", statuses=["confirmed"]).found
+    assert mini.path("ACL", "FEA", statuses=["confirmed", "reported"]).found
+    assert not mini.path("ACL", "FEA", types=["SUPPLIES"]).found
+
+
+def test_aws_reaches_ice_through_vendors_with_evidence():
+    g = graphkit.load()
+    r = g.path("AWS", "ICE", max_hops=3)
+    assert r.found
+    via = {tuple(p) for p in r.paths}
+    assert ("org/amazon-web-services", "org/palantir", "org/ice") in via
+    for hops in r.hops:
+        for hop in hops:
+            for c in hop.claims:
+                assert c["evidence_records"], c["claim"]
+                assert all(e["url"].startswith("http") for e in c["evidence_records"])
+
+
+def test_show_and_neighbors(mini):
+    info = mini.show("Borealis Analytics")
+    assert {c["claim"] for c in info["claims"]} == {
+        "claim/acme-hosts-borealis",
+        "claim/borealis-supplies-fea",
+    }
+    assert {x["type"] for x in info["links"]} == {"AWARDED_TO"}
+    rows = mini.neighbors("ACL", depth=2)
+    assert {r["id"]: r["distance"] for r in rows}["org/fea"] == 2
+
+
+def test_search_is_fuzzy(mini):
+    assert mini.search("borealis analytcs")[0]["id"] == "org/borealis"
+
+
+def test_stats(mini):
+    s = mini.stats()
+    assert s["claims"] == 4 and s["statuses"] == {"alleged": 1, "confirmed": 2, "reported": 1}
+
+
+def test_cache_is_invalidated_when_a_file_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path / "cache"))
+    f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co" .\n')
+    g1 = graphkit.load([MINI, f], bundled=False)
+    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co"
+    write(f, 'ido:new-co a gk:Company ; schema:name "Renamed Co" .\n')
+    os.utime(f, (time.time() + 5, time.time() + 5))
+    g2 = graphkit.load([MINI, f], bundled=False)
+    assert g2.G.nodes["org/new-co"]["name"] == "Renamed Co"
+    assert g1.G.nodes["org/new-co"]["name"] == "New Co"
+
+
+def test_failed_load_leaves_previous_graph_intact(tmp_path):
+    g = graphkit.load([MINI], bundled=False)
+    before = g.stats()
+    bad = write(
+        tmp_path / "bad.ttl",
+        """
+idc:broken a gk:Claim ; rdf:subject ido:acme-cloud ; rdf:predicate gk:hosts ;
+    rdf:object ido:fea ; gk:status status:reported .
+""",
+    )
+    with pytest.raises(ValidationError):
+        g = graphkit.load([MINI, bad], bundled=False)
+    assert g.stats() == before

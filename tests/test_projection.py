@@ -1,0 +1,37 @@
+from helpers import MINI
+
+from graphkit.projection import project
+from graphkit.store import Dataset
+
+
+def pg():
+    return project(Dataset.load([MINI], bundled=False))
+
+
+def test_nodes_carry_labels_and_properties():
+    g = pg()
+    acme = g.nodes["org/acme-cloud"]
+    assert acme["labels"] == ("Company", "Organization", "Entity")
+    assert acme["name"] == "Acme Cloud Ltd." and acme["aliases"] == ["ACL"]
+    assert acme["sectors"] == ["cloud-computing"]
+    assert g.nodes["contract/FEA001"]["obligated"] == 1250000.5
+    assert g.nodes["evidence/acme-blog"]["labels"] == ("Evidence",)
+
+
+def test_claims_become_edges_with_evidence_and_sources():
+    edges = {e[3]["claim"]: e for e in pg().claim_edges()}
+    s, t, typ, props = edges["claim/borealis-supplies-fea"]
+    assert (s, t, typ) == ("org/borealis", "org/fea", "SUPPLIES")
+    assert props["status"] == "confirmed"
+    assert props["evidence"] == ["evidence/award-FEA001"]
+    assert props["sources"] == ["https://example.org/awards/FEA001"]
+    assert props["contracts"] == ["contract/FEA001"]
+    assert edges["claim/acme-hosts-borealis"][3]["start"] == "2019"
+
+
+def test_structural_links_and_idempotence():
+    a, b = pg(), pg()
+    assert a == b
+    links = {(s, t, typ) for s, t, typ, d in a.edges if "link" in d}
+    assert ("contract/FEA001", "org/fea", "AWARDED_BY") in links
+    assert ("contract/FEA001", "org/borealis", "AWARDED_TO") in links
