@@ -63,7 +63,8 @@ import json, sys, time
 from graphkit.store import Dataset
 from graphkit.validate import validate
 ds = Dataset.load([sys.argv[1]], bundled=False)
-t0 = time.perf_counter(); r = validate(ds); print(json.dumps({"total": time.perf_counter() - t0, "ok": r.ok}))
+t0 = time.perf_counter(); r = validate(ds)
+print(json.dumps({"total": time.perf_counter() - t0, "ok": r.ok}))
 """
 
 

@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graphkit.model import DCTERMS, GK, ID, RDF, SCHEMA, TAXONOMY, XSD, schema  # noqa: E402
 
 PROV = "http://www.w3.org/ns/prov#"
+TECH = ["alpr", "face-recognition", "cloud-hosting", "data-brokerage"]
 STATUSES = ["confirmed", "reported", "alleged", "disputed", "ended"]
 
 
@@ -74,7 +75,7 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
                 add(
                     iri,
                     GK + "category",
-                    f"<{TAXONOMY}tech/{rnd.choice(['alpr', 'face-recognition', 'cloud-hosting', 'data-brokerage'])}>",
+                    f"<{TAXONOMY}tech/{rnd.choice(TECH)}>",
                 )
     for i, iri in enumerate(evidence):
         add(iri, RDF + "type", f"<{GK}Evidence>")

@@ -1,0 +1,1 @@
+"""Engines that run queries over the property-graph projection."""

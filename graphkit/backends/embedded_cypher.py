@@ -1,0 +1,345 @@
+"""Embedded, read-only Cypher over the property-graph projection (LadybugDB, no server).
+
+Mapping (derived from the ontology and the projection, nothing listed by hand):
+
+- One **node table per ontology label** (``Company``, ``GovernmentAgency``, ``Product``,
+  ``Evidence``, ``Contract``, ...). A node goes into the table of its most specific label
+  (``labels[0]``). Every node table has the same columns: ``id`` (primary key), ``labels``
+  (``STRING[]``) and one column per property key of the projection, typed from the data
+  (``STRING``, ``INT64``, ``DOUBLE``, ``BOOLEAN`` or ``STRING[]`` for list keys such as
+  ``aliases``), so any property can be asked of any node (``NULL`` when absent).
+- One **relationship table per relationship type** (``SUPPLIES``, ``AWARDED_BY``, ...) with the
+  edge properties of the projection (``claim``, ``status``, ``start``, ``end``, ``summary``,
+  ``evidence``, ``contracts``, ``sources``, ``link``) and one FROM/TO pair per pair of node
+  tables the data connects.
+
+The same Cypher text runs here and on Neo4j through a thin rewrite:
+
+- a node pattern with a superclass label (``(o:Organization)``, ``(e:Entity)``) becomes the union
+  of that label's table and its subclasses' tables (``(o:Organization:Company:...)``, which
+  Ladybug reads as "any of"); so use **one label per node pattern**;
+- ``type(r)`` becomes ``label(r)``.
+
+Not rewritten (write them the portable way): list comprehensions and ``reduce`` (use ``UNION``
+of fixed-length patterns or ``length(p)``), list indexing (1-based here), ``shortestPath()``,
+label predicates in ``WHERE`` (``n:Company``), ``labels(n)``. Always name result columns with
+``AS`` so both engines give the same column names, and never reuse a variable's name as an alias
+(``RETURN o.id AS o ORDER BY o`` fails here), nor ``UNION`` with a final ``ORDER BY``.
+
+Read-only twice over: write clauses (``CREATE``, ``MERGE``, ``DELETE``, ``SET``, ``REMOVE``,
+``DROP``, ``COPY``, ``LOAD``, ``CALL`` ...) are refused before the engine sees them, and the
+database is opened with ``read_only=True``. The built database is cached on disk under
+``graphkit.graph.cache_dir()/cypher/``, keyed by the data's fingerprint.
+
+>>> import graphkit
+>>> g = graphkit.load(["tests/fixtures/mini.ttl"], bundled=False)
+>>> run(g, "MATCH (o:Organization)-[r:SUPPLIES]->(a) RETURN o.name AS v, a.id AS a", {})
+(['v', 'a'], [['Borealis Analytics', 'org/fea']])
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+from pathlib import Path
+
+from graphkit.errors import GraphkitError
+from graphkit.model import GK, RDFS, schema
+
+MAPPING_VERSION = "2"
+BATCH = 5000
+
+#: Clauses that change the database, read or write files, or configure the engine.
+WRITE_CLAUSES = (
+    "CREATE MERGE DELETE DETACH SET REMOVE DROP ALTER COPY LOAD INSTALL ATTACH IMPORT EXPORT "
+    "CHECKPOINT BEGIN COMMIT ROLLBACK CALL USE FOREACH"
+).split()
+_WRITE = re.compile(r"(?<![\w.$])(" + "|".join(WRITE_CLAUSES) + r")\b", re.IGNORECASE)
+_EDGE_KEYS = (
+    "claim",
+    "status",
+    "start",
+    "end",
+    "summary",
+    "evidence",
+    "contracts",
+    "sources",
+    "link",
+)
+
+_lock = threading.Lock()
+_open: dict[str, tuple[object, object]] = {}  # cache key -> (Database, Connection)
+
+
+class CypherError(GraphkitError):
+    """A Cypher query that cannot run (syntax error, write clause, unknown label ...)."""
+
+
+def run(graph_or_pg, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+    """Run a read-only Cypher ``query`` with ``params`` bound as values.
+
+    ``graph_or_pg`` is a :class:`graphkit.graph.Graph` or a
+    :class:`graphkit.projection.PropertyGraph`. Returns ``(columns, rows)``.
+    """
+    refuse_writes(query)
+    conn = _connection(graph_or_pg)
+    text = rewrite(query)
+    try:
+        result = conn.execute(text, dict(params or {}))
+        if isinstance(result, list):
+            result = result[-1]
+        columns = list(result.get_column_names())
+        rows = [[_value(v) for v in row] for row in result.get_all()]
+    except RuntimeError as e:
+        raise CypherError(f"Cypher error: {_clean(str(e))}") from None
+    return columns, rows
+
+
+def refuse_writes(query: str) -> None:
+    """Raise :class:`CypherError` if ``query`` holds a write (or file/engine) clause."""
+    m = _WRITE.search(_code_only(query))
+    if m:
+        raise CypherError(
+            f"{m.group(1).upper()} is refused: the embedded Cypher engine is read-only "
+            "(edit the data files to change the graph)."
+        )
+
+
+def _code_only(query: str) -> str:
+    """The query with string literals, backticked names and comments blanked out."""
+    return re.sub(
+        r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/",
+        " ",
+        query,
+        flags=re.DOTALL,
+    )
+
+
+def rewrite(query: str) -> str:
+    """Neo4j Cypher -> Ladybug Cypher: superclass labels to table unions, ``type(r)``."""
+    sch = schema()
+    expand = _label_unions(sch)
+    out = []
+    pos = 0
+    # Only touch code outside string literals and comments.
+    for m in re.finditer(
+        r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", query, re.DOTALL
+    ):
+        out.append(_rewrite_code(query[pos : m.start()], expand))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_rewrite_code(query[pos:], expand))
+    return "".join(out)
+
+
+def _rewrite_code(code: str, expand: dict[str, str]) -> str:
+    code = re.sub(r"(?<![\w.])type\s*\(", "label(", code, flags=re.IGNORECASE)
+
+    def sub(m: re.Match) -> str:
+        return m.group(1) + expand.get(m.group(2), m.group(2))
+
+    return re.sub(r"(\(\s*\w*\s*:\s*)(\w+)", sub, code)
+
+
+def _label_unions(sch) -> dict[str, str]:
+    """Label -> ``Label:Sub1:Sub2`` for labels that have subclasses."""
+    out = {}
+    for cls, label in sch.class_labels.items():
+        subs = [sch.class_labels[c] for c in sch.class_labels if cls in sch.superclasses[c]]
+        if subs:
+            out[label] = ":".join([label, *sorted(subs)])
+    return out
+
+
+# -- building the database ---------------------------------------------------------------------
+
+
+def _connection(graph_or_pg):
+    pg, key = _projection_and_key(graph_or_pg)
+    with _lock:
+        if key in _open:
+            return _open[key][1]
+        import ladybug as lb
+
+        path = _db_path(key)
+        if not path.is_file():
+            _build(pg, path)
+        db = lb.Database(str(path), read_only=True)
+        conn = lb.Connection(db)
+        _open[key] = (db, conn)
+        return conn
+
+
+def _projection_and_key(graph_or_pg):
+    from graphkit.projection import PropertyGraph
+
+    if isinstance(graph_or_pg, PropertyGraph):
+        pg = graph_or_pg
+        h = hashlib.sha256(
+            json.dumps([sorted(pg.nodes.items()), pg.edges], default=list, sort_keys=True).encode()
+        )
+        return pg, f"{MAPPING_VERSION}-pg-{h.hexdigest()[:24]}"
+    pg = PropertyGraph(
+        nodes=dict(graph_or_pg.G.nodes(data=True)),
+        edges=[
+            (u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
+            for u, v, d in graph_or_pg.G.edges(data=True)
+        ],
+    )
+    if graph_or_pg.files:
+        from graphkit.store import fingerprint
+
+        return pg, f"{MAPPING_VERSION}-files-{fingerprint(graph_or_pg.files)}"
+    return _projection_and_key(pg)
+
+
+def _db_path(key: str) -> Path:
+    from graphkit.graph import cache_dir
+
+    folder = cache_dir() / "cypher"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        folder = Path(tempfile.gettempdir()) / "graphkit-cypher"
+        folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{key}.lbdb"
+
+
+@functools.cache
+def _declared_types() -> dict[str, str]:
+    """Property key -> column type from ``sh:datatype`` (shapes) and ``rdfs:range`` (ontology)."""
+    import pyoxigraph as ox
+
+    from graphkit.model import SH, XSD, ontology_files, shapes_file
+
+    store = ox.Store()
+    for path in [*ontology_files(), shapes_file()]:
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    numeric = {XSD + t: "DOUBLE" for t in ("decimal", "double", "float")}
+    numeric |= {XSD + t: "INT64" for t in ("integer", "int", "long", "nonNegativeInteger")}
+    out: dict[str, str] = {}
+    q = f"""PREFIX gk: <{GK}> PREFIX sh: <{SH}> PREFIX rdfs: <{RDFS}>
+        SELECT ?k ?t WHERE {{ ?p gk:pgKey ?k .
+          {{ ?s sh:path ?p ; sh:datatype ?t }} UNION {{ ?p rdfs:range ?t }} }}"""
+    for row in store.query(q):
+        out[row["k"].value] = numeric.get(row["t"].value, "STRING")
+    return out
+
+
+def _column_types(records: list[dict], keys: list[str], list_keys: set[str]) -> dict[str, str]:
+    types = {}
+    declared = _declared_types()
+    for k in keys:
+        vals = [r[k] for r in records if r.get(k) is not None]
+        if k in list_keys or any(isinstance(v, list | tuple) for v in vals):
+            types[k] = "STRING[]"
+        elif k in declared:
+            types[k] = declared[k]
+        elif vals and all(isinstance(v, bool) for v in vals):
+            types[k] = "BOOLEAN"
+        elif vals and all(isinstance(v, int) and not isinstance(v, bool) for v in vals):
+            types[k] = "INT64"
+        elif vals and all(isinstance(v, int | float) and not isinstance(v, bool) for v in vals):
+            types[k] = "DOUBLE"
+        else:
+            types[k] = "STRING"
+    return types
+
+
+def _cast(v, typ: str):
+    if v is None:
+        return None
+    if typ == "STRING[]":
+        return [str(x) for x in (v if isinstance(v, list | tuple) else [v])]
+    if typ == "STRING":
+        return str(v)
+    try:
+        return {"DOUBLE": float, "INT64": int}.get(typ, lambda x: x)(v)
+    except (TypeError, ValueError):
+        return None  # a value of the wrong type (unvalidated data) is left out
+
+
+def _build(pg, path: Path) -> None:
+    """Create the tables and load ``pg`` into a new database file at ``path`` (atomically)."""
+    import ladybug as lb
+
+    sch = schema()
+    key_props = {k: p for p, k in sch.keys.items()}
+    list_keys = {k for k, p in key_props.items() if p not in sch.functional}
+    node_keys = sorted(
+        ({"name"} | set(key_props) | {k for n in pg.nodes.values() for k in n}) - {"labels", "id"}
+    )
+    edge_keys = sorted(set(_EDGE_KEYS) | {k for *_, d in pg.edges for k in d} - {"type"})
+    ntypes = _column_types(list(pg.nodes.values()), node_keys, list_keys)
+    etypes = _column_types([d for *_, d in pg.edges], edge_keys, list_keys | {"sources"})
+    tables = sorted(set(sch.class_labels.values()))
+    table_of = {n: d["labels"][0] for n, d in pg.nodes.items()}
+    rel_types = sorted(set(sch.rel_types.values()) | set(sch.link_types.values()))
+    pairs: dict[str, set] = {t: set() for t in rel_types}
+    for s, t, typ, _ in pg.edges:
+        pairs.setdefault(typ, set()).add((table_of[s], table_of[t]))
+
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    db = lb.Database(str(tmp))
+    conn = lb.Connection(db)
+    ncols = ", ".join(f"`{k}` {ntypes[k]}" for k in node_keys)
+    for t in tables:
+        conn.execute(f"CREATE NODE TABLE `{t}`(id STRING PRIMARY KEY, labels STRING[], {ncols})")
+    ecols = ", ".join(f"`{k}` {etypes[k]}" for k in edge_keys)
+    fallback = "Entity" if "Entity" in tables else tables[0]
+    for typ, ps in sorted(pairs.items()):
+        ends = ", ".join(f"FROM `{a}` TO `{b}`" for a, b in sorted(ps or {(fallback, fallback)}))
+        conn.execute(f"CREATE REL TABLE `{typ}`({ends}, {ecols})")
+
+    assign = ", ".join(f"`{k}`: CAST(r.`{k}` AS {ntypes[k]})" for k in node_keys)
+    for t in tables:
+        rows = [
+            {
+                "id": n,
+                "labels": list(d["labels"]),
+                **{k: _cast(d.get(k), ntypes[k]) for k in node_keys},
+            }
+            for n, d in pg.nodes.items()
+            if table_of[n] == t
+        ]
+        q = f"UNWIND $rows AS r CREATE (:`{t}` {{id: r.id, labels: r.labels, {assign}}})"
+        _batched(conn, q, rows)
+    eassign = ", ".join(f"`{k}`: CAST(e.`{k}` AS {etypes[k]})" for k in edge_keys)
+    groups: dict[tuple, list] = {}
+    for s, t, typ, d in pg.edges:
+        row = {"s": s, "t": t, **{k: _cast(d.get(k), etypes[k]) for k in edge_keys}}
+        groups.setdefault((typ, table_of[s], table_of[t]), []).append(row)
+    for (typ, a, b), rows in sorted(groups.items()):
+        q = (
+            f"UNWIND $rows AS e MATCH (x:`{a}`) WHERE x.id = e.s MATCH (y:`{b}`) WHERE y.id = e.t "
+            f"CREATE (x)-[:`{typ}` {{{eassign}}}]->(y)"
+        )
+        _batched(conn, q, rows)
+    conn.close()
+    db.close()
+    os.replace(tmp, path)
+    Path(f"{tmp}.wal").unlink(missing_ok=True)
+
+
+def _batched(conn, query: str, rows: list[dict]) -> None:
+    for i in range(0, len(rows), BATCH):
+        conn.execute(query, {"rows": rows[i : i + BATCH]})
+
+
+def _value(v):
+    """Engine values as plain Python: nodes and relationships as property dicts."""
+    if isinstance(v, dict):
+        return {k: _value(x) for k, x in v.items() if not k.startswith("_") and x is not None}
+    if isinstance(v, list):
+        return [_value(x) for x in v]
+    return v
+
+
+def _clean(msg: str) -> str:
+    return msg.replace("`", "").strip()

@@ -1,0 +1,167 @@
+"""Query commands: ``sparql`` (ad-hoc SPARQL), ``ask`` (the query library), ``serve`` (endpoint)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphkit.cli.common import BundledOpt, DataOpt, FormatOpt, _load, command
+from graphkit.output import Format, emit, to_json
+
+
+class SparqlFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--param", "-p", help="Bind a variable: name=value (repeatable)."),
+]
+
+
+def _display(t) -> str | None:
+    """A term for the human table: prefixed name, <iri> or the literal's text."""
+    import pyoxigraph as ox
+
+    from graphkit.model import PREFIXES
+
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        best = max(
+            ((p, ns) for p, ns in PREFIXES.items() if t.value.startswith(ns)),
+            key=lambda x: len(x[1]),
+            default=None,
+        )
+        return f"{best[0]}:{t.value[len(best[1]) :]}" if best else f"<{t.value}>"
+    return t.value if isinstance(t, ox.Literal) else str(t)
+
+
+@command()
+def sparql(
+    query: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Read the query from a file.")] = None,
+    param: ParamOpt = None,
+    fmt: Annotated[
+        SparqlFormat,
+        typer.Option("--format", "-f", help="table, or SPARQL 1.1 results json/csv/tsv."),
+    ] = SparqlFormat.table,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the dataset.
+
+    Project prefixes (gk:, ido:, idp:, status:, sector:, tech:, schema:, ...) are predeclared.
+    --param name=value binds ?name (an IRI if written <...> or prefix:local, else a literal);
+    the variable must be in the SELECT clause. CONSTRUCT/DESCRIBE print Turtle (JSON-LD with
+    --format json).
+    """
+    from graphkit import sparql as sq
+    from graphkit.store import Dataset
+
+    if (query is None) == (file is None):
+        raise sq.QueryError("give a QUERY or --file FILE (not both)")
+    if file is not None:
+        try:
+            query = file.read_text(encoding="utf-8")
+        except OSError as e:
+            raise sq.QueryError(f"{file}: {e.strerror or e}") from None
+    params = sq.parse_params(param)
+    sq.refuse_update(query)
+    ds = Dataset.load(data or (), bundled=bundled, progress=sys.stderr.isatty())
+    result = sq.run(ds, query, params)
+    out = sys.stdout.buffer
+    if result.kind == "graph":
+        out.write(result.serialize("jsonld" if fmt is SparqlFormat.json else "ttl"))
+    elif fmt is not SparqlFormat.table:
+        out.write(result.serialize(fmt.value))
+        if fmt is SparqlFormat.json:
+            out.write(b"\n")
+    elif result.kind == "ask":
+        typer.echo("true" if bool(result.raw) else "false")
+    else:
+        rows = [{v: _display(sol[v]) for v in result.variables} for sol in result.raw]
+        emit(rows, Format.table, columns=result.variables)
+        typer.echo(f"{len(rows)} row(s)", err=True)
+    out.flush()
+
+
+@command()
+def ask(
+    name: Annotated[str | None, typer.Argument(help="Question to run; omit to list them.")] = None,
+    param: ParamOpt = None,
+    engine: Annotated[
+        str, typer.Option(help="sparql (pyoxigraph) or cypher (embedded Ladybug).")
+    ] = "sparql",
+    show: Annotated[bool, typer.Option(help="Print the query text instead of running it.")] = False,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Run a question of the query library (queries/*.rq and *.cypher), or list them.
+
+    Entity parameters take an id, name or alias: graphkit ask vendors-of-agency --param agency=ICE
+    """
+    from graphkit import queries
+    from graphkit.sparql import parse_params
+
+    lib = queries.library()
+    if name is None:
+        rows = [
+            {
+                "name": q.name,
+                "description": q.description,
+                "params": ", ".join(f"{p.name}={p.default}" for p in q.params),
+                "engines": ", ".join(e for e in queries.ENGINES if getattr(q, e)),
+            }
+            for q in lib.values()
+        ]
+        emit(rows, fmt)
+        return
+    if name not in lib:
+        raise queries.LibraryError(f"no query named {name!r}; run `graphkit ask` to list them")
+    if show:
+        typer.echo(lib[name].text(engine))
+        return
+    g = _load(data, bundled)
+    cols, rows = queries.run(name, g, parse_params(param), engine=engine)
+    dicts = [dict(zip(cols, r)) for r in rows]
+    if fmt is Format.json:
+        typer.echo(to_json(dicts))
+    else:
+        emit(dicts, fmt, columns=cols, title=lib[name].description if fmt is Format.table else None)
+    if fmt is Format.table:
+        typer.echo(f"{len(rows)} row(s)", err=True)
+
+
+@command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 picks a free one).", min=0)] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run.", min=0.1)] = 30,
+    workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Serve the dataset as a read-only SPARQL 1.1 Protocol endpoint at /sparql."""
+    from graphkit.serve import make_server
+    from graphkit.store import Dataset, input_files
+
+    files = input_files(data or (), bundled=bundled)
+    Dataset.load(files=files)  # report bad input here, with file and line, before the workers
+    server = make_server(files, host, port, timeout=timeout, workers=workers)
+    h, p = server.server_address[:2]
+    typer.echo(f"SPARQL endpoint: http://{h}:{p}/sparql (read-only; Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()

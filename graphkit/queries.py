@@ -1,0 +1,170 @@
+"""The query library: due-diligence questions in ``queries/`` as SPARQL (``.rq``) and Cypher.
+
+Each question is ``queries/<name>.rq`` plus an equivalent ``queries/<name>.cypher`` that gives
+the same rows on the property-graph projection. A header comment describes it::
+
+    # description: Companies that supply or host an agency, with the status of each claim.
+    # param: agency:entity = org/ice
+
+A parameter is ``name:kind = default``; kinds are ``entity`` (resolved with
+:meth:`graphkit.graph.Graph.find`, so "ICE" works), ``status``, ``sector``, ``category``
+(taxonomy notations such as ``alleged``, ``law-enforcement``, ``face-recognition``), ``string``
+and ``int``. Values are always bound (SPARQL substitutions / Cypher ``$params``), never spliced.
+SPARQL variables for parameters must be projected (a pyoxigraph rule).
+
+>>> sorted(library())[:2]
+['agencies-using-technology', 'claims-by-status']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphkit.errors import GraphkitError
+from graphkit.model import TAXONOMY, project_root
+
+KINDS = ("entity", "status", "sector", "category", "string", "int")
+_TAXONOMY_SCHEME = {"status": "status", "sector": "sector", "category": "tech"}
+ENGINES = ("sparql", "cypher")
+
+
+class LibraryError(GraphkitError):
+    """Unknown question, unknown parameter or a bad header."""
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    kind: str = "string"
+    default: str | None = None
+
+
+@dataclass
+class Question:
+    name: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    sparql: str | None = None
+    cypher: str | None = None
+
+    def text(self, engine: str) -> str:
+        text = self.sparql if engine == "sparql" else self.cypher
+        if text is None:
+            raise LibraryError(f"query {self.name!r} has no {engine} version")
+        return text
+
+
+def queries_dir() -> Path:
+    return project_root() / "queries"
+
+
+def library(folder: Path | None = None) -> dict[str, Question]:
+    """Every question in ``folder`` (default: the project's ``queries/``), by name."""
+    folder = folder or queries_dir()
+    out: dict[str, Question] = {}
+    for path in sorted([*folder.glob("*.rq"), *folder.glob("*.cypher")]):
+        text = path.read_text(encoding="utf-8")
+        desc, params = parse_header(text, path)
+        q = out.setdefault(path.stem, Question(path.stem, desc, params))
+        if path.suffix == ".rq":
+            q.sparql = text
+            q.description, q.params = desc or q.description, params or q.params
+        else:
+            q.cypher = text
+            q.description = q.description or desc
+            q.params = q.params or params
+    return out
+
+
+def parse_header(text: str, path: Path | str = "<query>") -> tuple[str, list[Param]]:
+    """``(description, params)`` from leading ``#`` or ``//`` comment lines."""
+    desc = ""
+    params: list[Param] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = re.match(r"\s*(?:#|//)\s*(description|param)\s*:\s*(.*)$", line)
+        if not m:
+            continue
+        if m.group(1) == "description":
+            desc = m.group(2).strip()
+            continue
+        p = re.fullmatch(r"(\w+)(?:\s*:\s*(\w+))?\s*(?:=\s*(.*))?", m.group(2).strip())
+        if not p or (p.group(2) or "string") not in KINDS:
+            raise LibraryError(f"{path}:{n}: bad param line (expected 'name:kind = default')")
+        default = p.group(3).strip() if p.group(3) is not None else None
+        params.append(Param(p.group(1), p.group(2) or "string", default))
+    return desc, params
+
+
+def resolve(question: Question, graph, given: dict[str, str]) -> dict[str, object]:
+    """Parameter values (defaults filled in, entities resolved to node ids) as Python values."""
+    names = {p.name for p in question.params}
+    unknown = sorted(set(given) - names)
+    if unknown:
+        known = ", ".join(sorted(names)) or "none"
+        raise LibraryError(f"{question.name} has no parameter {unknown[0]!r} (parameters: {known})")
+    out: dict[str, object] = {}
+    for p in question.params:
+        value = given.get(p.name, p.default)
+        if value is None:
+            raise LibraryError(f"{question.name} needs --param {p.name}=VALUE")
+        if p.kind == "entity":
+            value = graph.find(value)
+        elif p.kind == "int":
+            try:
+                value = int(value)
+            except ValueError:
+                raise LibraryError(f"--param {p.name} must be an integer, got {value!r}") from None
+        out[p.name] = value
+    return out
+
+
+def sparql_bindings(question: Question, values: dict[str, object]) -> dict[str, object]:
+    """Resolved values as RDF terms for :func:`graphkit.sparql.run`."""
+    import pyoxigraph as ox
+
+    from graphkit.sparql import entity_term
+
+    kinds = {p.name: p.kind for p in question.params}
+    out = {}
+    for name, v in values.items():
+        kind = kinds[name]
+        if kind == "entity":
+            out[name] = entity_term(str(v))
+        elif kind in _TAXONOMY_SCHEME:
+            try:
+                out[name] = ox.NamedNode(f"{TAXONOMY}{_TAXONOMY_SCHEME[kind]}/{v}")
+            except ValueError:
+                out[name] = ox.Literal(str(v))  # matches nothing, as it should
+        else:
+            out[name] = ox.Literal(v)
+    return out
+
+
+def run(
+    name: str, graph, params: dict[str, str] | None = None, *, engine: str = "sparql"
+) -> tuple[list[str], list[list]]:
+    """Run library question ``name`` on ``graph`` (a :class:`graphkit.graph.Graph`).
+
+    ``engine`` is ``sparql`` (pyoxigraph) or ``cypher`` (embedded Ladybug). Both give
+    ``(columns, rows)`` with the values of the property-graph projection (ids like
+    ``org/ice``, statuses like ``confirmed``, relationship types like ``SUPPLIES``).
+    """
+    lib = library()
+    if name not in lib:
+        raise LibraryError(f"no query named {name!r}; `graphkit ask` lists them")
+    q = lib[name]
+    values = resolve(q, graph, params or {})
+    if engine == "sparql":
+        from graphkit import sparql
+
+        result = sparql.run(graph.dataset, q.text("sparql"), sparql_bindings(q, values))
+        rows = result.rows()
+        cols = result.variables or (list(rows[0]) if rows else [])
+        return cols, [[r.get(c) for c in cols] for r in rows]
+    if engine == "cypher":
+        from graphkit.backends import embedded_cypher
+
+        return embedded_cypher.run(graph, q.text("cypher"), values)
+    raise LibraryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Benchmark: graphkit's Neo4j loader against per-statement MERGE (the hand-written way).
+
+    python scripts/bench_neo4j.py [--sizes 10000 100000] [--repeat 3] [--baseline-cap 60]
+
+Synthetic data from ``scripts/generate.py`` (N claims plus their entities, evidence and
+contracts) is projected once per size, then loaded into Neo4j by
+
+- **graphkit**: :func:`graphkit.backends.neo4j.load` (constraints, then ``UNWIND $rows … MERGE``
+  in batches inside managed write transactions), from an empty database, ``--repeat`` times
+  (median quoted), plus one re-load of the same data (idempotent: nothing changes);
+- **baseline**: one ``MERGE`` statement per node and per relationship, each in its own
+  auto-commit transaction, with the same constraints/indexes (so only the batching differs).
+  It is capped at ``--baseline-cap`` seconds (half for nodes, half for relationships) and its
+  rate extrapolated from what it did.
+
+Relationships per second are over the whole load (nodes included). Uses ``NEO4J_URI`` (and
+``NEO4J_USER``/``NEO4J_PASSWORD``) or starts a throw-away server with ``scripts/neo4j-server``.
+The loaded data is deleted afterwards. Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from graphkit.backends import neo4j as N  # noqa: E402
+from graphkit.projection import PropertyGraph, project  # noqa: E402
+from graphkit.store import Dataset  # noqa: E402
+
+
+def synthetic(n_claims: int, work: Path) -> PropertyGraph:
+    from generate import generate
+
+    out = work / f"syn-{n_claims}.nt"
+    if not out.exists():
+        generate(n_claims, out, seed=1)
+    return project(Dataset.load(files=[out]))
+
+
+def baseline(driver, pg: PropertyGraph, cap: float) -> dict:
+    """Per-statement MERGE, one auto-commit transaction each; capped, rates extrapolated."""
+    node_groups, edge_groups, all_labels = N._groups(pg)
+    with driver.session() as s:
+        for q in N.constraint_queries(all_labels):
+            s.run(q).consume()
+        s.run("CALL db.awaitIndexes(300)").consume()
+        done, start, stop = 0, time.perf_counter(), time.perf_counter() + cap / 2
+        todo = [(lbs, n) for lbs, ids in node_groups.items() for n in ids]
+        for lbs, n in todo:
+            labels = "".join(":" + N._ident(lb) for lb in lbs)
+            s.run(
+                f"MERGE (n:{N.MARKER} {{id: $id}}) SET n += $props, n{labels}",
+                id=n,
+                props={**N.properties(pg.nodes[n]), N.LOAD_KEY: 0},
+            ).consume()
+            done += 1
+            if time.perf_counter() > stop:
+                break
+        node_rate = done / (time.perf_counter() - start)
+        if done < len(todo):  # finish the nodes quickly (untimed) so relationships can attach
+            N.load(driver, PropertyGraph(nodes=pg.nodes, edges=[]))
+        edges = [(typ, key, i) for (typ, key), idx in edge_groups.items() for i in idx]
+        done, start, stop = 0, time.perf_counter(), time.perf_counter() + cap / 2
+        for typ, key, i in edges:
+            a, b, _, d = pg.edges[i]
+            s.run(
+                f"MATCH (a:{N.MARKER} {{id: $a}}) MATCH (b:{N.MARKER} {{id: $b}}) "
+                f"MERGE (a)-[r:{N._ident(typ)} {{{key}: $k}}]->(b) SET r += $props",
+                a=a,
+                b=b,
+                k=d[key],
+                props={**N.properties(d), N.LOAD_KEY: 0},
+            ).consume()
+            done += 1
+            if time.perf_counter() > stop:
+                break
+        rel_rate = done / (time.perf_counter() - start)
+    seconds = len(pg.nodes) / node_rate + len(pg.edges) / rel_rate
+    return {"seconds": seconds, "rate": len(pg.edges) / seconds}
+
+
+def server(work: Path):
+    """``(uri, stop)``: NEO4J_URI, or a throw-away server from scripts/neo4j-server."""
+    if os.environ.get("NEO4J_URI"):
+        return os.environ["NEO4J_URI"], lambda: None
+    state = work / "neo4j"
+    script = str(ROOT / "scripts" / "neo4j-server")
+    uri = subprocess.run(
+        [script, "start", str(state)], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    os.environ.setdefault("NEO4J_PASSWORD", "graphkit-test")
+    return uri, lambda: subprocess.run([script, "stop", str(state)], check=False)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--repeat", type=int, default=3, help="graphkit loads per size (median)")
+    ap.add_argument("--baseline-cap", type=float, default=60.0, help="seconds per size")
+    ap.add_argument("--batch-size", type=int, default=N.DEFAULT_BATCH)
+    ap.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "graphkit-bench")
+    args = ap.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    uri, stop = server(args.work)
+    rows = []
+    try:
+        with N.connect(N.Connection.from_env(uri=uri)) as drv:
+            for n in args.sizes:
+                t = time.perf_counter()
+                pg = synthetic(n, args.work)
+                prep = time.perf_counter() - t
+                print(f"{n:,} claims: {len(pg.nodes):,} nodes, {len(pg.edges):,} relationships "
+                      f"(generated + projected in {prep:.1f} s)", file=sys.stderr)  # fmt: skip
+                runs = []
+                for _ in range(args.repeat):
+                    N.clear(drv)
+                    runs.append(N.load(drv, pg, batch_size=args.batch_size).seconds)
+                    print(f"  graphkit load {runs[-1]:.1f} s", file=sys.stderr)
+                again = N.load(drv, pg, batch_size=args.batch_size)
+                c = N.counts(drv)
+                assert (c["nodes"], c["relationships"]) == (len(pg.nodes), len(pg.edges)), c
+                N.clear(drv)
+                base = baseline(drv, pg, args.baseline_cap)
+                print(f"  baseline (extrapolated) {base['seconds']:.0f} s", file=sys.stderr)
+                N.clear(drv)
+                med = statistics.median(runs)
+                rows.append(
+                    {
+                        "claims": f"{n:,}",
+                        "nodes": f"{len(pg.nodes):,}",
+                        "relationships": f"{len(pg.edges):,}",
+                        "graphkit s (median)": f"{med:.1f}",
+                        "graphkit rel/s": f"{len(pg.edges) / med:,.0f}",
+                        "re-load s": f"{again.seconds:.1f}",
+                        "baseline s (extrap.)": f"{base['seconds']:.0f}",
+                        "baseline rel/s": f"{base['rate']:,.0f}",
+                        "speed-up": f"{base['seconds'] / med:.0f}x",
+                    }
+                )
+    finally:
+        stop()
+    cols = list(rows[0]) if rows else []
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
+    for r in rows:
+        print("| " + " | ".join(r[c] for c in cols) + " |")
+    print(
+        f"\nNeo4j {uri}; batch size {args.batch_size}; graphkit median of {args.repeat}; "
+        f"baseline = one MERGE per node/relationship in auto-commit transactions, same "
+        f"constraints, capped at {args.baseline_cap:.0f} s and extrapolated."
+    )
+
+
+if __name__ == "__main__":
+    main()

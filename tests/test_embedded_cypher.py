@@ -1,0 +1,117 @@
+"""The embedded Cypher engine (Ladybug) over the property-graph projection."""
+
+from __future__ import annotations
+
+import pytest
+
+import graphkit
+from graphkit.backends import embedded_cypher as ec
+from graphkit.projection import project
+from graphkit.store import Dataset
+
+MINI = ["tests/fixtures/mini.ttl"]
+
+
+@pytest.fixture(scope="module")
+def g(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    mp.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield graphkit.load(MINI, bundled=False, cache=False)
+    mp.undo()
+
+
+def test_run_returns_columns_and_rows(g):
+    cols, rows = ec.run(
+        g, "MATCH (a)-[r:HOSTS]->(b) RETURN a.name AS host, b.id AS customer, r.status AS s", {}
+    )
+    assert cols == ["host", "customer", "s"]
+    assert rows == [["Acme Cloud Ltd.", "org/borealis", "reported"]]
+
+
+def test_superclass_labels_and_type_rewrite(g):
+    cols, rows = ec.run(
+        g, "MATCH (o:Organization)-[r]->(x) RETURN o.id AS org, type(r) AS t ORDER BY org, t", {}
+    )
+    assert rows == [
+        ["org/acme-cloud", "HOSTS"],
+        ["org/acme-cloud", "OFFERS"],
+        ["org/borealis", "SUPPLIES"],
+    ]
+    _, rows = ec.run(g, "MATCH (e:Entity) RETURN count(e) AS n", {})
+    assert rows == [[5]]
+    assert "type(" in ec.rewrite("RETURN 'type(r)' AS s")  # strings are left alone
+
+
+def test_evidence_join_and_lists(g):
+    _, rows = ec.run(
+        g,
+        "MATCH (a)-[r:SUPPLIES]->(b), (e:Evidence) WHERE e.id IN r.evidence "
+        "RETURN r.claim AS c, e.url AS url, r.sources AS sources, r.contracts AS k",
+        {},
+    )
+    assert rows == [
+        [
+            "claim/borealis-supplies-fea",
+            "https://example.org/awards/FEA001",
+            ["https://example.org/awards/FEA001"],
+            ["contract/FEA001"],
+        ]
+    ]
+
+
+def test_contract_structure_and_amounts(g):
+    _, rows = ec.run(
+        g,
+        "MATCH (k:Contract)-[:AWARDED_BY]->(a), (k)-[:AWARDED_TO]->(v) "
+        "RETURN k.piid AS piid, a.id AS agency, v.id AS vendor, k.obligated AS amount",
+        {},
+    )
+    assert rows == [["FEA001", "org/fea", "org/borealis", 1250000.5]]
+
+
+def test_params_bound_not_spliced(g):
+    evil = "x'}) DETACH DELETE n //"
+    _, rows = ec.run(g, "MATCH (n {id: $id}) RETURN n.name AS name", {"id": evil})
+    assert rows == []
+    _, rows = ec.run(g, "MATCH (n) RETURN count(n) AS n", {})
+    assert rows[0][0] > 0
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "CREATE (n:Company {id: 'x'})",
+        "MATCH (n) DETACH DELETE n",
+        "MATCH (n:Company) SET n.name = 'x'",
+        "MERGE (n:Company {id: 'x'})",
+        "MATCH (n) REMOVE n.name",
+        "COPY (MATCH (n) RETURN n.id) TO '/tmp/x.csv'",
+        "LOAD FROM '/etc/passwd' RETURN *",
+        "match (n) with n delete n",
+    ],
+)
+def test_writes_refused(g, q):
+    with pytest.raises(ec.CypherError, match="read-only"):
+        ec.run(g, q, {})
+
+
+def test_database_itself_is_read_only(g):
+    conn = ec._connection(g)
+    with pytest.raises(RuntimeError, match="read-only"):
+        conn.execute("CREATE (n:Company {id: 'sneaky'})")
+
+
+def test_keywords_inside_strings_are_not_writes(g):
+    _, rows = ec.run(g, "MATCH (n) WHERE n.name = 'CREATE SET DELETE' RETURN n.id AS id", {})
+    assert rows == []
+
+
+def test_syntax_error_is_readable(g):
+    with pytest.raises(ec.CypherError, match=r"line: 1"):
+        ec.run(g, "MATCH (n RETURN n", {})
+
+
+def test_property_graph_input_gives_same_answer(g):
+    pg = project(Dataset.load(MINI, bundled=False))
+    q = "MATCH (p:Product)-[r:USED_BY]->(a) RETURN p.name AS p, a.name AS a"
+    assert ec.run(pg, q, {}) == ec.run(g, q, {})

@@ -1,0 +1,217 @@
+"""The query library: every question gives the expected rows, the same on SPARQL and Cypher."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import graphkit
+from graphkit import queries
+from graphkit.cli import app
+
+FILES = ["tests/fixtures/mini.ttl", "tests/fixtures/mini-extra.ttl"]
+DATA = ["--no-bundled", "-d", FILES[0], "-d", FILES[1]]
+#: Parameters that fit the fictional fixture (entities by name or alias, to exercise find()).
+PARAMS = {
+    "agency": "FEA",
+    "company": "Acme Holdings",
+    "entity": "Borealis Analytics",
+    "category": "face-recognition",
+    "sector": "immigration-enforcement",
+    "status": "alleged",
+}
+
+
+@pytest.fixture(scope="module")
+def g():
+    return graphkit.load(FILES, bundled=False, cache=False)
+
+
+def params_for(q):
+    return {p.name: PARAMS[p.name] for p in q.params}
+
+
+def canon(rows):
+    """Rows as sorted tuples, numbers compared as floats (engines type sums differently)."""
+
+    def v(x):
+        return round(float(x), 6) if isinstance(x, int | float) and not isinstance(x, bool) else x
+
+    return sorted((tuple(v(x) for x in r) for r in rows), key=repr)
+
+
+def test_library_has_ten_questions_with_both_engines_and_headers():
+    lib = queries.library()
+    assert len(lib) >= 10
+    for q in lib.values():
+        assert q.sparql and q.cypher, q.name
+        assert q.description, q.name
+        for text in (q.sparql, q.cypher):
+            assert queries.parse_header(text)[1] == q.params, q.name
+
+
+@pytest.mark.parametrize("name", sorted(queries.library()))
+def test_sparql_and_cypher_give_the_same_rows(g, name):
+    q = queries.library()[name]
+    cols_s, rows_s = queries.run(name, g, params_for(q), engine="sparql")
+    cols_c, rows_c = queries.run(name, g, params_for(q), engine="cypher")
+    assert cols_s == cols_c
+    assert rows_s, f"{name} returns no rows on the fixture: extend mini-extra.ttl"
+    assert canon(rows_s) == canon(rows_c)
+
+
+EXPECTED = {
+    "vendors-of-agency": [
+        (
+            "org/fea",
+            "org/borealis",
+            "Borealis Analytics",
+            "SUPPLIES",
+            "confirmed",
+            "claim/borealis-supplies-fea",
+        ),
+        (
+            "org/fea",
+            "org/nimbus-data",
+            "Nimbus Data",
+            "SUPPLIES",
+            "alleged",
+            "claim/nimbus-supplies-fea",
+        ),
+    ],
+    "subsidiaries": [
+        ("org/acme-holdings", "org/acme-cloud", "Acme Cloud Ltd.", 1),
+        ("org/acme-holdings", "org/acme-labs", "Acme Labs", 2),
+    ],
+    "contracts-by-agency-year": [
+        ("org/fea", None, "USD", 1, 1250000.5, 0, 0),
+        ("org/fea", "2021", "USD", 2, 250000.25, 0, 500000.0),
+    ],
+    "paths-to-immigration-enforcement": [
+        (
+            "org/acme-holdings",
+            "immigration-enforcement",
+            "org/fea",
+            "Federal Enforcement Agency",
+            3,
+            "org/acme-holdings > org/acme-cloud > org/borealis > org/fea",
+        ),
+        (
+            "org/acme-holdings",
+            "immigration-enforcement",
+            "org/fea",
+            "Federal Enforcement Agency",
+            3,
+            "org/acme-holdings > org/acme-cloud > product/facefinder > org/fea",
+        ),
+    ],
+    "claims-by-status": [
+        (
+            "alleged",
+            "claim/facefinder-used-by-river",
+            "product/facefinder",
+            "USED_BY",
+            "org/river-county-police",
+            1,
+        ),
+        ("alleged", "claim/nimbus-supplies-fea", "org/nimbus-data", "SUPPLIES", "org/fea", 2),
+    ],
+    "products-of-company": [
+        ("org/acme-holdings", "product/acme-vision", "Acme Vision", None, None, None),
+    ],
+    "entities-by-sector": [
+        ("immigration-enforcement", "org/fea", "Federal Enforcement Agency"),
+    ],
+    "agencies-using-technology": [
+        (
+            "face-recognition",
+            "org/fea",
+            "Federal Enforcement Agency",
+            "product/facefinder",
+            "FaceFinder",
+            "reported",
+        ),
+        (
+            "face-recognition",
+            "org/river-county-police",
+            "River County Police",
+            "product/facefinder",
+            "FaceFinder",
+            "alleged",
+        ),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_expected_rows(g, name):
+    q = queries.library()[name]
+    _, rows = queries.run(name, g, params_for(q))
+    assert canon(rows) == canon(EXPECTED[name])
+
+
+def test_single_source_claims_exclude_multi_sourced(g):
+    _, rows = queries.run("single-source-claims", g)
+    claims = {r[0] for r in rows}
+    assert "claim/borealis-supplies-fea" in claims
+    assert "claim/nimbus-supplies-fea" not in claims  # two pieces of evidence
+    assert len(claims) == 9
+
+
+def test_denied_claims_stay_out_of_paths_and_ownership(g):
+    _, rows = queries.run("subsidiaries", g, {"company": "Acme Holdings"}, engine="cypher")
+    assert "org/nimbus-data" not in {r[1] for r in rows}
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+@pytest.mark.parametrize("evil", ['"} ; DROP ALL #', "x'}) DETACH DELETE n //"])
+def test_params_are_bound_not_spliced(g, engine, evil):
+    cols, rows = queries.run("claims-by-status", g, {"status": evil}, engine=engine)
+    assert rows == []
+    _, again = queries.run("claims-by-status", g, {"status": "alleged"}, engine=engine)
+    assert len(again) == 2  # nothing was deleted
+
+
+def test_unknown_entity_and_param_are_clear_errors(g):
+    with pytest.raises(graphkit.errors.EntityNotFound):
+        queries.run("vendors-of-agency", g, {"agency": "No Such Agency"})
+    with pytest.raises(queries.LibraryError, match="no parameter 'agencyy'"):
+        queries.run("vendors-of-agency", g, {"agencyy": "FEA"})
+
+
+def test_bad_header_names_file_and_line(tmp_path):
+    (tmp_path / "x.rq").write_text("# description: d\n# param: a:color = red\nSELECT * {}\n")
+    with pytest.raises(queries.LibraryError, match=r"x.rq:2"):
+        queries.library(tmp_path)
+
+
+def test_cli_lists_and_runs():
+    r = CliRunner().invoke(app, ["ask", "--format", "json"])
+    listed = {q["name"]: q for q in json.loads(r.stdout)}
+    assert listed["vendors-of-agency"]["params"] == "agency=org/ice"
+    for engine in ("sparql", "cypher"):
+        r = CliRunner().invoke(
+            app,
+            [
+                "ask",
+                "vendors-of-agency",
+                "--param",
+                "agency=FEA",
+                "--engine",
+                engine,
+                "--format",
+                "csv",
+                *DATA,
+            ],
+        )
+        assert r.exit_code == 0, r.output
+        assert r.stdout.splitlines()[1].startswith("org/fea,org/borealis,Borealis Analytics")
+    r = CliRunner().invoke(app, ["ask", "vendors-of-agency", "--param", "agency=Nobody", *DATA])
+    assert r.exit_code == 1 and "No entity matches" in r.output
+
+
+def test_cli_unknown_question():
+    r = CliRunner().invoke(app, ["ask", "no-such-question", *DATA])
+    assert r.exit_code == 1 and "graphkit ask" in r.output
