@@ -1,0 +1,117 @@
+"""``graphkit viz``: an offline HTML page to explore the graph, or an SVG/PNG drawing of a path."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphkit.cli.common import BundledOpt, DataOpt, StatusOpt, TypeOpt, _load, _split, command
+
+
+class VizFormat(str, Enum):
+    html = "html"
+    svg = "svg"
+    png = "png"
+    json = "json"
+
+
+@command()
+def viz(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    focus: Annotated[
+        str | None, typer.Option(help="Show the neighbourhood of this entity (id, name, alias).")
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Hops around --focus.", min=1)] = 1,
+    path: Annotated[
+        tuple[str, str] | None,
+        typer.Option(help="Show the paths from A to B, highlighted.", metavar="A B"),
+    ] = None,
+    query: Annotated[
+        Path | None,
+        typer.Option(
+            help="Show the result of a query file: SPARQL SELECT (its IRI/id values name nodes) "
+            "or CONSTRUCT (.rq/.sparql).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ] = None,
+    label: Annotated[
+        list[str] | None,
+        typer.Option("--label", "-l", help="Only nodes of these classes, e.g. Company,Product."),
+    ] = None,
+    type_: TypeOpt = None,
+    status: StatusOpt = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only claims active on or after this date (YYYY[-MM[-DD]]).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Only claims active on or before this date.")
+    ] = None,
+    max_hops: Annotated[int, typer.Option(help="Longest path for --path.", min=1)] = 4,
+    undirected: Annotated[bool, typer.Option(help="--path ignores direction.")] = False,
+    max_nodes: Annotated[
+        int, typer.Option(help="Refuse selections larger than this.", min=1)
+    ] = 500,
+    fmt: Annotated[
+        VizFormat,
+        typer.Option("--format", "-f", help="html page; svg/png drawing of --path; json data."),
+    ] = VizFormat.html,
+    title: Annotated[str | None, typer.Option(help="Page title.")] = None,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Write an interactive, offline HTML view (or an SVG/PNG of a path) to OUTPUT."""
+    from graphkit import viz as V
+    from graphkit.output import to_json
+
+    if sum(x is not None for x in (focus, path, query)) > 1:
+        raise typer.BadParameter("use only one of --focus, --path and --query")
+    if fmt in (VizFormat.svg, VizFormat.png) and path is None:
+        raise typer.BadParameter("svg and png draw a path: add --path A B", param_hint="--format")
+    g = _load(data, bundled)
+    sel = V.select(
+        g,
+        focus=focus,
+        depth=depth,
+        path=tuple(path) if path else None,
+        query=query,
+        labels=_split(label),
+        types=_split(type_),
+        statuses=_split(status),
+        since=since,
+        until=until,
+        max_hops=max_hops,
+        directed=not undirected,
+    )
+    V.check_size(sel, max_nodes)
+    if fmt is VizFormat.svg:
+        output.write_text(V.path_svg(g, sel), encoding="utf-8")
+    elif fmt is VizFormat.png:
+        V.svg_to_png(V.path_svg(g, sel), output)
+    else:
+        with _status(f"Laying out {len(sel.nodes):,} nodes"):
+            positions = V.layout(sel)
+        if fmt is VizFormat.json:
+            output.write_text(to_json(V.page_data(g, sel, positions)), encoding="utf-8")
+        else:
+            page = V.build_html(g, sel, title=title, positions=positions)
+            output.write_text(page, encoding="utf-8")
+    size = output.stat().st_size
+    typer.echo(
+        f"wrote {output} ({len(sel.nodes):,} nodes, {len(sel.edges):,} edges, {size:,} bytes)",
+        err=True,
+    )
+
+
+def _status(text: str):
+    import contextlib
+
+    if not sys.stderr.isatty():
+        return contextlib.nullcontext()
+    from rich.console import Console
+
+    return Console(stderr=True).status(text)
