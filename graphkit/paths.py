@@ -172,16 +172,17 @@ class Hop:
 
 
 def hops(G: nx.MultiDiGraph, path: list[str], **filters) -> list[Hop]:
-    """The claims (with evidence records) behind every step of ``path``."""
+    """The claims behind every step of ``path``, with their evidence and contract records."""
     f = _filters(**filters)
     out = []
     for u, v in zip(path, path[1:]):
         claims = claims_between(G, u, v, f)
         for c in claims:
-            c["evidence_records"] = [
-                {"id": e, **{k: val for k, val in G.nodes[e].items() if k != "labels"}}
-                for e in c.get("evidence", [])
-                if e in G
-            ]
+            for key in ("evidence", "contracts"):
+                c[f"{key.rstrip('s')}_records"] = [
+                    {"id": x, **{k: val for k, val in G.nodes[x].items() if k != "labels"}}
+                    for x in c.get(key, [])
+                    if x in G
+                ]
         out.append(Hop(u, v, sorted(claims, key=lambda c: (c["type"], c["claim"]))))
     return out
