@@ -1,4 +1,4 @@
-"""The README's examples run: read-only commands against the bundled data, and the Python snippet."""
+"""The README's examples run: read-only commands on the bundled data, and the Python snippet."""
 
 import re
 import shlex
