@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,26 +21,10 @@ import networkx as nx
 
 from graphkit import paths as P
 from graphkit.errors import AmbiguousEntity, EntityNotFound, ValidationError
+from graphkit.resolve import normalize
 from graphkit.store import fingerprint, input_files
 
 CACHE_VERSION = "1"
-
-_LEGAL = re.compile(
-    r"\b(inc|incorporated|llc|l l c|ltd|limited|corp|corporation|co|company|plc|lp|llp|gmbh|sa|ag)$"
-)
-
-
-def normalise_name(name: str) -> str:
-    """Case-, punctuation- and legal-suffix-insensitive form of a name.
-
-    >>> normalise_name("WEST PUBLISHING CORPORATION") == normalise_name("West Publishing Corp.")
-    True
-    """
-    s = re.sub(r"[^\w\s]", " ", name.casefold().replace("&", " and "))
-    s = re.sub(r"\s+", " ", s).strip()
-    while (t := _LEGAL.sub("", s).strip()) != s:
-        s = t
-    return s
 
 
 def cache_dir() -> Path:
@@ -168,7 +151,7 @@ class Graph:
         if sid in self.G and not (entities_only and "Entity" not in self.G.nodes[sid]["labels"]):
             return sid
         hits = self._match(t, entities_only, str.casefold) or self._match(
-            t, entities_only, normalise_name
+            t, entities_only, normalize
         )
         if len(hits) == 1:
             return hits[0]

@@ -1,0 +1,217 @@
+"""Importers: CSV files -> Turtle files that the loader reads (``--data imports/``).
+
+One engine (:mod:`graphkit.importers.mapping`) runs declarative mappings; the built-in ones live in
+``importers/mappings/*.yaml``. An import writes ``<out>/<source>-<file stem>.ttl`` (contracts,
+claims, evidence; replaced whole on every import of that file) and merges the organisations and
+products it found into ``<out>/entities.ttl`` (shared by every import in ``<out>``, so an entity
+seen in two files is declared once). Both are written to a temporary file and renamed, only after
+every row was read: a failed import leaves the previous files as they were.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphkit.errors import DataError
+from graphkit.importers.mapping import (
+    CONFLICT,
+    CompiledMapping,
+    Mapping,
+    MappingError,
+    RowError,
+    merge,
+)
+from graphkit.importers.turtle import TripleSet, read_turtle, write_atomic
+from graphkit.resolve import Resolver
+
+MAPPINGS = Path(__file__).parent / "mappings"
+ENTITIES = "entities.ttl"
+
+__all__ = ["ImportResult", "builtin", "import_csv", "MappingError"]
+
+
+def builtin(name: str) -> Mapping:
+    """A built-in mapping by stem: ``usaspending-prime``, ``usaspending-subawards``, ``atlas``."""
+    return Mapping.load(MAPPINGS / f"{name}.yaml")
+
+
+@dataclass
+class ImportResult:
+    source: str
+    file: Path
+    out: Path
+    entities_file: Path
+    rows: int = 0
+    imported: int = 0
+    skipped: list[str] = field(default_factory=list)
+    warnings: Counter = field(default_factory=Counter)
+    counts: Counter = field(default_factory=Counter)  # class label -> nodes in the output
+
+    def summary(self) -> dict:
+        return {
+            "source": self.source,
+            "file": str(self.file),
+            "output": str(self.out),
+            "entities": str(self.entities_file),
+            "rows": self.rows,
+            "imported": self.imported,
+            "skipped": len(self.skipped),
+            **{k: v for k, v in sorted(self.counts.items())},
+        }
+
+
+def read_header(path: Path) -> list[str]:
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            return next(csv.reader(fh), [])
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise DataError(f"{path}: cannot read CSV: {e}", path=path) from None
+
+
+def _records(path: Path) -> Iterator[tuple[int, int, list[str]]]:
+    """``(row number, first line, fields)`` per data row; row 1 follows the header."""
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        line = reader.line_num + 1
+        n = 0
+        try:
+            for rec in reader:
+                n += 1
+                if rec:
+                    yield n, line, rec
+                line = reader.line_num + 1
+        except csv.Error as e:
+            msg = f"{path}:{line}: row {n + 1}: malformed CSV: {e}"
+            raise DataError(msg, path=path, line=line) from None
+        except UnicodeDecodeError as e:
+            raise DataError(f"{path}: not UTF-8 text near row {n + 1}: {e}", path=path) from None
+
+
+def _count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+
+def import_csv(
+    path: str | Path,
+    mapping: Mapping,
+    *,
+    out_dir: str | Path = "imports",
+    resolver: Resolver | None = None,
+    skip_bad: bool = False,
+    progress: bool = False,
+    curated: list[Path] | None = None,
+    bundled: bool = True,
+    log: Callable[[str], None] | None = None,
+    verbose: bool = False,
+) -> ImportResult:
+    """Import one CSV file with ``mapping``; raise :class:`DataError` on the first bad row unless
+    ``skip_bad`` (then bad rows are listed in ``ImportResult.skipped``)."""
+    path, out_dir = Path(path), Path(out_dir)
+    if not path.is_file():
+        raise DataError(f"{path}: no such file", path=path)
+    header = read_header(path)
+    compiled: CompiledMapping = mapping.compile(header)
+    if resolver is None:
+        resolver = Resolver.default(out_dir, curated or [], bundled=bundled)
+    stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in path.stem)
+    out = out_dir / f"{mapping.source}-{stem}.ttl"
+    result = ImportResult(mapping.source, path, out, out_dir / ENTITIES)
+    main, ents = TripleSet(), TripleSet()
+    warnings: Counter = Counter()
+
+    where = [""]
+
+    def warn(msg: str) -> None:
+        warnings[msg if msg.startswith(CONFLICT) else f"{where[0]}{msg}"] += 1
+
+    rows = _records(path)
+    bar = None
+    if progress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+        total = max(_count_lines(path) - 1, 1)
+        bar = Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        )
+        task = bar.add_task(f"Importing {path.name} (lines)", total=total)
+        bar.start()
+    try:
+        for n, line, rec in rows:
+            result.rows += 1
+            where[0] = f"line {line} (row {n}): "
+            try:
+                m, e = compiled.row(rec, resolver, warn)
+            except RowError as err:
+                msg = f"{path}:{line}: row {n}: {err}"
+                if not skip_bad:
+                    msg += " (use --skip-bad to skip bad rows)"
+                    raise DataError(msg, path=path, line=line) from None
+                result.skipped.append(msg)
+                continue
+            merge(main, m, compiled.functional, warn)
+            merge(ents, e, compiled.functional, warn)
+            result.imported += 1
+            if bar is not None and n % 500 == 0:
+                bar.update(task, completed=line)
+    finally:
+        if bar is not None:
+            bar.stop()
+    result.warnings = warnings
+    if result.imported == 0 and result.rows:
+        raise DataError(f"{path}: no row could be imported ({len(result.skipped)} bad rows)")
+    entities_path = out_dir / ENTITIES
+    all_ents = read_turtle(entities_path) if entities_path.is_file() else TripleSet()
+    merge(all_ents, ents, compiled.functional)
+    for graph in (main, ents):
+        for s in graph.subjects():
+            for t in graph.values(s, "a"):
+                result.counts[t.split(":", 1)[-1]] += 1
+    skipped = f", {len(result.skipped)} bad rows skipped" if result.skipped else ""
+    head = (
+        f"Imported by `graphkit import` from {path.name} with the {mapping.source!r} mapping:\n"
+        f"{result.imported} of {result.rows} rows{skipped}. Generated file: re-run the import"
+        " instead of editing it."
+    )
+    ents_head = (
+        f"Organisations and products found by `graphkit import` in the files of {out_dir.name}/;\n"
+        "merged on every import (first name kept, other spellings as skos:altLabel)."
+    )
+    write_atomic(entities_path, all_ents.turtle(ents_head))  # only ever grows: safe first
+    write_atomic(out, main.turtle(head))
+    if log:
+        conflicts = sum(k for msg, k in warnings.items() if msg.startswith(CONFLICT))
+        for msg, k in sorted(warnings.items()):
+            if verbose or not msg.startswith(CONFLICT):
+                log(f"warning: {msg}" + (f" ({k} rows)" if k > 1 else ""))
+        if conflicts and not verbose:
+            log(
+                f"note: in {conflicts} rows a single-valued property (an address, a date) had"
+                " another value than in an earlier row; the first was kept (--verbose lists them)"
+            )
+    return result
+
+
+def detect(path: Path, names: list[str]) -> Mapping:
+    """The first built-in mapping among ``names`` whose detect columns are all in the header."""
+    header = read_header(path)
+    for name in names:
+        m = builtin(name)
+        if m.matches(header):
+            return m
+    wanted = "; ".join(f"{n}: {', '.join(builtin(n).spec.get('detect', []))}" for n in names)
+    raise DataError(f"{path}: header does not look like any of: {wanted}", path=path)
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr)

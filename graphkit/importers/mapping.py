@@ -1,0 +1,643 @@
+"""The import engine: a declarative YAML mapping turns CSV rows into entities, claims, evidence.
+
+The built-in importers (``usaspending``, ``atlas``) are mappings in ``importers/mappings/``; a
+user writes their own for any table (see ``docs/mapping.md``). Per row, every node of the mapping
+is rendered from its templates (``"{Column|filter}"``); organisations and products are resolved by
+:mod:`graphkit.resolve`; claims link nodes and cite evidence nodes.
+
+>>> t = Template.compile("{Agency|slug}-{State|lower}", ["Agency", "State"])
+>>> t.render(["Rockford Police Department", "IL"], {})
+'rockford-police-department-il'
+>>> parse_date("12/22/17"), parse_date("2022-09-30"), parse_date("2016")
+(('2017-12-22', 'date'), ('2022-09-30', 'date'), ('2016', 'gYear'))
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+
+from graphkit.errors import DataError
+from graphkit.importers.turtle import TYPE, TripleSet, iri, literal
+from graphkit.model import GK, ID, PREFIXES, RDF, SCHEMA, SKOS, TAXONOMY, XSD, schema
+from graphkit.resolve import Resolver, slug
+
+PROV = PREFIXES["prov"]
+_PLACEHOLDER = re.compile(r"\{([^{}|]+)((?:\|[^{}|]*)*)\}")
+_URL = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+([/?#][^\s]*)?$")
+_DECIMAL = re.compile(r"^-?\d+(\.\d+)?$")
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]+")
+_FALSE = {"", "f", "false", "no", "n", "0", "none", "null", "nan"}
+
+
+#: Prefix of warnings about a second value of a single-valued property.
+CONFLICT = "differing values: "
+
+
+class RowError(ValueError):
+    """A row that cannot be imported; the message says which column and value."""
+
+
+class MappingError(DataError):
+    """The mapping file itself is wrong."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+
+def parse_date(text: str) -> tuple[str, str]:
+    """``(lexical form, XSD type)`` of a date: ISO, ``M/D/YY[YY]`` (US), ``YYYY-MM`` or ``YYYY``.
+
+    Times after the date are ignored. Two-digit years follow POSIX ``%y``: 69-99 are 19xx.
+    """
+    s = text.strip().split(" ")[0].split("T")[0]
+    try:
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", s):
+            return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat(), "date"
+        if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})", s):
+            y = int(m[3])
+            y = y if len(m[3]) == 4 else (1900 + y if y >= 69 else 2000 + y)
+            return dt.date(y, int(m[1]), int(m[2])).isoformat(), "date"
+        if m := re.fullmatch(r"(\d{4})-(\d{1,2})", s):
+            return f"{int(m[1]):04d}-{int(m[2]):02d}", "gYearMonth" if 1 <= int(m[2]) <= 12 else ""
+        if m := re.fullmatch(r"(\d{1,2})/(\d{4})", s):
+            return f"{int(m[2]):04d}-{int(m[1]):02d}", "gYearMonth" if 1 <= int(m[1]) <= 12 else ""
+        if re.fullmatch(r"\d{4}", s):
+            return s, "gYear"
+    except ValueError:
+        pass
+    raise RowError(f"not a date: {text!r}")
+
+
+def parse_decimal(text: str) -> str:
+    s = text.strip().replace(",", "").replace("$", "")
+    if not _DECIMAL.match(s):
+        raise RowError(f"not a number: {text!r}")
+    return s
+
+
+def _money(v: str) -> str:
+    try:
+        d = Decimal(parse_decimal(v))
+    except (RowError, InvalidOperation):
+        return v
+    return f"{d:,.2f}".removesuffix(".00")
+
+
+def _map(arg: str, v: str) -> str:
+    table = dict(kv.split("=", 1) for kv in arg.split(";") if "=" in kv)
+    return table.get(v, table.get("*", v))
+
+
+#: Template filters: ``{Column|name}`` or ``{Column|name:argument}``.
+FILTERS: dict[str, Callable[[str, str], str]] = {
+    "slug": lambda v, a: slug(v),
+    "lower": lambda v, a: v.lower(),
+    "upper": lambda v, a: v.upper(),
+    "title": lambda v, a: v.title(),
+    "slice": lambda v, a: v[slice(*(int(x) if x else None for x in a.split(":")))],
+    "map": lambda v, a: _map(a, v),
+    "bool": lambda v, a: "true" if v.strip().casefold() not in _FALSE else "",
+    "host": lambda v, a: (urlparse(v).hostname or "").removeprefix("www."),
+    "money": lambda v, a: _money(v),
+    "date": lambda v, a: parse_date(v)[0] if v else "",
+}
+
+
+@dataclass
+class Template:
+    """A compiled ``"text {Column|filter} text"``; empty when any placeholder is empty."""
+
+    parts: list  # str | (column index or "@node", [(filter, arg)])
+
+    @classmethod
+    def compile(cls, text: str, header: list[str]) -> Template:
+        parts: list = []
+        pos = 0
+        index = {h: i for i, h in enumerate(header)}
+        for m in _PLACEHOLDER.finditer(text):
+            parts.append(text[pos : m.start()])
+            name = m[1].strip()
+            filters = []
+            for f in m[2].split("|")[1:]:
+                fname, _, arg = f.partition(":")
+                if fname.strip() not in FILTERS:
+                    raise MappingError(f"unknown filter {fname!r} in {text!r}")
+                filters.append((FILTERS[fname.strip()], arg))
+            if name.startswith("@"):
+                parts.append((name[1:], filters))
+            elif name in index:
+                parts.append((index[name], filters))
+            else:
+                raise MappingError(f"column {name!r} (in {text!r}) is not in the file's header")
+            pos = m.end()
+        parts.append(text[pos:])
+        return cls([p for p in parts if p != ""])
+
+    def columns(self) -> list[int]:
+        return [p[0] for p in self.parts if isinstance(p, tuple) and isinstance(p[0], int)]
+
+    def render(self, row: list[str], nodes: dict) -> str:
+        out = []
+        for p in self.parts:
+            if isinstance(p, str):
+                out.append(p)
+                continue
+            key, filters = p
+            if isinstance(key, int):
+                v = row[key].strip()
+            else:
+                inst = nodes.get(key)
+                v = inst[0].local if inst else ""
+            for f, arg in filters:
+                if not v:
+                    break
+                v = f(v, arg)
+            if not v:
+                return ""
+            out.append(v)
+        return "".join(out).strip()
+
+
+class Alternatives:
+    """One template or a list: the first that renders non-empty."""
+
+    def __init__(self, spec, header: list[str]):
+        specs = spec if isinstance(spec, list) else [spec]
+        self.templates = [Template.compile(str(s), header) for s in specs]
+
+    def render(self, row, nodes) -> str:
+        for t in self.templates:
+            v = t.render(row, nodes)
+            if v:
+                return v
+        return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The mapping
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _concepts() -> dict[tuple[str, str], str]:
+    """``(scheme, casefolded notation / prefLabel / altLabel) -> concept IRI`` (taxonomy)."""
+    import pyoxigraph as ox
+
+    from graphkit.model import ontology_files
+
+    store = ox.Store()
+    for p in ontology_files():
+        store.load(path=str(p), format=ox.RdfFormat.TURTLE)
+    out: dict[tuple[str, str], str] = {}
+    for pred in ("notation", "prefLabel", "altLabel"):
+        for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + pred), None, None):
+            c = q.subject.value
+            if c.startswith(TAXONOMY):
+                scheme = c[len(TAXONOMY) :].split("/", 1)[0]
+                out.setdefault((scheme, q.object.value.strip().casefold()), c)
+    return out
+
+
+def concept(scheme: str, label: str) -> str | None:
+    """The taxonomy concept of ``scheme`` whose notation, prefLabel or altLabel is ``label``."""
+    return _concepts().get((scheme, label.strip().casefold()))
+
+
+def expand(curie: str) -> str:
+    if "://" in curie:
+        return curie
+    prefix, _, local = curie.partition(":")
+    if prefix not in PREFIXES or not local:
+        raise MappingError(
+            f"unknown property or prefix {curie!r} (use one of {', '.join(PREFIXES)})"
+        )
+    return PREFIXES[prefix] + local
+
+
+def _class_iri(label: str) -> str:
+    by_label = {v: k for k, v in schema().class_labels.items()}
+    if label in by_label:
+        return by_label[label]
+    full = expand(label) if ":" in label else GK + label
+    if full not in schema().class_labels:
+        raise MappingError(f"unknown class {label!r} (one of {', '.join(sorted(by_label))})")
+    return full
+
+
+_NAMESPACE = {"Contract": ID + "contract/", "Evidence": ID + "evidence/"}
+
+
+@dataclass
+class Prop:
+    pred: str  # full IRI
+    value: Alternatives | None
+    ref: str | None  # node name for links
+    type: str = "string"
+    required: bool = False
+    invalid: str = "error"  # unparseable value: error (bad row) | skip (leave out) | drop (node)
+
+
+@dataclass
+class NodeSpec:
+    name: str
+    classes: list[tuple[str, Alternatives | None]]  # (class IRI, when)
+    entity: bool
+    id: Alternatives | None
+    label: Alternatives | None
+    ids: dict[str, Alternatives]
+    props: list[Prop]
+    when: Alternatives | None
+    unless: Alternatives | None
+    required: bool
+    distinct_from: str | None
+    existing_contract: Alternatives | None
+
+
+@dataclass
+class ClaimSpec:
+    id: Alternatives
+    subjects: list[str]
+    predicate: str
+    objects: list[str]
+    status: str
+    start: Alternatives | None
+    end: Alternatives | None
+    summary: Alternatives | None
+    contracts: list[str]
+    evidence: list[str]
+
+
+@dataclass
+class Node:
+    iri: str
+    cls: str
+    declare: bool
+    spec: NodeSpec
+
+    @property
+    def local(self) -> str:
+        return self.iri.rsplit("/", 1)[-1]
+
+
+def _refs(v) -> list[str]:
+    vals = v if isinstance(v, list) else [v]
+    out = []
+    for x in vals:
+        if not (isinstance(x, str) and x.startswith("@")):
+            raise MappingError(f"expected a node reference like '@recipient', got {x!r}")
+        out.append(x[1:])
+    return out
+
+
+@dataclass
+class Mapping:
+    """A parsed mapping, compiled against one CSV header."""
+
+    source: str
+    spec: dict
+    path: Path | None = None
+    header: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Mapping:
+        path = Path(path)
+        try:
+            spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as e:
+            raise MappingError(f"{path}: cannot read mapping: {e}", path=path) from None
+        if not isinstance(spec, dict) or "source" not in spec or "nodes" not in spec:
+            raise MappingError(f"{path}: a mapping needs 'source' and 'nodes'", path=path)
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(spec["source"])):
+            raise MappingError(f"{path}: source must be lowercase letters, digits, hyphens")
+        return cls(str(spec["source"]), spec, path)
+
+    def matches(self, header: list[str]) -> bool:
+        return all(c in header for c in self.spec.get("detect", []))
+
+    def compile(self, header: list[str]) -> CompiledMapping:
+        where = f"{self.path}: " if self.path else ""
+        missing = [c for c in self.spec.get("detect", []) if c not in header]
+        if missing:
+            raise MappingError(f"{where}the file lacks the column(s) {', '.join(missing)}")
+        try:
+            return CompiledMapping(self, header)
+        except MappingError as e:
+            raise MappingError(f"{where}{e}", path=self.path) from None
+
+
+class CompiledMapping:
+    """Renders rows into triples."""
+
+    def __init__(self, mapping: Mapping, header: list[str]):
+        self.mapping = mapping
+        self.header = header
+        spec = mapping.spec
+        self.key = Alternatives(spec.get("key", ""), header) if spec.get("key") else None
+        self.nodes: list[NodeSpec] = []
+        for name, ns in (spec.get("nodes") or {}).items():
+            for n in ns.get("repeat", [None]):
+                self.nodes.append(self._node(name, ns, header, n))
+        names = {n.name for n in self.nodes}
+        self.claims = [self._claim(c, header, names) for c in spec.get("claims") or []]
+        for n in self.nodes:
+            for p in n.props:
+                if p.ref and p.ref not in names:
+                    raise MappingError(f"node {n.name!r} links to unknown node {p.ref!r}")
+        self.sch = schema()
+        self.functional = {iri(p) for p in self.sch.functional} | {
+            iri(RDF + x) for x in ("subject", "predicate", "object")
+        }
+
+    @staticmethod
+    def _sub(v, n):
+        if n is None:
+            return v
+        if isinstance(v, str):
+            return v.replace("$n", str(n))
+        if isinstance(v, list):
+            return [CompiledMapping._sub(x, n) for x in v]
+        if isinstance(v, dict):
+            return {k: CompiledMapping._sub(x, n) for k, x in v.items()}
+        return v
+
+    def _node(self, name: str, raw: dict, header, n) -> NodeSpec:
+        ns = self._sub(raw, n)
+
+        def alt(key):
+            return Alternatives(ns[key], header) if ns.get(key) not in (None, "") else None
+
+        if "class" not in ns:
+            raise MappingError(f"node {name!r} needs a class")
+        classes = []
+        for c in ns["class"] if isinstance(ns["class"], list) else [ns["class"]]:
+            if isinstance(c, dict):
+                classes.append((_class_iri(c["class"]), Alternatives(c["when"], header)))
+            else:
+                classes.append((_class_iri(c), None))
+        entity = all(GK + "Entity" in (c, *schema().superclasses.get(c, ())) for c, _ in classes)
+        if not entity and "id" not in ns:
+            raise MappingError(f"node {name!r} ({ns['class']}) needs an id template")
+        if entity and "name" not in ns:
+            raise MappingError(f"node {name!r} ({ns['class']}) needs a name template")
+        props = []
+        for curie, v in (ns.get("properties") or {}).items():
+            pred = expand(curie)
+            if isinstance(v, str) and v.startswith("@"):
+                props.append(Prop(pred, None, v[1:]))
+                continue
+            d = v if isinstance(v, dict) else {"value": v}
+            typ = str(d.get("type", "string"))
+            if typ not in ("string", "decimal", "integer", "date", "url") and not (
+                typ.startswith("concept:") or typ == "iri"
+            ):
+                raise MappingError(f"node {name!r}: unknown type {typ!r} of {curie}")
+            invalid = str(d.get("invalid", "error"))
+            if invalid not in ("error", "skip", "drop"):
+                raise MappingError(f"node {name!r}: invalid: must be error, skip or drop")
+            alts = Alternatives(d["value"], header)
+            props.append(Prop(pred, alts, None, typ, bool(d.get("required")), invalid))
+        return NodeSpec(
+            name=name,
+            classes=classes,
+            entity=entity,
+            id=alt("id"),
+            label=alt("name"),
+            ids={k: Alternatives(v, header) for k, v in (ns.get("ids") or {}).items()},
+            props=props,
+            when=alt("when"),
+            unless=alt("unless"),
+            required=bool(ns.get("required")),
+            distinct_from=ns.get("distinct_from"),
+            existing_contract=alt("existing_contract"),
+        )
+
+    def _claim(self, c: dict, header, names: set[str]) -> ClaimSpec:
+        def alt(key):
+            return Alternatives(c[key], header) if c.get(key) else None
+
+        for key in ("id", "subject", "predicate", "object", "evidence"):
+            if key not in c:
+                raise MappingError(f"a claim needs {key!r}: {c}")
+        pred = str(c["predicate"])
+        rels = schema().rel_types
+        full = expand(pred) if ":" in pred else GK + pred
+        if full not in rels:
+            try:
+                full = schema().rel_iri(pred)
+            except KeyError:
+                known = ", ".join(sorted(k.rsplit("#", 1)[-1] for k in rels))
+                raise MappingError(f"unknown relationship {pred!r} (one of {known})") from None
+        status = str(c.get("status", "reported"))
+        if concept("status", status) is None:
+            raise MappingError(f"unknown claim status {status!r}")
+        spec = ClaimSpec(
+            id=Alternatives(c["id"], header),
+            subjects=_refs(c["subject"]),
+            predicate=full,
+            objects=_refs(c["object"]),
+            status=concept("status", status),
+            start=alt("start"),
+            end=alt("end"),
+            summary=alt("summary"),
+            contracts=_refs(c.get("contracts", [])),
+            evidence=_refs(c["evidence"]),
+        )
+        for r in [*spec.subjects, *spec.objects, *spec.contracts, *spec.evidence]:
+            if r not in names:
+                raise MappingError(f"claim {c['id']!r} refers to unknown node {r!r}")
+        return spec
+
+    # -- per row ------------------------------------------------------------------------------
+
+    def row(self, row: list[str], resolver: Resolver, warn: Callable[[str], None]):
+        """``(main triples, entity triples)`` of one row; raises :class:`RowError`."""
+        if len(row) != len(self.header):
+            raise RowError(f"expected {len(self.header)} fields, found {len(row)}")
+        if self.key is not None and not self.key.render(row, {}):
+            raise RowError("the row key is empty")
+        nodes: dict[str, list[Node]] = {}
+        self._warn = warn
+        for spec in self.nodes:
+            node = self._make(spec, row, nodes, resolver)
+            if node is None:
+                if spec.required:
+                    raise RowError(f"required {spec.name!r} is missing")
+                continue
+            nodes.setdefault(spec.name, []).append(node)
+        main, ents = TripleSet(), TripleSet()
+        for insts in nodes.values():
+            for node in insts:
+                if node.declare:
+                    self._emit(node, row, nodes, ents if node.spec.entity else main, warn)
+        for c in self.claims:
+            self._claim_rows(c, row, nodes, main)
+        return main, ents
+
+    def _make(self, spec: NodeSpec, row, nodes, resolver: Resolver) -> Node | None:
+        if spec.when and not FILTERS["bool"](spec.when.render(row, nodes), ""):
+            return None
+        if spec.unless and FILTERS["bool"](spec.unless.render(row, nodes), ""):
+            return None
+        cls = None
+        for c, when in spec.classes:
+            if when is None or FILTERS["bool"](when.render(row, nodes), ""):
+                cls = c
+                break
+        if cls is None:
+            return None
+        if spec.entity:
+            name = spec.label.render(row, nodes)
+            if not name:
+                return None
+            ids = {k: a.render(row, nodes) for k, a in spec.ids.items()}
+            attrs = {}
+            for p in spec.props:
+                key = {GK + "state": "state", GK + "country": "country"}.get(p.pred)
+                if key and p.value:
+                    attrs[key] = p.value.render(row, nodes)
+            hint = spec.id.render(row, nodes) if spec.id else ""
+            node_iri = resolver.resolve(cls, name, ids, attrs, hint)
+            node = Node(node_iri, cls, not resolver.is_curated(node_iri), spec)
+        else:
+            local = _SAFE.sub("-", spec.id.render(row, nodes))
+            if not local:
+                return None
+            ns = _NAMESPACE.get(self.sch.class_labels.get(cls, ""), ID + "node/")
+            node = Node(ns + local, cls, True, spec)
+            if spec.existing_contract:
+                found = resolver.contract(spec.existing_contract.render(row, nodes))
+                if found:
+                    node = Node(found, cls, False, spec)
+        if spec.distinct_from and any(n.iri == node.iri for n in nodes.get(spec.distinct_from, [])):
+            return None
+        for p in spec.props:
+            if p.invalid == "drop" and (text := p.value.render(row, nodes)):
+                dropped: list[str] = []
+                if self._value(p, text, node, dropped.append) is None:
+                    self._warn(f"{dropped[0].replace('left out', 'source left out')}")
+                    return None
+        return node
+
+    def _emit(self, node: Node, row, nodes, out: TripleSet, warn) -> None:
+        s = iri(node.iri)
+        out.add(s, TYPE, iri(node.cls))
+        if node.spec.entity:
+            out.add(s, iri(SCHEMA + "name"), literal(node.spec.label.render(row, nodes)))
+            for k, a in node.spec.ids.items():
+                v = a.render(row, nodes)
+                if v:
+                    out.add(s, iri(GK + k), literal(v.upper() if k != "wikidata" else v))
+        for p in node.spec.props:
+            if p.ref:
+                for target in nodes.get(p.ref, []):
+                    out.add(s, iri(p.pred), iri(target.iri))
+                continue
+            text = p.value.render(row, nodes)
+            if not text:
+                if p.required:
+                    raise RowError(f"{node.spec.name}: {iri(p.pred)} is empty")
+                continue
+            obj = self._value(p, text, node, warn)
+            if obj:
+                out.add(s, iri(p.pred), obj)
+
+    def _value(self, p: Prop, text: str, node: Node, warn) -> str | None:
+        where = f"{node.spec.name} {iri(p.pred)}"
+        try:
+            if p.type == "string":
+                return literal(text)
+            if p.type == "decimal":
+                return literal(parse_decimal(text), XSD + "decimal")
+            if p.type == "integer":
+                if not re.fullmatch(r"-?\d+", text):
+                    raise RowError(f"not an integer: {text!r}")
+                return literal(str(int(text)), XSD + "integer")
+            if p.type == "date":
+                lex, typ = parse_date(text)
+                if not typ:
+                    raise RowError(f"not a date: {text!r}")
+                return literal(lex, XSD + typ)
+            if p.type == "url":
+                if not _URL.match(text):
+                    raise RowError(f"not an absolute http(s) URL: {text!r}")
+                return literal(text)
+            if p.type == "iri":
+                return iri(expand(text))
+            scheme = p.type.split(":", 1)[1]
+            c = concept(scheme, text)
+            if c is None:
+                warn(f"{where}: {text!r} is not in the {scheme} taxonomy; left out")
+                return None
+            return iri(c)
+        except RowError as e:
+            if p.invalid != "error":
+                warn(f"{where}: {e}; left out")
+                return None
+            raise RowError(f"{where}: {e}") from None
+
+    def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet) -> None:
+        subjects = [n for r in c.subjects for n in nodes.get(r, [])]
+        objects = [n for r in c.objects for n in nodes.get(r, [])]
+        evidence = [n for r in c.evidence for n in nodes.get(r, [])]
+        for s in subjects:
+            for o in objects:
+                if s.iri == o.iri:
+                    continue
+                ctx = {**nodes, "subject": [s], "object": [o]}
+                local = _SAFE.sub("-", c.id.render(row, ctx))
+                if not local:
+                    raise RowError(f"claim id {c.id.templates[0].parts} renders empty")
+                if not evidence:
+                    raise RowError(f"claim {local} has no evidence (no usable source URL)")
+                cid = iri(ID + "claim/" + local)
+                out.add(cid, TYPE, iri(GK + "Claim"))
+                out.add(cid, iri(RDF + "subject"), iri(s.iri))
+                out.add(cid, iri(RDF + "predicate"), iri(c.predicate))
+                out.add(cid, iri(RDF + "object"), iri(o.iri))
+                out.add(cid, iri(GK + "status"), iri(c.status))
+                for key, alt in (("startDate", c.start), ("endDate", c.end)):
+                    text = alt.render(row, ctx) if alt else ""
+                    if text:
+                        lex, typ = parse_date(text)
+                        out.add(cid, iri(GK + key), literal(lex, XSD + typ))
+                if c.summary and (text := c.summary.render(row, ctx)):
+                    out.add(cid, iri(GK + "summary"), literal(text))
+                for k in (n for r in c.contracts for n in nodes.get(r, [])):
+                    out.add(cid, iri(GK + "underContract"), iri(k.iri))
+                for e in evidence:
+                    out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+
+
+def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> None:
+    """Add ``new`` to ``into``; a second value of a single-valued property is dropped (a second
+    name becomes a ``skos:altLabel``)."""
+    name, alt = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
+    for s, props in new.data.items():
+        mine = into.data.setdefault(s, {})
+        for p, objs in props.items():
+            have = mine.setdefault(p, set())
+            for o in sorted(objs):
+                if o in have:
+                    continue
+                if p in functional and have:
+                    if p == name:
+                        if o not in have:
+                            mine.setdefault(alt, set()).add(o)
+                    elif warn:
+                        warn(f"{CONFLICT}{s} {p}: kept {min(have)}, ignored {o}")
+                    continue
+                have.add(o)
+        names = mine.get(name, set())
+        if alt in mine:
+            mine[alt] -= names

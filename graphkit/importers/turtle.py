@@ -1,0 +1,132 @@
+"""Deterministic Turtle output for importers: terms as strings, sorted, written atomically.
+
+>>> g = TripleSet()
+>>> g.add(iri("https://w3id.org/graphkit/id/org/acme"), iri(SCHEMA + "name"), literal("Acme"))
+True
+>>> print(g.body())
+ido:acme schema:name "Acme" .
+<BLANKLINE>
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from graphkit.model import PREFIXES, RDF, SCHEMA, XSD
+
+__all__ = ["SCHEMA", "TripleSet", "iri", "literal", "read_turtle", "write_atomic"]
+
+_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+# Longest namespace first, so ``idk:`` wins over a shorter prefix of the same IRI.
+_NAMESPACES = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len(x[0]))
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_CONTROL = re.compile(r'[\\"\n\r\t\x00-\x1f\x7f]')
+TYPE = "a"
+
+
+def iri(value: str) -> str:
+    """An IRI as Turtle: a prefixed name where possible, else ``<...>``."""
+    for ns, prefix in _NAMESPACES:
+        if value.startswith(ns) and _LOCAL.match(value[len(ns) :]):
+            return f"{prefix}:{value[len(ns) :]}"
+    return "<" + value.replace(">", "%3E").replace(" ", "%20") + ">"
+
+
+def literal(value: str, datatype: str | None = None) -> str:
+    """A literal as Turtle; ``datatype`` is a full IRI (plain strings need none)."""
+    text = _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), value)
+    return f'"{text}"' + (f"^^{iri(datatype)}" if datatype and datatype != XSD + "string" else "")
+
+
+class TripleSet:
+    """Triples as rendered Turtle terms: ``subject -> predicate -> {objects}``."""
+
+    def __init__(self) -> None:
+        self.data: dict[str, dict[str, set[str]]] = {}
+
+    def add(self, s: str, p: str, o: str) -> bool:
+        """Add one triple; False if it was there already."""
+        objs = self.data.setdefault(s, {}).setdefault(p, set())
+        if o in objs:
+            return False
+        objs.add(o)
+        return True
+
+    def values(self, s: str, p: str) -> set[str]:
+        return self.data.get(s, {}).get(p, set())
+
+    def update(self, other: TripleSet) -> None:
+        for s, props in other.data.items():
+            mine = self.data.setdefault(s, {})
+            for p, objs in props.items():
+                mine.setdefault(p, set()).update(objs)
+
+    def __len__(self) -> int:
+        return sum(len(o) for props in self.data.values() for o in props.values())
+
+    def subjects(self) -> Iterable[str]:
+        return self.data.keys()
+
+    def body(self) -> str:
+        """All triples as Turtle statements, subjects, predicates and objects sorted."""
+        out = []
+        for s in sorted(self.data):
+            props = self.data[s]
+            preds = sorted(props, key=lambda p: (p != TYPE, p))
+            lines = [f"    {p} {', '.join(sorted(props[p]))}" for p in preds if props[p]]
+            if lines:
+                out.append(s + lines[0][3:] + "".join(f" ;\n{x}" for x in lines[1:]) + " .\n")
+        return "\n".join(out)
+
+    def turtle(self, header: str = "") -> str:
+        comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
+        prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
+        return f"{comment}{prefixes}\n{self.body()}"
+
+
+def read_turtle(path: Path) -> TripleSet:
+    """Parse a Turtle file (for example a previous import) back into a :class:`TripleSet`."""
+    import pyoxigraph as ox
+
+    ts = TripleSet()
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        ts.add(
+            _term(t.subject),
+            TYPE if t.predicate.value == RDF + "type" else _term(t.predicate),
+            _term(t.object),
+        )
+    return ts
+
+
+def _term(term) -> str:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return iri(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return literal(term.value) + "@" + term.language
+        return literal(term.value, term.datatype.value)
+    return f"_:{term.value}"
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then rename it over ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,356 @@
+"""Importers on the real files in /work/shared/data (read in place) and on fictional fixtures."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from graphkit.cli import app
+from graphkit.errors import DataError
+from graphkit.importers import import_csv
+from graphkit.importers.atlas import import_atlas
+from graphkit.importers.mapping import Mapping
+from graphkit.importers.usaspending import import_usaspending, mapping_for
+from graphkit.model import GK, ID, PREFIXES, SCHEMA, SKOS, TAXONOMY
+from graphkit.store import Dataset
+from graphkit.validate import validate
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path("/work/shared/data")
+if not SHARED.is_dir():  # CI lays shared/ beside the clone
+    SHARED = ROOT.parent / "shared" / "data"
+PRIME = SHARED / "usaspending-ice-prime-contracts-mn-recipients-2025-03-21.csv"
+SUBAWARDS = SHARED / "usaspending-ice-contract-subawards-since-2020-2025-03-28.csv"
+ATLAS = SHARED / "atlas-of-surveillance-sample-100rows.csv"
+FIXTURE = ROOT / "tests" / "fixtures" / "usaspending-prime-fictional.csv"
+CURATED_FIXTURE = ROOT / "tests" / "fixtures" / "resolve-curated.ttl"
+EXAMPLE = ROOT / "docs" / "examples"
+NO_DECISIONS = Path("/nonexistent/resolutions.ttl")
+
+
+def _store(*files: Path) -> ox.Store:
+    s = ox.Store()
+    for f in files:
+        s.load(path=str(f), format=ox.RdfFormat.TURTLE)
+    return s
+
+
+def _rows(store: ox.Store, q: str) -> list[list[str]]:
+    return [[t.value for t in r] for r in store.query(q, prefixes=PREFIXES)]
+
+
+@pytest.fixture(scope="module")
+def prime(tmp_path_factory):
+    out = tmp_path_factory.mktemp("prime")
+    return import_usaspending(PRIME, out_dir=out), out
+
+
+@pytest.fixture(scope="module")
+def atlas(tmp_path_factory):
+    out = tmp_path_factory.mktemp("atlas")
+    return import_atlas(ATLAS, out_dir=out), out
+
+
+def test_prime_counts_and_amounts_match_the_csv(prime):
+    result, out = prime
+    df = pd.read_csv(PRIME, dtype=str)
+    assert result.rows == result.imported == len(df) == df.contract_award_unique_key.nunique()
+    store = _store(result.out, out / "entities.ttl")
+    got = {
+        k: (c, Decimal(a))
+        for k, c, a in _rows(
+            store,
+            "SELECT ?k ?c ?a WHERE { ?x a gk:Contract ; gk:awardKey ?k ; gk:contractor ?c ;"
+            " gk:obligatedAmount ?a }",
+        )
+    }
+    # Awards already curated in data/ are referenced, not declared again.
+    curated = [k for k in df.contract_award_unique_key if k not in got and _is_curated_contract(k)]
+    assert len(got) + len(curated) == len(df)
+    # Exact totals per recipient UEI (csv module + Decimal), mapped to the resolved contractor.
+    per_uei: dict[str, Decimal] = defaultdict(Decimal)
+    contractor_of_uei: dict[str, set[str]] = defaultdict(set)
+    with open(PRIME, newline="", encoding="utf-8-sig") as fh:
+        for row in csv.DictReader(fh):
+            key = row["contract_award_unique_key"]
+            if key in got:
+                per_uei[row["recipient_uei"]] += Decimal(row["total_obligated_amount"])
+                contractor_of_uei[row["recipient_uei"]].add(got[key][0])
+    assert all(len(c) == 1 for c in contractor_of_uei.values())  # one entity per UEI
+    per_contractor: dict[str, Decimal] = defaultdict(Decimal)
+    for c, a in got.values():
+        per_contractor[c] += a
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    for uei, total in per_uei.items():
+        expected[next(iter(contractor_of_uei[uei]))] += total
+    assert per_contractor == expected
+    # pandas as an independent float check of the grand total
+    assert float(sum(per_contractor.values())) == pytest.approx(
+        pd.to_numeric(df[df.contract_award_unique_key.isin(got)].total_obligated_amount).sum()
+    )
+
+
+def _is_curated_contract(key: str) -> bool:
+    from graphkit.model import data_dir
+    from graphkit.resolve import Resolver
+    from graphkit.store import rdf_files
+
+    global _CURATED
+    try:
+        r = _CURATED
+    except NameError:
+        r = _CURATED = Resolver(rdf_files([data_dir()]))
+    return r.contract(key) is not None
+
+
+def test_prime_resolves_agencies_and_west_publishing(prime):
+    result, out = prime
+    store = _store(result.out)
+    agencies = {a for (a,) in _rows(store, "SELECT DISTINCT ?a WHERE { ?k gk:awardingAgency ?a }")}
+    assert agencies == {ID + "org/ice"}
+    west = _rows(
+        store,
+        """SELECT (COUNT(?c) AS ?n) WHERE { ?c rdf:subject ido:west-publishing ;
+             rdf:predicate gk:supplies ; rdf:object ido:ice ; gk:status status:confirmed ;
+             gk:underContract ?k ; prov:wasDerivedFrom ?e . ?e schema:url ?u }""",
+    )
+    df = pd.read_csv(PRIME, dtype=str)
+    assert int(west[0][0]) == (df.recipient_name == "WEST PUBLISHING CORPORATION").sum()
+    ents = (out / "entities.ttl").read_text()
+    assert "WEST PUBLISHING" not in ents  # no second West Publishing entity
+    ev = _rows(
+        store,
+        "SELECT ?u ?p ?t WHERE { ?e schema:url ?u ; dcterms:publisher ?p ; dcterms:title ?t ."
+        ' FILTER(CONTAINS(?t, "70CDCR18P00000017")) }',
+    )
+    assert ev == [
+        [
+            "https://www.usaspending.gov/award/CONT_AWD_70CDCR18P00000017_7012_-NONE-_-NONE-/",
+            "USAspending.gov",
+            "USAspending.gov contract award 70CDCR18P00000017",
+        ]
+    ]
+
+
+def test_path_thomson_reuters_to_ice_runs_through_imported_contracts(prime):
+    import graphkit
+
+    _result, out = prime
+    g = graphkit.load([out], validate=False, cache=False)
+    r = g.path("Thomson Reuters", "ICE", max_hops=2)
+    via_west = [h for p, h in zip(r.paths, r.hops) if p[1] == "org/west-publishing"]
+    assert via_west, r.paths
+    assert via_west[0][0].claims[0]["claim"]  # Thomson Reuters -OWNS-> West Publishing
+    imported = [c for c in via_west[0][1].claims if c["claim"].startswith("claim/usaspending-")]
+    assert imported and all(c["contracts"] and c["sources"] for c in imported)
+
+
+def test_second_import_is_byte_identical(tmp_path):
+    import_usaspending(PRIME, out_dir=tmp_path)
+    files = sorted(tmp_path.glob("*.ttl"))
+    first = {f.name: f.read_bytes() for f in files}
+    again = import_usaspending(PRIME, out_dir=tmp_path)
+    assert {f.name: f.read_bytes() for f in sorted(tmp_path.glob("*.ttl"))} == first
+    assert again.imported == 1369
+
+
+def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
+    assert mapping_for(SUBAWARDS).spec["detect"][0] == "prime_award_unique_key"
+    result = import_usaspending(SUBAWARDS, out_dir=tmp_path)
+    df = pd.read_csv(SUBAWARDS, dtype=str)
+    assert result.imported == len(df) == 482
+    store = _store(result.out, tmp_path / "entities.ttl")
+    # every prime award is a confirmed claim prime -> ICE
+    primes = _rows(
+        store,
+        "SELECT DISTINCT ?c WHERE { ?c rdf:predicate gk:supplies ; rdf:object ido:ice }",
+    )
+    assert len(primes) == df.prime_award_unique_key.nunique()
+    # every subawardee supplies its prime (one claim per pair, each report as evidence);
+    # a company reporting a subaward to itself makes no claim
+    reports = _rows(
+        store,
+        """SELECT (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
+            ?c rdf:predicate gk:supplies ; prov:wasDerivedFrom ?e .
+            ?e dcterms:type evidence-type:dataset-row }""",
+    )
+    to_self = (df.subawardee_uei == df.prime_awardee_uei).sum()
+    assert int(reports[0][0]) == len(df) - to_self
+    pairs = df[df.subawardee_uei != df.prime_awardee_uei][["subawardee_uei", "prime_awardee_uei"]]
+    assert int(reports[0][1]) <= len(pairs.drop_duplicates())
+
+
+def test_atlas_agencies_technologies_and_links(atlas):
+    result, out = atlas
+    df = pd.read_csv(ATLAS, dtype=str)
+    store = _store(result.out, out / "entities.ttl", *_ontology())
+    oris = _rows(store, "SELECT DISTINCT ?o WHERE { ?a a gk:GovernmentAgency ; gk:ori ?o }")
+    assert {o for (o,) in oris} == {x[:9] for x in df["NEWAOSNUMBER (ORI9)"]}
+    # technologies: each product's category has the Atlas technology name as a SKOS label
+    cats = _rows(
+        store,
+        """SELECT ?name ?label WHERE { ?p a gk:Product ; schema:name ?name ; gk:category ?c .
+            ?c skos:altLabel ?label }""",
+    )
+    labels: dict[str, set[str]] = defaultdict(set)
+    for name, label in cats:
+        labels[name].add(label)
+    assert labels and all(any(lb in name for lb in lbs) for name, lbs in labels.items())
+    assert {lb for lbs in labels.values() for lb in lbs} >= set(df.Technology)
+    # every usable link of every row is evidence with its source as publisher
+    links = {
+        (r[f"Link {n}"], r[f"Link {n} Source"])
+        for _i, r in df.iterrows()
+        for n in (1, 2, 3)
+        if isinstance(r[f"Link {n}"], str) and r[f"Link {n}"].startswith("http")
+    }
+    got = set(
+        map(tuple, _rows(store, "SELECT ?u ?p WHERE { ?e schema:url ?u ; dcterms:publisher ?p }"))
+    )
+    assert {u for u, _ in got} == {u for u, _ in links}
+    vrsa = "https://www.vrsa.us/body-camera-footage-corroborates-police-accounts-in-woodstock-shooting/"
+    assert (vrsa, "Virgina Risk Sharing Association") in got
+    assert not any("Reno City Council" == u for u, _ in got)  # a non-URL link is left out
+    statuses = _rows(store, "SELECT DISTINCT ?s WHERE { ?c a gk:Claim ; gk:status ?s }")
+    assert statuses == [[TAXONOMY + "status/reported"]]
+    used_by = _rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?c rdf:predicate gk:usedBy }")
+    # one usedBy claim per distinct (vendor, technology, agency): duplicate rows merge
+    assert int(used_by[0][0]) == len(
+        df.fillna("").drop_duplicates(["Vendor", "Technology", "NEWAOSNUMBER (ORI9)"])
+    )
+
+
+def _ontology():
+    from graphkit.model import ontology_files
+
+    return ontology_files()
+
+
+def test_atlas_import_passes_shacl(atlas):
+    _result, out = atlas
+    report = validate(Dataset.load([out]))
+    assert report.ok, report.text()
+
+
+def test_usaspending_imports_have_no_dangling_references(prime):
+    from graphkit.validate import dangling_references
+
+    _result, out = prime
+    assert dangling_references(Dataset.load([out])) == []
+
+
+def test_bad_row_fails_whole_import_and_keeps_previous_files(tmp_path):
+    out = tmp_path / "imports"
+    out.mkdir()
+    previous = out / "usaspending-usaspending-prime-fictional.ttl"
+    previous.write_text("# previous import\n")
+    with pytest.raises(DataError) as e:
+        import_csv(
+            FIXTURE, mapping_for(FIXTURE), out_dir=out, curated=[CURATED_FIXTURE], bundled=False
+        )
+    assert "row 2" in str(e.value) and "'12x'" in str(e.value) and ":3:" in str(e.value)
+    assert previous.read_text() == "# previous import\n"
+    assert not (out / "entities.ttl").exists()
+
+
+def test_skip_bad_reports_the_row_and_imports_the_rest(tmp_path):
+    r = import_csv(
+        FIXTURE,
+        mapping_for(FIXTURE),
+        out_dir=tmp_path,
+        skip_bad=True,
+        curated=[CURATED_FIXTURE],
+        bundled=False,
+    )
+    assert (r.rows, r.imported, len(r.skipped)) == (3, 2, 1)
+    assert "row 2" in r.skipped[0]
+    text = r.out.read_text()
+    assert "ido:acme-analytics" in text and "BOREALIS" not in text
+    assert '"-2500"^^xsd:decimal' in text and '"2019-01-15"^^xsd:date' in text
+    report = validate(Dataset.load([CURATED_FIXTURE, tmp_path], bundled=False))
+    assert report.ok, report.text()
+
+
+def test_cli_import_exit_codes(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        [
+            "import",
+            "usaspending",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path),
+            "--no-bundled",
+            "--data",
+            str(CURATED_FIXTURE),
+        ],
+    )
+    assert res.exit_code == 1 and "row 2" in res.output and "Traceback" not in res.output
+    res = runner.invoke(
+        app,
+        [
+            "import",
+            "usaspending",
+            str(FIXTURE),
+            "--out",
+            str(tmp_path),
+            "--no-bundled",
+            "--data",
+            str(CURATED_FIXTURE),
+            "--skip-bad",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert "2 of 3 rows imported" in res.output
+    res = runner.invoke(app, ["import", "atlas", str(FIXTURE), "--out", str(tmp_path)])
+    assert res.exit_code == 1 and "AOSNUMBER" in res.output
+
+
+def test_csv_import_with_the_documented_example_mapping(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        [
+            "import",
+            "csv",
+            str(EXAMPLE / "vendors.csv"),
+            "--mapping",
+            str(EXAMPLE / "vendors-mapping.yaml"),
+            "--out",
+            str(tmp_path),
+            "--no-bundled",
+            "--data",
+            str(CURATED_FIXTURE),
+            "--resolutions",
+            str(NO_DECISIONS),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    mapping = Mapping.load(EXAMPLE / "vendors-mapping.yaml")
+    out = tmp_path / f"{mapping.source}-vendors.ttl"
+    store = _store(out, tmp_path / "entities.ttl")
+    claims = _rows(store, "SELECT ?s ?o WHERE { ?c rdf:subject ?s ; rdf:object ?o }")
+    assert [ID + "org/acme-analytics", ID + "org/fea"] in claims  # resolved to curated ids
+    report = validate(Dataset.load([CURATED_FIXTURE, tmp_path], bundled=False))
+    assert report.ok, report.text()
+
+
+def test_mapping_errors_name_the_problem(tmp_path):
+    bad = tmp_path / "m.yaml"
+    bad.write_text("source: x\nnodes:\n  a: {class: Company, name: '{Nope}'}\n")
+    with pytest.raises(DataError, match="Nope"):
+        import_csv(EXAMPLE / "vendors.csv", Mapping.load(bad), out_dir=tmp_path)
+    bad.write_text("source: x\nnodes:\n  a: {class: Spaceship, name: '{vendor}'}\n")
+    with pytest.raises(DataError, match="Spaceship"):
+        import_csv(EXAMPLE / "vendors.csv", Mapping.load(bad), out_dir=tmp_path)
+
+
+assert SKOS and GK and SCHEMA  # namespaces used in SPARQL above

@@ -1,0 +1,158 @@
+"""Entity resolution: normalisation, identifiers, curated aliases, reviewer decisions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from graphkit.cli import app
+from graphkit.importers import import_csv
+from graphkit.importers.usaspending import mapping_for
+from graphkit.model import GK, ID, data_dir
+from graphkit.resolve import Decisions, Resolver, duplicates, normalize
+from graphkit.store import rdf_files
+
+ROOT = Path(__file__).resolve().parents[1]
+CURATED = ROOT / "tests" / "fixtures" / "resolve-curated.ttl"
+FIXTURE = ROOT / "tests" / "fixtures" / "usaspending-prime-fictional.csv"
+ORG = ID + "org/"
+
+
+@pytest.mark.parametrize(
+    ("name", "norm"),
+    [
+        ("WEST PUBLISHING CORPORATION", "west publishing"),
+        ("West Publishing Corp.", "west publishing"),
+        ("Acme, L.L.C.", "acme"),
+        ("THE MITRE CORPORATION", "mitre"),
+        ("Department of Homeland Security (DHS)", "department of homeland security"),
+        ("THOMSON REUTERS (MARKETS) LLC", "thomson reuters markets"),  # not the parent
+        ("Sheriff’s Office", "sheriffs office"),
+        ("Company", "company"),
+    ],
+)
+def test_normalize(name, norm):
+    assert normalize(name) == norm
+
+
+def test_resolver_identifiers_names_and_blocking(tmp_path):
+    r = Resolver([CURATED], [], None)
+    company, agency = GK + "Company", GK + "GovernmentAgency"
+    by_uei = r.resolve(company, "Totally Different Name", {"uei": "acmeuei00001"})
+    assert by_uei == ORG + "acme-analytics"
+    assert r.resolve(company, "ACME HOLDINGS CORPORATION") == ORG + "acme-holdings"
+    assert r.resolve(agency, "Department of Example Affairs (DEA)") == ORG + "dea-affairs"
+    assert r.resolve(agency, "FEA") == ORG + "fea"  # curated alias
+    # a company never merges into an agency of the same name
+    assert r.resolve(company, "Federal Enforcement Agency") != ORG + "fea"
+    # agency names repeat across states: a different state is a different agency
+    other = r.resolve(agency, "River County Sheriff's Office", attrs={"state": "WA"})
+    assert other == ORG + "river-county-sheriffs-office"
+    assert r.resolve(agency, "River County Sheriff's Office", attrs={"state": "OR"}) == (
+        ORG + "river-county-sheriff"
+    )
+    # new entities are stable within a run and get distinct ids
+    a = r.resolve(company, "Nova Widgets Inc", {"uei": "NOVA00000001"})
+    assert r.resolve(company, "NOVA WIDGETS", {"uei": "NOVA00000001"}) == a == ORG + "nova-widgets"
+
+
+def test_real_agency_and_west_publishing_names_resolve_to_curated_ids():
+    r = Resolver(rdf_files([data_dir()]), [], None)
+    agency = GK + "GovernmentAgency"
+    # spellings used in the shared USAspending downloads
+    assert r.resolve(agency, "U.S. Immigration and Customs Enforcement") == ORG + "ice"
+    assert r.resolve(agency, "U.S. IMMIGRATION AND CUSTOMS ENFORCEMENT") == ORG + "ice"
+    assert r.resolve(agency, "Department of Homeland Security") == ORG + "dhs"
+    assert r.resolve(agency, "Department of Homeland Security (DHS)") == ORG + "dhs"
+    assert r.resolve(GK + "Company", "WEST PUBLISHING CORPORATION") == ORG + "west-publishing"
+
+
+def _import(out: Path, decisions: Path):
+    resolver = Resolver([CURATED], [out / "entities.ttl"], decisions)
+    return import_csv(FIXTURE, mapping_for(FIXTURE), out_dir=out, resolver=resolver, skip_bad=True)
+
+
+def test_same_and_not_same_decisions_apply_on_later_imports(tmp_path):
+    out, decisions = tmp_path / "imports", tmp_path / "resolutions.ttl"
+    _import(out, decisions)
+    ents = (out / "entities.ttl").read_text()
+    assert "ido:acme-holdings" not in ents  # curated, by normalised name
+    runner = CliRunner()
+    common = [
+        "--no-bundled",
+        "--data",
+        str(CURATED),
+        "--data",
+        str(out),
+        "--resolutions",
+        str(decisions),
+    ]
+    # reviewer: the parent is NOT the curated Acme Holdings
+    res = runner.invoke(
+        app, ["resolve", "--not-same", "ACME HOLDINGS CORPORATION", "org/acme-holdings", *common]
+    )
+    assert res.exit_code == 1  # the name only resolves to the curated entity yet
+    res = runner.invoke(
+        app, ["resolve", "--not-same", "org/acme-analytics", "org/acme-holdings", *common]
+    )
+    assert res.exit_code == 0, res.output
+    assert Decisions.load(decisions).apart(ORG + "acme-analytics", ORG + "acme-holdings")
+    # a new company is merged into the curated one by a --same decision
+    (out / "extra.ttl").write_text(
+        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "<https://w3id.org/graphkit/id/org/acme-holdings-2> a gk:Company ;"
+        ' schema:name "Acme Hldgs" .\n'
+    )
+    res = runner.invoke(app, ["resolve", "--same", "org/acme-holdings-2", "Acme Holdings", *common])
+    assert res.exit_code == 0, res.output
+    assert "org/acme-holdings-2 owl:sameAs org/acme-holdings" in res.output
+    d = Decisions.load(decisions)
+    assert d.canonical(ORG + "acme-holdings-2") == ORG + "acme-holdings"
+    r = Resolver([CURATED], [out / "extra.ttl"], decisions)
+    assert r.resolve(GK + "Company", "Acme Hldgs") == ORG + "acme-holdings"
+
+
+def test_duplicates_lists_scores_and_reasons(tmp_path):
+    f = tmp_path / "dups.ttl"
+    f.write_text(
+        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix ido: <https://w3id.org/graphkit/id/org/> .\n"
+        'ido:a1 a gk:Company ; schema:name "Acme Analytics Corp" ; gk:uei "ACMEUEI00001" .\n'
+        'ido:z1 a gk:Company ; schema:name "Zeta Sensors LLC" .\n'
+        'ido:z2 a gk:Company ; schema:name "ZETA SENSORS, INC." .\n'
+        'ido:w1 a gk:Company ; schema:name "Wombat Data Systems" .\n'
+        'ido:w2 a gk:Company ; schema:name "Wombat Data System" .\n'
+    )
+    rows = duplicates([CURATED, f], resolutions=None, min_score=80, curated=[CURATED])
+    pairs = {(r["a"], r["b"]): r for r in rows}
+    assert pairs[("org/a1", "org/acme-analytics")]["score"] == 100
+    assert "UEI" in pairs[("org/a1", "org/acme-analytics")]["reason"]
+    assert pairs[("org/z1", "org/z2")]["score"] == 95
+    assert 80 <= pairs[("org/w1", "org/w2")]["score"] < 100
+    assert rows == sorted(rows, key=lambda r: -r["score"])
+    decisions = tmp_path / "res.ttl"
+    d = Decisions()
+    d.different.add(frozenset((ID + "org/z1", ID + "org/z2")))
+    d.save(decisions)
+    rows = duplicates([CURATED, f], resolutions=decisions, min_score=80)
+    assert ("org/z1", "org/z2") not in {(r["a"], r["b"]) for r in rows}
+    res = CliRunner().invoke(
+        app,
+        [
+            "resolve",
+            "--no-bundled",
+            "--data",
+            str(CURATED),
+            "--data",
+            str(f),
+            "--resolutions",
+            str(decisions),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0 and '"reason"' in res.output
