@@ -139,29 +139,44 @@ def simple_paths(
     limit: int = 50,
     **filters,
 ) -> list[list[str]]:
-    """Simple paths of at most ``max_hops`` hops, shortest first, at most ``limit``."""
+    """Simple paths of at most ``max_hops`` hops, shortest first, at most ``limit``.
+
+    Searches one length at a time and only steps to nodes that can still reach the target in
+    the hops left (distances from a reverse breadth-first search), so the work grows with
+    ``limit``, not with the number of paths in a dense graph.
+    """
     f = _filters(**filters)
     succ = neighbours(G, f)
-    # Prune: only nodes close enough to the target can lie on a path.
     back = distances(G.reverse(copy=False) if f.directed else G, target, max_hops, f)
     paths: list[list[str]] = []
+    if source == target or source not in back:
+        return paths
     stack = [source]
+    on_stack = {source}
 
-    def dfs(node: str) -> None:
+    def dfs(node: str, left: int) -> None:
         for m in succ(node):
-            if m in stack or back.get(m, max_hops + 1) + len(stack) > max_hops:
-                continue
+            if len(paths) >= limit:
+                return
             if m == target:
-                paths.append([*stack, m])
+                if left == 1:
+                    paths.append([*stack, m])
+                continue
+            if m in on_stack or back.get(m, max_hops + 1) > left - 1:
                 continue
             stack.append(m)
-            dfs(m)
+            on_stack.add(m)
+            dfs(m, left - 1)
             stack.pop()
+            on_stack.discard(m)
 
-    if source != target and source in back:
-        dfs(source)
-    paths.sort(key=lambda p: (len(p), p))
-    return paths[:limit]
+    for length in range(back[source], max_hops + 1):
+        found = len(paths)
+        dfs(source, length)
+        paths[found:] = sorted(paths[found:])
+        if len(paths) >= limit:
+            break
+    return paths
 
 
 @dataclass
