@@ -19,7 +19,7 @@ def commands() -> list[str]:
     for _, block in BLOCKS:
         for line in block.splitlines():
             line = line.split("  #")[0].strip()
-            if not line.startswith("graphkit ") or "|" in line or "my-" in line:
+            if not line.startswith("graphkit ") or any(x in line for x in ("|", "my-", "imports/")):
                 continue
             args = shlex.split(line)[1:]
             if args and args[0] in READ_ONLY:
