@@ -115,7 +115,7 @@ def main() -> None:
 
     from scripts.generate import generate
 
-    con = Console()
+    con = Console(width=160)
     table = Table(title="Load + projection (graphkit) vs rdflib.Graph().parse (baseline)")
     for col in (
         "claims",
