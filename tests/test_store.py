@@ -23,7 +23,8 @@ def test_denied_claims_get_no_direct_triple(tmp_path):
         tmp_path / "denied.ttl",
         """
 idc:x a gk:Claim ; rdf:subject ido:acme-cloud ; rdf:predicate gk:supplies ;
-    rdf:object ido:river-county-police ; gk:status status:denied ; prov:wasDerivedFrom ide:acme-blog .
+    rdf:object ido:river-county-police ; gk:status status:denied ;
+    prov:wasDerivedFrom ide:acme-blog .
 """,
     )
     ds = Dataset.load([MINI, f], bundled=False)

@@ -13,10 +13,15 @@ import sys
 
 import typer
 
-from graphkit.cli import core  # noqa: F401  (registers commands)
-from graphkit.cli.common import app
-
 # Further command modules register here, one import per line:
+from graphkit.cli import (
+    core,  # noqa: F401  (registers commands)
+    imports,  # noqa: F401,E402
+    neo4j,  # noqa: F401,E402
+    sparql,  # noqa: F401,E402
+    viz,  # noqa: F401,E402
+)
+from graphkit.cli.common import app
 
 
 def main() -> None:

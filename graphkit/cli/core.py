@@ -34,12 +34,15 @@ def path(
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     bundled: BundledOpt = True,
+    backend: Annotated[
+        str,
+        typer.Option(
+            help="networkx (local files) or neo4j (server from NEO4J_URI, NEO4J_PASSWORD…)."
+        ),
+    ] = "networkx",
 ) -> None:
     """Trace paths from SOURCE to TARGET, with the claims and evidence behind every hop."""
-    g = _load(data, bundled)
-    r = g.path(
-        source,
-        target,
+    opts = dict(
         max_hops=max_hops,
         directed=not undirected,
         types=_split(type_),
@@ -47,6 +50,15 @@ def path(
         shortest_only=shortest,
         limit=limit,
     )
+    if backend == "neo4j":
+        from graphkit.backends.neo4j import path as neo4j_path
+
+        g, r = neo4j_path(None, source, target, **opts)
+    elif backend == "networkx":
+        g = _load(data, bundled)
+        r = g.path(source, target, **opts)
+    else:
+        raise typer.BadParameter("choose networkx or neo4j", param_hint="--backend")
     if fmt is Format.json:
         typer.echo(to_json(path_json(g, r)))
     elif fmt is Format.csv:
@@ -88,7 +100,11 @@ def _claim(c: dict) -> dict:
         "summary",
         "contracts",
     )
-    return {**{k: c[k] for k in keep if k in c}, "evidence": c.get("evidence_records", [])}
+    return {
+        **{k: c[k] for k in keep if k in c},
+        "evidence": c.get("evidence_records", []),
+        "contract_records": c.get("contract_records", []),
+    }
 
 
 def path_rows(g, r) -> list[dict]:
@@ -115,6 +131,23 @@ def path_rows(g, r) -> list[dict]:
                         }
                     )
     return rows
+
+
+def contract_line(k: dict) -> str:
+    """``PIID (awarding office; obligated 1,000 USD): description`` for one contract record."""
+    amounts = [
+        f"{label} {k[key]:,.2f} {k.get('currency', '')}".strip()
+        for key, label in (
+            ("obligated", "obligated"),
+            ("current_value", "current value"),
+            ("potential_value", "potential value"),
+        )
+        if isinstance(k.get(key), int | float)
+    ]
+    meta = "; ".join(x for x in (k.get("awarding_office"), *amounts) if x)
+    desc = k.get("description")
+    head = k.get("piid", k["id"]) + (f" ({meta})" if meta else "")
+    return head + (f": {desc}" if desc else "")
 
 
 def print_paths(g, r) -> None:
@@ -153,6 +186,8 @@ def print_paths(g, r) -> None:
                 )
                 if c.get("summary"):
                     con.print(f"      {escape(c['summary'])}")
+                for k in c.get("contract_records", []):
+                    con.print(f"      contract {escape(contract_line(k))}")
                 for e in c.get("evidence_records", []):
                     src = ", ".join(cell(x) for x in (e.get("publisher"), e.get("published")) if x)
                     con.print(f"      • {escape(cell(e.get('title')))} — {escape(src)}")
@@ -274,20 +309,32 @@ def validate(
 @command()
 def export(
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml, gexf or json.")
+        str,
+        typer.Option(
+            "--format",
+            "-f",
+            help="ttl, nt, jsonld, graphml, gexf, json, cypher, or neo4j-csv (into a folder).",
+        ),
     ] = "ttl",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File (default stdout).")
     ] = None,
     data: DataOpt = None,
     bundled: BundledOpt = True,
+    dest: Annotated[Path | None, typer.Argument(help="Same as --output.")] = None,
 ) -> None:
     """Write the graph as RDF or as a property-graph file."""
     from graphkit.export import FORMATS
     from graphkit.export import export as do_export
 
+    if fmt in ("neo4j-csv", "cypher"):
+        from graphkit.cli.neo4j import export_neo4j
+
+        return export_neo4j(_load(data, bundled), fmt, output or dest)
+    output = output or dest
     if fmt not in FORMATS:
-        raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
+        formats = ", ".join((*FORMATS, "cypher", "neo4j-csv"))
+        raise typer.BadParameter(f"choose one of {formats}", param_hint="--format")
     blob = do_export(_load(data, bundled), fmt)
     if output:
         output.write_bytes(blob)

@@ -1,0 +1,258 @@
+"""Neo4j commands: ``graphkit neo4j load|stats|clear`` and ``graphkit cypher``.
+
+Connection: ``--uri/--user/--password/--database`` or ``NEO4J_URI``, ``NEO4J_USER``,
+``NEO4J_PASSWORD``, ``NEO4J_DATABASE``. ``graphkit cypher`` without a URI runs on the embedded
+engine over the local files instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphkit.cli.common import BundledOpt, DataOpt, FormatOpt, _load, app, command
+from graphkit.errors import GraphkitError
+from graphkit.output import Format, emit, to_json
+
+neo4j_app = typer.Typer(
+    help="Load the graph into a Neo4j server and manage what graphkit loaded there.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(neo4j_app, name="neo4j")
+
+UriOpt = Annotated[
+    str | None,
+    typer.Option("--uri", envvar="NEO4J_URI", help="Bolt URI, e.g. bolt://localhost:7687."),
+]
+UserOpt = Annotated[str, typer.Option("--user", envvar="NEO4J_USER", help="Neo4j user.")]
+PasswordOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--password",
+        envvar="NEO4J_PASSWORD",
+        help="Password (prefer NEO4J_PASSWORD).",
+        show_default=False,
+    ),
+]
+DatabaseOpt = Annotated[
+    str | None,
+    typer.Option("--database", envvar="NEO4J_DATABASE", help="Database (server default if unset)."),
+]
+
+
+def _sub(name: str):
+    """``neo4j_app.command`` that turns a :class:`GraphkitError` into a message and exit 1."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*a, **kw):
+            try:
+                return fn(*a, **kw)
+            except GraphkitError as e:
+                if os.environ.get("GRAPHKIT_DEBUG"):
+                    raise
+                typer.echo(f"error: {e}", err=True)
+                raise typer.Exit(1) from None
+
+        return neo4j_app.command(name)(run)
+
+    return wrap
+
+
+def _conn(uri, user, password, database):
+    from graphkit.backends.neo4j import Connection
+
+    return Connection(uri, user or "neo4j", password, database)
+
+
+@_sub("load")
+def load_cmd(
+    uri: UriOpt = None,
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    batch_size: Annotated[int, typer.Option(help="Rows per write transaction.", min=1)] = 5000,
+    replace: Annotated[
+        bool, typer.Option(help="Afterwards delete graphkit data this load did not write.")
+    ] = False,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Load (upsert) the graph into Neo4j: constraints, then batched MERGE. Safe to re-run."""
+    from graphkit.backends.neo4j import connect, from_networkx, load
+
+    pg = from_networkx(_load(data, bundled).G)
+    conn = _conn(uri, user, password, database)
+    with connect(conn) as drv:
+        r = load(
+            drv,
+            pg,
+            database=database,
+            batch_size=batch_size,
+            replace=replace,
+            progress=sys.stderr.isatty(),
+        )
+    emit(
+        {
+            "uri": conn.uri,
+            "nodes": r.nodes,
+            "relationships": r.relationships,
+            "removed_nodes": r.removed_nodes,
+            "removed_relationships": r.removed_relationships,
+            "seconds": round(r.seconds, 2),
+            "relationships_per_second": round(r.rate),
+            "load_id": r.load_id,
+        },
+        fmt,
+    )
+
+
+@_sub("stats")
+def stats_cmd(
+    uri: UriOpt = None,
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """Counts of graphkit-loaded nodes by label and relationships by type."""
+    from graphkit.backends.neo4j import connect, counts
+
+    with connect(_conn(uri, user, password, database)) as drv:
+        c = counts(drv, database=database)
+    if fmt is Format.json:
+        typer.echo(to_json(c))
+        return
+    rows = [{"what": k, "count": c[k]} for k in ("nodes", "relationships")]
+    for group in ("labels", "relationship_types"):
+        rows += [{"what": f"{group}: {k}", "count": v} for k, v in c[group].items()]
+    emit(rows, fmt)
+
+
+@_sub("clear")
+def clear_cmd(
+    uri: UriOpt = None,
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+) -> None:
+    """Delete everything graphkit loaded (label GraphkitNode, property gk_load); nothing else."""
+    from graphkit.backends.neo4j import clear, connect
+
+    with connect(_conn(uri, user, password, database)) as drv:
+        nodes, rels = clear(drv, database=database)
+    typer.echo(f"deleted {nodes:,} nodes and {rels:,} relationships loaded by graphkit", err=True)
+
+
+@command()
+def cypher(
+    query: Annotated[str | None, typer.Argument(help="Cypher query (or use --file).")] = None,
+    file: Annotated[
+        Path | None, typer.Option("--file", help="Read the query (or ;-separated script) here.")
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="name=value, repeatable; value is JSON if valid."),
+    ] = None,
+    write: Annotated[bool, typer.Option(help="Allow queries that change the database.")] = False,
+    fmt: FormatOpt = Format.table,
+    uri: UriOpt = None,
+    user: UserOpt = "neo4j",
+    password: PasswordOpt = None,
+    database: DatabaseOpt = None,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Run Cypher on Neo4j (--uri / NEO4J_URI) or, without a URI, on the embedded engine.
+
+    Read-only unless --write. Parameters: --param name=value, used in the query as $name.
+    """
+    from graphkit.backends.neo4j import (
+        Neo4jError,
+        connect,
+        parse_params,
+        plain,
+        run_cypher,
+        split_statements,
+        text,
+        write_clause,
+    )
+
+    if (query is None) == (file is None):
+        raise GraphkitError("give a query or --file FILE (not both)")
+    if file is not None:
+        try:
+            query = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise GraphkitError(f"cannot read {file}: {e}") from None
+    params = parse_params(param or [])
+    statements = split_statements(query)
+    if not statements:
+        raise GraphkitError("empty Cypher query")
+    if not write:
+        for st in statements:
+            if clause := write_clause(st):
+                raise Neo4jError(
+                    f"refusing to run a query that writes ({clause}); queries are read-only "
+                    "unless you pass --write"
+                )
+    if uri:
+        with connect(_conn(uri, user, password, database)) as drv:
+            cols, rows = run_cypher(drv, query, params, database=database, write=write)
+    else:
+        try:
+            from graphkit.backends import embedded_cypher
+        except ModuleNotFoundError as e:
+            if e.name != "graphkit.backends.embedded_cypher":
+                raise
+            raise GraphkitError(
+                "no Neo4j URI given and the embedded Cypher engine "
+                "(graphkit.backends.embedded_cypher) is not installed: pass --uri or set NEO4J_URI"
+            ) from None
+        graph = _load(data, bundled)
+        cols, rows = [], []
+        for st in statements:
+            cols, rows = embedded_cypher.run(graph, st, params)
+    cols = list(cols)
+    rows = [r if isinstance(r, dict) else dict(zip(cols, r)) for r in rows]
+    if fmt is Format.json:
+        typer.echo(to_json([{c: plain(r.get(c)) for c in cols} for r in rows]))
+    else:
+        emit([{c: text(r.get(c)) for c in cols} for r in rows], fmt, columns=cols)
+
+
+def export_neo4j(graph, fmt: str, dest: Path | None) -> None:
+    """``graphkit export --format neo4j-csv DIR`` and ``--format cypher [-o FILE]``."""
+    from graphkit.backends.neo4j import export_cypher, export_neo4j_csv, from_networkx
+
+    pg = from_networkx(graph.G)
+    if fmt == "neo4j-csv":
+        if dest is None:
+            raise GraphkitError(
+                "neo4j-csv writes a folder: give it, e.g. `export -f neo4j-csv out/`"
+            )
+        if dest.exists() and not dest.is_dir():
+            raise GraphkitError(f"{dest} exists and is not a folder")
+        files, cmd = export_neo4j_csv(pg, dest)
+        for f in files:
+            typer.echo(f"wrote {f}", err=True)
+        typer.echo("import into a stopped Neo4j (this REPLACES database neo4j) with:", err=True)
+        typer.echo(cmd)
+        return
+    lines = export_cypher(pg)
+    if dest is None:
+        for line in lines:
+            sys.stdout.write(line)
+        return
+    tmp = dest.with_name(dest.name + ".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        fh.writelines(lines)
+    tmp.replace(dest)
+    typer.echo(f"wrote {dest} ({dest.stat().st_size:,} bytes)", err=True)
