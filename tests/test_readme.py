@@ -19,7 +19,8 @@ def commands() -> list[str]:
     for _, block in BLOCKS:
         for line in block.splitlines():
             line = line.split("  #")[0].strip()
-            if not line.startswith("graphkit ") or any(x in line for x in ("|", "my-", "imports/", "neo4j")):
+            skip = ("|", "my-", "imports/", "neo4j")  # placeholders, or state the test lacks
+            if not line.startswith("graphkit ") or any(x in line for x in skip):
                 continue
             args = shlex.split(line)[1:]
             if args and args[0] in READ_ONLY:
