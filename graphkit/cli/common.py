@@ -35,8 +35,9 @@ BundledOpt = Annotated[
 ]
 
 
-def command(*args, **kwargs):
-    """``app.command`` that turns a :class:`GraphkitError` into a message and exit code 1."""
+def command(*args, on: typer.Typer | None = None, **kwargs):
+    """``app.command`` (or ``on.command`` for a sub-app) that turns a :class:`GraphkitError` into
+    a message and exit code 1."""
 
     def wrap(fn):
         @functools.wraps(fn)
@@ -49,7 +50,7 @@ def command(*args, **kwargs):
                 typer.echo(f"error: {e}", err=True)
                 raise typer.Exit(1) from None
 
-        return app.command(*args, **kwargs)(run)
+        return (on or app).command(*args, **kwargs)(run)
 
     return wrap
 

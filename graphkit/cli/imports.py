@@ -36,23 +36,6 @@ RefOpt = Annotated[
 ]
 
 
-def _command(fn):
-    """Register on the ``import`` sub-app with the same error handling as other commands."""
-    import functools
-
-    from graphkit.errors import GraphkitError
-
-    @functools.wraps(fn)
-    def run(*a, **kw):
-        try:
-            return fn(*a, **kw)
-        except GraphkitError as e:
-            typer.echo(f"error: {e}", err=True)
-            raise typer.Exit(1) from None
-
-    return import_app.command()(run)
-
-
 def _run(path: Path, mapping, out, skip_bad, verbose, data, bundled, resolutions) -> None:
     from graphkit.importers import import_csv
     from graphkit.model import data_dir
@@ -84,7 +67,7 @@ def _run(path: Path, mapping, out, skip_bad, verbose, data, bundled, resolutions
     )
 
 
-@_command
+@command(on=import_app)
 def usaspending(
     file: FileArg,
     out: OutOpt = Path("imports"),
@@ -100,7 +83,7 @@ def usaspending(
     _run(file, mapping_for(file), out, skip_bad, verbose, data, bundled, resolutions)
 
 
-@_command
+@command(on=import_app)
 def atlas(
     file: FileArg,
     out: OutOpt = Path("imports"),
@@ -116,7 +99,7 @@ def atlas(
     _run(file, mapping_for(file), out, skip_bad, verbose, data, bundled, resolutions)
 
 
-@_command
+@command(on=import_app)
 def csv(
     file: FileArg,
     mapping: Annotated[

@@ -7,8 +7,6 @@ engine over the local files instead.
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -46,32 +44,13 @@ DatabaseOpt = Annotated[
 ]
 
 
-def _sub(name: str):
-    """``neo4j_app.command`` that turns a :class:`GraphkitError` into a message and exit 1."""
-
-    def wrap(fn):
-        @functools.wraps(fn)
-        def run(*a, **kw):
-            try:
-                return fn(*a, **kw)
-            except GraphkitError as e:
-                if os.environ.get("GRAPHKIT_DEBUG"):
-                    raise
-                typer.echo(f"error: {e}", err=True)
-                raise typer.Exit(1) from None
-
-        return neo4j_app.command(name)(run)
-
-    return wrap
-
-
 def _conn(uri, user, password, database):
     from graphkit.backends.neo4j import Connection
 
     return Connection(uri, user or "neo4j", password, database)
 
 
-@_sub("load")
+@command("load", on=neo4j_app)
 def load_cmd(
     uri: UriOpt = None,
     user: UserOpt = "neo4j",
@@ -114,7 +93,7 @@ def load_cmd(
     )
 
 
-@_sub("stats")
+@command("stats", on=neo4j_app)
 def stats_cmd(
     uri: UriOpt = None,
     user: UserOpt = "neo4j",
@@ -136,7 +115,7 @@ def stats_cmd(
     emit(rows, fmt)
 
 
-@_sub("clear")
+@command("clear", on=neo4j_app)
 def clear_cmd(
     uri: UriOpt = None,
     user: UserOpt = "neo4j",
