@@ -27,7 +27,7 @@ from graphkit.model import TAXONOMY, project_root
 
 KINDS = ("entity", "status", "sector", "category", "string", "int")
 _TAXONOMY_SCHEME = {"status": "status", "sector": "sector", "category": "tech"}
-ENGINES = ("sparql", "cypher")
+ENGINES = ("sparql", "cypher", "neo4j")
 
 
 class LibraryError(GraphkitError):
@@ -50,7 +50,7 @@ class Question:
     cypher: str | None = None
 
     def text(self, engine: str) -> str:
-        text = self.sparql if engine == "sparql" else self.cypher
+        text = self.sparql if engine == "sparql" else self.cypher  # neo4j runs the Cypher
         if text is None:
             raise LibraryError(f"query {self.name!r} has no {engine} version")
         return text
@@ -147,7 +147,8 @@ def run(
 ) -> tuple[list[str], list[list]]:
     """Run library question ``name`` on ``graph`` (a :class:`graphkit.graph.Graph`).
 
-    ``engine`` is ``sparql`` (pyoxigraph) or ``cypher`` (embedded Ladybug). Both give
+    ``engine`` is ``sparql`` (pyoxigraph), ``cypher`` (embedded Ladybug) or ``neo4j`` (the
+    Cypher text on the server of ``NEO4J_URI``, loaded with ``graphkit neo4j load``). All give
     ``(columns, rows)`` with the values of the property-graph projection (ids like
     ``org/ice``, statuses like ``confirmed``, relationship types like ``SUPPLIES``).
     """
@@ -167,4 +168,9 @@ def run(
         from graphkit.backends import embedded_cypher
 
         return embedded_cypher.run(graph, q.text("cypher"), values)
+    if engine == "neo4j":
+        from graphkit.backends.neo4j import connect, run_cypher
+
+        with connect() as driver:
+            return run_cypher(driver, q.text("cypher"), values)
     raise LibraryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")

@@ -498,3 +498,19 @@ def test_cypher_without_uri_runs_on_the_embedded_engine(monkeypatch):
                    "n": "Borealis Analytics"}  # fmt: skip
     r = cli("cypher", "MATCH (n) DETACH DELETE n", *FIX, ok=False)
     assert r.exit_code == 1 and "--write" in r.output
+
+
+def test_query_library_gives_the_same_rows_on_neo4j_and_embedded(neo4j_clean):
+    """Every queries/*.cypher: the same rows on Neo4j as on the embedded engine (and SPARQL)."""
+    from test_queries import FILES, canon, params_for
+
+    from graphkit import queries
+
+    g = graphkit.load(FILES, bundled=False, cache=False)
+    N.load(neo4j_clean, N.from_networkx(g.G))
+    for name, q in sorted(queries.library().items()):
+        cols_e, rows_e = queries.run(name, g, params_for(q), engine="cypher")
+        cols_n, rows_n = queries.run(name, g, params_for(q), engine="neo4j")
+        assert cols_n == cols_e, name
+        assert canon(rows_n) == canon(rows_e), name
+        assert rows_n, f"{name} returns no rows on the fixture: the comparison would be empty"

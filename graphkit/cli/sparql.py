@@ -98,7 +98,10 @@ def ask(
     name: Annotated[str | None, typer.Argument(help="Question to run; omit to list them.")] = None,
     param: ParamOpt = None,
     engine: Annotated[
-        str, typer.Option(help="sparql (pyoxigraph) or cypher (embedded Ladybug).")
+        str,
+        typer.Option(
+            help="sparql (pyoxigraph), cypher (embedded Ladybug) or neo4j (server of NEO4J_URI)."
+        ),
     ] = "sparql",
     show: Annotated[bool, typer.Option(help="Print the query text instead of running it.")] = False,
     fmt: FormatOpt = Format.table,
@@ -119,7 +122,7 @@ def ask(
                 "name": q.name,
                 "description": q.description,
                 "params": ", ".join(f"{p.name}={p.default}" for p in q.params),
-                "engines": ", ".join(e for e in queries.ENGINES if getattr(q, e)),
+                "engines": ", ".join(e for e in ("sparql", "cypher") if getattr(q, e)),
             }
             for q in lib.values()
         ]
