@@ -341,6 +341,31 @@ def _sparql(graph, text: str):
 QUERY_LANGUAGES["sparql"] = _sparql
 
 
+def _cypher(graph, text: str):
+    """Embedded Cypher (read-only): every value that is a node id or a claim id names one;
+    lists (e.g. ``r.evidence``) are searched too."""
+    from graphkit.backends import embedded_cypher
+
+    _cols, rows = embedded_cypher.run(graph, text, {})
+    claim_index = {k: (u, v) for u, v, k in graph.G.edges(keys=True)}
+    nodes, claims = set(), []
+    todo = [v for row in rows for v in row]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, list | tuple):
+            todo.extend(v)
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, str) and v in graph.G:
+            nodes.add(v)
+        elif isinstance(v, str) and v in claim_index:
+            claims.append((*claim_index[v], v))
+    return nodes, claims
+
+
+QUERY_LANGUAGES["cypher"] = _cypher
+
+
 # -- size, layout, page data ----------------------------------------------------------------------
 
 

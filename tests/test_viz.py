@@ -153,8 +153,15 @@ def test_sparql_select_construct_and_errors(mini, tmp_path):
     with pytest.raises(GraphkitError, match="ASK"):
         V.select(mini, query=ask)
     cy = tmp_path / "q.cypher"
-    cy.write_text("MATCH (n) RETURN n")
-    with pytest.raises(GraphkitError, match="cypher queries are not supported"):
+    cy.write_text(
+        "MATCH (v:Company)-[r:SUPPLIES]->(a:GovernmentAgency) "
+        "RETURN v.id AS vendor, r.claim AS claim, a.id AS agency"
+    )
+    sel = V.select(mini, query=cy)
+    assert set(sel.nodes) == {"org/borealis", "org/fea"}
+    assert [e[2] for e in sel.edges if e[2].startswith("claim/")] == ["claim/borealis-supplies-fea"]
+    cy.write_text("MATCH (n:Company) CREATE (m:Company {id: 'x'}) RETURN n.id AS id")
+    with pytest.raises(GraphkitError):
         V.select(mini, query=cy)
 
 
