@@ -26,16 +26,9 @@ from graphkit.errors import DataError, GraphkitError
 ROOT = Path(__file__).resolve().parent.parent
 MINI = ROOT / "tests" / "fixtures" / "mini.ttl"
 XSS_NAME = "<img src=x onerror=alert(1)>"
-CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM = V.chromium_path() or "/usr/bin/chromium"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+FLAGS = list(V.CHROMIUM_FLAGS)
 
 XSS_TTL = """\
 @prefix gk: <https://w3id.org/graphkit/ontology#> .
