@@ -83,10 +83,6 @@ def full_iri(node_id: str) -> str:
     return node_id if "://" in node_id or node_id.startswith("urn:") else ID + node_id
 
 
-def local_name(iri: str) -> str:
-    return iri.rstrip("/").rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-
-
 @dataclass(frozen=True)
 class Schema:
     """What the projection needs from the ontology."""

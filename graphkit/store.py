@@ -8,7 +8,7 @@ claims into the graph :data:`DERIVED`, so plain SPARQL property paths work.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,15 +125,6 @@ class Dataset:
 
     def __len__(self) -> int:
         return len(self.store)
-
-    def triples(self) -> Iterator:
-        """All distinct triples of the union graph."""
-        seen = set()
-        for q in self.store:
-            t = q.triple
-            if t not in seen:
-                seen.add(t)
-                yield t
 
     def file_of(self, iri: str) -> Path | None:
         """The input file that declares ``iri`` (has its ``rdf:type``), else first mentions it."""
