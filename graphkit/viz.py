@@ -396,9 +396,12 @@ def _layered(paths: list[list[str]]) -> dict[str, tuple[float, float]]:
     for n, i in sorted(layer.items(), key=lambda x: (x[1], x[0])):
         rows.setdefault(i, []).append(n)
     pos = {}
+    last = max(rows)
     for i, ns in rows.items():
+        # Keep middle layers off the centre line, where edges that skip a layer run.
+        shift = 70.0 if 0 < i < last and len(ns) % 2 else 0.0
         for j, n in enumerate(ns):
-            pos[n] = (i * 260.0, (j - (len(ns) - 1) / 2) * 140.0)
+            pos[n] = (i * 260.0, (j - (len(ns) - 1) / 2) * 140.0 + shift)
     return pos
 
 

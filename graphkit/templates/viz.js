@@ -57,6 +57,8 @@
   window.gkNodes = nodes;
   window.gkEdges = edges;
   network.once("afterDrawing", function () {
+    // The initial fit ignores labels: zoom out a little so end nodes and labels stay inside.
+    network.moveTo({ scale: network.getScale() * 0.75, animation: false });
     window.gkDrawnAt = performance.now();
     document.body.setAttribute("data-ready", "1");
   });
