@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,9 +79,10 @@ def load(
 def _write_cache(path: Path, G: nx.MultiDiGraph) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        week_ago = time.time() - 7 * 86400
         for old in path.parent.glob(f"{CACHE_VERSION}-*.pickle"):
-            if old.stat().st_mtime < path.parent.stat().st_mtime - 7 * 86400:
-                old.unlink(missing_ok=True)
+            if old.stat().st_mtime < week_ago:
+                old.unlink(missing_ok=True)  # entries for data that has since changed
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as fh:
             pickle.dump(G, fh, protocol=pickle.HIGHEST_PROTOCOL)
