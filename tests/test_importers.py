@@ -280,34 +280,11 @@ def test_skip_bad_reports_the_row_and_imports_the_rest(tmp_path):
 
 def test_cli_import_exit_codes(tmp_path):
     runner = CliRunner()
-    res = runner.invoke(
-        app,
-        [
-            "import",
-            "usaspending",
-            str(FIXTURE),
-            "--out",
-            str(tmp_path),
-            "--no-bundled",
-            "--data",
-            str(CURATED_FIXTURE),
-        ],
-    )
+    args = ["import", "usaspending", str(FIXTURE), "--out", str(tmp_path), "--no-bundled"]
+    args += ["--data", str(CURATED_FIXTURE)]
+    res = runner.invoke(app, args)
     assert res.exit_code == 1 and "row 2" in res.output and "Traceback" not in res.output
-    res = runner.invoke(
-        app,
-        [
-            "import",
-            "usaspending",
-            str(FIXTURE),
-            "--out",
-            str(tmp_path),
-            "--no-bundled",
-            "--data",
-            str(CURATED_FIXTURE),
-            "--skip-bad",
-        ],
-    )
+    res = runner.invoke(app, [*args, "--skip-bad"])
     assert res.exit_code == 0, res.output
     assert "2 of 3 rows imported" in res.output
     res = runner.invoke(app, ["import", "atlas", str(FIXTURE), "--out", str(tmp_path)])
