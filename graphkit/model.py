@@ -1,12 +1,20 @@
-"""The ontology as data: namespaces, and the property-graph schema read from ``ontology/*.ttl``.
+"""The ontology as data: namespaces, and one :class:`Ontology` object read from ``ontology/*.ttl``.
 
-Nothing here lists classes or relationship types by hand; :func:`schema` reads them.
+Nothing here lists classes, relationship types, statuses, identifiers or namespaces by hand:
+:func:`ontology` reads them (once per process) from the ontology, taxonomy and shapes files, and the
+object is passed to whatever needs it (``Graph.ontology``).
 
->>> s = schema()
->>> s.rel_types[GK + "supplies"]
+>>> o = ontology()
+>>> o.rel_types[GK + "supplies"]
 'SUPPLIES'
->>> s.labels_of(GK + "Company")
+>>> o.labels_of(GK + "Company")
 ('Company', 'Organization', 'Entity')
+>>> sorted(o.flow_types)[:3]
+['HOSTS', 'INTEGRATES_WITH', 'OFFERS']
+>>> [s.notation for s in o.statuses_by_strength()][:3]
+['confirmed', 'ended', 'reported']
+>>> o.namespace_of(GK + "Company")
+'https://w3id.org/graphkit/id/org/'
 """
 
 from __future__ import annotations
@@ -14,6 +22,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from pathlib import Path
+
+DCAT = "http://www.w3.org/ns/dcat#"
 
 GK = "https://w3id.org/graphkit/ontology#"
 ID = "https://w3id.org/graphkit/id/"
@@ -41,6 +51,8 @@ PREFIXES: dict[str, str] = {
     "sector": TAXONOMY + "sector/",
     "tech": TAXONOMY + "tech/",
     "evidence-type": TAXONOMY + "evidence-type/",
+    "risk": TAXONOMY + "risk/",
+    "agency-kind": TAXONOMY + "agency-kind/",
     "rdf": RDF,
     "rdfs": RDFS,
     "owl": OWL,
@@ -83,9 +95,51 @@ def full_iri(node_id: str) -> str:
     return node_id if "://" in node_id or node_id.startswith("urn:") else ID + node_id
 
 
+#: Keys the projection itself sets on nodes and edges; no ontology ``gk:pgKey`` may use them.
+RESERVED_KEYS = frozenset(
+    {"id", "labels", "type", "source", "target", "claim", "link", "sources", "flow"}
+)
+
+#: XSD datatypes read as numbers (the one table; the projection, SPARQL and Cypher use it).
+XSD_NUMERIC: dict[str, type] = {XSD + t: float for t in ("decimal", "double", "float")} | {
+    XSD + t: int
+    for t in (
+        "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
+        "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt", "unsignedShort",
+    )
+}  # fmt: skip
+
+
 @dataclass(frozen=True)
-class Schema:
-    """What the projection needs from the ontology."""
+class Status:
+    """A claim status of the ``gk:ClaimStatus`` scheme."""
+
+    notation: str
+    label: str
+    rank: int  # strength order, 1 = strongest
+    uncertain: bool = False  # alleged, disputed, denied
+    negated: bool = False  # denied: no derived triple, not followed unless asked
+    definition: str = ""
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A SKOS concept of the taxonomy."""
+
+    iri: str
+    scheme: str  # scheme IRI
+    notation: str
+    label: str
+    rank: int = 0
+    definition: str = ""
+    flags: tuple[str, ...] = ()  # gk:raisesFlag -> risk-flag notations
+    agency_kind: str | None = None  # gk:agencyKind -> agency-kind notation
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Ontology:
+    """Everything the code needs from the ontology, taxonomy and shapes (see ``ontology/``)."""
 
     class_labels: dict[str, str]  # class IRI -> own label
     superclasses: dict[str, tuple[str, ...]]  # class IRI -> gk superclasses (transitive, ordered)
@@ -95,6 +149,17 @@ class Schema:
     functional: frozenset[str]  # single-valued properties
     comments: dict[str, str] = field(default_factory=dict)  # IRI -> rdfs:comment
     rel_labels: dict[str, str] = field(default_factory=dict)  # TYPE -> rdfs:label
+    flow_types: frozenset[str] = frozenset()  # TYPEs under gk:flowsTo
+    scrutiny_types: frozenset[str] = frozenset()  # TYPEs under gk:scrutinises
+    statuses: dict[str, Status] = field(default_factory=dict)  # notation -> Status
+    concepts: dict[str, Concept] = field(default_factory=dict)  # concept IRI -> Concept
+    identifier_keys: dict[str, str] = field(default_factory=dict)  # key -> property IRI
+    blocking: dict[str, tuple[str, ...]] = field(default_factory=dict)  # key -> class IRIs
+    namespaces: dict[str, tuple[str, str]] = field(default_factory=dict)  # class -> (ns, prefix)
+    captions: dict[str, str] = field(default_factory=dict)  # class IRI -> caption key
+    hidden: frozenset[str] = frozenset()  # labels hidden by default in pictures
+    datatypes: dict[str, str] = field(default_factory=dict)  # key -> XSD datatype IRI
+    super_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rel -> supers
 
     def labels_of(self, cls: str) -> tuple[str, ...]:
         """Labels of a node of class ``cls``: its own, then its superclasses'."""
@@ -116,6 +181,67 @@ class Schema:
                 return iri
         raise KeyError(type_name)
 
+    def is_a(self, cls: str, ancestor: str) -> bool:
+        """True when ``cls`` is ``ancestor`` or one of its subclasses."""
+        return cls == ancestor or ancestor in self.superclasses.get(cls, ())
+
+    def _inherited(self, table: dict, cls: str):
+        for c in (cls, *self.superclasses.get(cls, ())):
+            if c in table:
+                return table[c]
+        return None
+
+    def namespace_of(self, cls: str) -> str:
+        """Id namespace of a class (``…/id/org/`` for a Company), inherited from superclasses."""
+        found = self._inherited(self.namespaces, cls)
+        return ID + (found[0] if found else "node/")
+
+    def caption_key(self, labels: tuple[str, ...]) -> str | None:
+        """The property key that names a node with these labels when it lacks a name."""
+        by_label = {lb: c for c, lb in self.class_labels.items()}
+        for lb in labels:
+            key = self.captions.get(by_label.get(lb, ""))
+            if key:
+                return key
+        return None
+
+    def status(self, notation: str | None) -> Status | None:
+        return self.statuses.get(notation or "")
+
+    def statuses_by_strength(self) -> list[Status]:
+        return sorted(self.statuses.values(), key=lambda s: s.rank)
+
+    def strength(self, notation: str | None) -> int:
+        """Rank of a status (1 = strongest); unknown statuses rank last."""
+        s = self.statuses.get(notation or "")
+        return s.rank if s else len(self.statuses) + 1
+
+    def scheme(self, scheme_iri: str) -> list[Concept]:
+        """Concepts of one scheme, in rank then notation order."""
+        out = [c for c in self.concepts.values() if c.scheme == scheme_iri]
+        return sorted(out, key=lambda c: (c.rank, c.notation))
+
+    def concept(self, scheme_iri: str, notation: str) -> Concept | None:
+        for c in self.concepts.values():
+            if c.scheme == scheme_iri and c.notation == notation:
+                return c
+        return None
+
+    def blocking_keys(self, cls: str) -> tuple[str, ...]:
+        """Keys whose disagreement keeps two records of class ``cls`` apart in name matching."""
+        return tuple(
+            k for k, classes in self.blocking.items() if any(self.is_a(cls, c) for c in classes)
+        )
+
+    @property
+    def prefixes(self) -> dict[str, str]:
+        """:data:`PREFIXES` plus the id prefixes the ontology declares."""
+        return {**PREFIXES, **{p: ID + ns for ns, p in self.namespaces.values()}}
+
+
+#: Older name of :class:`Ontology`.
+Schema = Ontology
+
 
 def _literal_rows(store, query: str):
     return [
@@ -124,17 +250,21 @@ def _literal_rows(store, query: str):
 
 
 @functools.cache
-def schema() -> Schema:
-    """Read the property-graph schema from the ontology files (cached per process)."""
+def ontology() -> Ontology:
+    """Read the ontology, taxonomy and shapes files (once per process)."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    for path in ontology_files():
+    for path in [*ontology_files(), shapes_file()]:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    pre = f"PREFIX gk: <{GK}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}> "
-    class_labels = dict(_literal_rows(store, pre + "SELECT ?c ?l WHERE { ?c gk:pgLabel ?l }"))
+    pre = (
+        f"PREFIX gk: <{GK}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}> PREFIX skos: <{SKOS}> "
+        f"PREFIX sh: <{SH}> "
+    )
+    rows = lambda q: _literal_rows(store, pre + q)  # noqa: E731
+    class_labels = dict(rows("SELECT ?c ?l WHERE { ?c gk:pgLabel ?l }"))
     parents: dict[str, list[str]] = {}
-    for c, p in _literal_rows(store, pre + "SELECT ?c ?p WHERE { ?c rdfs:subClassOf ?p }"):
+    for c, p in rows("SELECT ?c ?p WHERE { ?c rdfs:subClassOf ?p }"):
         parents.setdefault(c, []).append(p)
 
     def closure(c: str) -> tuple[str, ...]:
@@ -147,23 +277,89 @@ def schema() -> Schema:
             todo.extend(parents.get(p, []))
         return tuple(out)
 
-    rel_rows = _literal_rows(
-        store,
-        pre + "SELECT ?p ?t WHERE { ?p gk:pgType ?t . ?p rdfs:subPropertyOf+ gk:relationship }",
+    rel_types = dict(
+        rows("SELECT ?p ?t WHERE { ?p gk:pgType ?t . ?p rdfs:subPropertyOf+ gk:relationship }")
     )
-    rel_types = dict(rel_rows)
     link_types = {
-        p: t
-        for p, t in _literal_rows(store, pre + "SELECT ?p ?t WHERE { ?p gk:pgType ?t }")
-        if p not in rel_types
+        p: t for p, t in rows("SELECT ?p ?t WHERE { ?p gk:pgType ?t }") if p not in rel_types
     }
-    keys = dict(_literal_rows(store, pre + "SELECT ?p ?k WHERE { ?p gk:pgKey ?k }"))
-    functional = frozenset(
-        r[0] for r in _literal_rows(store, pre + "SELECT ?p WHERE { ?p a owl:FunctionalProperty }")
+    keys = dict(rows("SELECT ?p ?k WHERE { ?p gk:pgKey ?k }"))
+    clash = sorted(set(keys.values()) & RESERVED_KEYS)
+    if clash:
+        from graphkit.errors import DataError
+
+        raise DataError(f"ontology: gk:pgKey {clash[0]!r} is reserved by the projection")
+    functional = frozenset(r[0] for r in rows("SELECT ?p WHERE { ?p a owl:FunctionalProperty }"))
+    comments = dict(rows("SELECT ?x ?c WHERE { ?x rdfs:comment ?c }"))
+    labels = dict(rows("SELECT ?x ?l WHERE { ?x rdfs:label ?l }"))
+
+    def under(top: str) -> frozenset[str]:
+        found = rows(f"SELECT ?p WHERE {{ ?p rdfs:subPropertyOf+ <{top}> }}")
+        return frozenset(rel_types[p] for (p,) in found if p in rel_types)
+
+    statuses = {}
+    for n, label, rank, unc, neg, d in rows(
+        "SELECT ?n ?l ?r ?u ?x ?d WHERE { ?c skos:inScheme gk:ClaimStatus ; skos:notation ?n ;"
+        " skos:prefLabel ?l ; gk:rank ?r OPTIONAL { ?c gk:uncertain ?u } "
+        "OPTIONAL { ?c gk:negated ?x } OPTIONAL { ?c skos:definition ?d } }"
+    ):
+        statuses[n] = Status(n, label, int(rank), unc == "true", neg == "true", d or "")
+    notations = dict(rows("SELECT ?c ?n WHERE { ?c skos:notation ?n }"))
+    flags: dict[str, list[str]] = {}
+    for c, f in rows("SELECT ?c ?f WHERE { ?c gk:raisesFlag ?f }"):
+        flags.setdefault(c, []).append(notations.get(f, f))
+    concepts = {}
+    for c, scheme, n, label, rank, d, kind, dflt in rows(
+        "SELECT ?c ?s ?n ?l ?r ?d ?k ?x WHERE { ?c a skos:Concept ; skos:inScheme ?s ;"
+        " skos:notation ?n OPTIONAL { ?c skos:prefLabel ?l } OPTIONAL { ?c gk:rank ?r }"
+        " OPTIONAL { ?c skos:definition ?d } OPTIONAL { ?c gk:agencyKind ?k }"
+        " OPTIONAL { ?c gk:isDefault ?x } }"
+    ):
+        concepts[c] = Concept(
+            c,
+            scheme,
+            n,
+            label or n,
+            int(rank or 0),
+            d or "",
+            tuple(sorted(flags.get(c, []))),
+            notations.get(kind) if kind else None,
+            dflt == "true",
+        )
+    identifier_keys = {
+        keys[p]: p for (p,) in rows("SELECT ?p WHERE { ?p a gk:IdentifierProperty }") if p in keys
+    }
+    blocking: dict[str, tuple[str, ...]] = {}
+    for p, c in rows("SELECT ?p ?c WHERE { ?p gk:blocksNameMatchFor ?c }"):
+        if p in keys:
+            blocking[keys[p]] = (*blocking.get(keys[p], ()), c)
+    namespaces = {
+        c: (ns, pfx)
+        for c, ns, pfx in rows("SELECT ?c ?n ?p WHERE { ?c gk:idNamespace ?n ; gk:idPrefix ?p }")
+    }
+    captions = {
+        c: keys[p] for c, p in rows("SELECT ?c ?p WHERE { ?c gk:captionProperty ?p }") if p in keys
+    }
+    hidden = frozenset(
+        class_labels[c]
+        for (c,) in rows("SELECT ?c WHERE { ?c gk:hiddenByDefault true }")
+        if c in class_labels
     )
-    comments = dict(_literal_rows(store, pre + "SELECT ?x ?c WHERE { ?x rdfs:comment ?c }"))
-    labels = dict(_literal_rows(store, pre + "SELECT ?x ?l WHERE { ?x rdfs:label ?l }"))
-    return Schema(
+    datatypes = {}
+    for k, dt in rows(
+        "SELECT ?k ?t WHERE { ?p gk:pgKey ?k . "
+        "{ ?s sh:path ?p ; sh:datatype ?t } UNION { ?p rdfs:range ?t } }"
+    ):
+        if dt.startswith(XSD):
+            datatypes.setdefault(k, dt)
+    supers: dict[str, tuple[str, ...]] = {}
+    for p, q in rows(
+        "SELECT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q . ?q rdfs:subPropertyOf* gk:relationship }"
+    ):
+        if p in rel_types:
+            supers[p] = tuple(sorted({*supers.get(p, ()), q}))
+    return Ontology(
+        super_properties=supers,
         class_labels=class_labels,
         superclasses={c: closure(c) for c in class_labels},
         rel_types=rel_types,
@@ -172,4 +368,18 @@ def schema() -> Schema:
         functional=functional,
         comments=comments,
         rel_labels={t: labels.get(p, t) for p, t in rel_types.items()},
+        flow_types=under(GK + "flowsTo"),
+        scrutiny_types=under(GK + "scrutinises"),
+        statuses=statuses,
+        concepts=concepts,
+        identifier_keys=identifier_keys,
+        blocking=blocking,
+        namespaces=namespaces,
+        captions=captions,
+        hidden=hidden,
+        datatypes=datatypes,
     )
+
+
+#: Older name of :func:`ontology`.
+schema = ontology

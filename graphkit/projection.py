@@ -14,12 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from graphkit.model import GK, RDF, SKOS, XSD, Schema, schema, short_id
+from graphkit.model import GK, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
 
-_NUMERIC = {XSD + t: float for t in ("decimal", "double", "float")} | {
-    XSD + t: int
-    for t in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger")
-}
+_NUMERIC = XSD_NUMERIC
 
 
 @dataclass
@@ -87,7 +84,8 @@ def project(dataset, sch: Schema | None = None) -> PropertyGraph:
     pg = PropertyGraph()
     for iri in sorted(labels):
         node = {"labels": tuple(_order(labels[iri], sch)), **props.get(iri, {})}
-        node.setdefault("name", node.get("title") or node.get("piid") or short_id(iri))
+        caption = sch.caption_key(node["labels"])
+        node.setdefault("name", node.get(caption or "name") or short_id(iri))
         pg.nodes[short_id(iri)] = node
 
     # Claim edges.

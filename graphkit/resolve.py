@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphkit.model import GK, ID, OWL, RDF, SCHEMA, SKOS, data_dir, schema, short_id
+from graphkit.model import GK, OWL, RDF, SCHEMA, SKOS, data_dir, schema, short_id
 
 #: Legal-form words dropped from the end of a name (after punctuation is removed).
 LEGAL_SUFFIXES = frozenset(
@@ -32,10 +32,6 @@ LEGAL_SUFFIXES = frozenset(
     " nv bv".split()
 )
 _STOP = frozenset({"of", "and", "the", "for", "&", "on", "in"})
-#: Identifier properties that identify an entity on their own.
-ID_KEYS = {"uei": GK + "uei", "duns": GK + "duns", "ori": GK + "ori", "wikidata": GK + "wikidata"}
-#: Attributes that must agree (when both sides have them) for a name match.
-BLOCK_KEYS = {"state": GK + "state", "country": GK + "country"}
 SAME_AS = OWL + "sameAs"
 DIFFERENT_FROM = GK + "differentFrom"
 
@@ -101,13 +97,8 @@ class Record:
 
 
 def namespace_of(cls: str) -> str:
-    """Id namespace of a class: ``org/``, ``product/`` or ``person/``."""
-    chain = (cls, *schema().superclasses.get(cls, ()))
-    if GK + "Product" in chain:
-        return ID + "product/"
-    if GK + "Person" in chain:
-        return ID + "person/"
-    return ID + "org/"
+    """Id namespace of a class (``…/id/org/`` for a Company), from the ontology's annotations."""
+    return schema().namespace_of(cls)
 
 
 def compatible(a: str, b: str) -> bool:
@@ -145,12 +136,15 @@ def read_records(files: Iterable[Path], origin: str) -> tuple[dict[str, Record],
         rec.names.add(normalize(v))
     for rec, v in each(SKOS + "altLabel"):
         rec.names.add(normalize(v))
-    for key, pred in ID_KEYS.items():
+    onto = schema()
+    for key, pred in onto.identifier_keys.items():
         for rec, v in each(pred):
             rec.ids.setdefault(key, v.strip().upper())
-    for key, pred in BLOCK_KEYS.items():
-        for rec, v in each(pred):
-            rec.attrs.setdefault(key, v.strip().casefold())
+    by_key = {k: p for p, k in onto.keys.items()}
+    for key in onto.blocking:
+        if key not in onto.identifier_keys and key in by_key:
+            for rec, v in each(by_key[key]):
+                rec.attrs.setdefault(key, v.strip().casefold())
     contracts = {
         q.object.value: q.subject.value
         for q in store.quads_for_pattern(None, ox.NamedNode(GK + "awardKey"), None, None)
@@ -324,13 +318,13 @@ class Resolver:
 
     @staticmethod
     def _blocked(rec: Record, ids: dict, attrs: dict) -> bool:
-        """A name match is refused when an ORI or Wikidata id, the country or (for agencies,
-        whose names repeat from state to state) the state disagrees. A company's UEI or DUNS
-        may differ: one company has a registration per site."""
-        agency = compatible(rec.cls, GK + "GovernmentAgency")
-        keys = ("state", "country") if agency else ("country",)
+        """A name match is refused when a property the ontology marks ``gk:blocksNameMatchFor``
+        the record's class disagrees (ORI, Wikidata QID, country; the state for agencies,
+        whose names repeat from state to state). A UEI or DUNS may differ: one company has a
+        registration per site."""
+        keys = set(schema().blocking_keys(rec.cls))
         return any(
-            k in rec.ids and rec.ids[k] != v for k, v in ids.items() if k in ("ori", "wikidata")
+            k in rec.ids and rec.ids[k] != v for k, v in ids.items() if k in keys
         ) or any(k in rec.attrs and rec.attrs[k] != v for k, v in attrs.items() if k in keys)
 
     def _mint(self, cls: str, base: str, ids: dict[str, str]) -> str:

@@ -105,14 +105,25 @@ class Dataset:
         return ds
 
     def derive(self) -> None:
-        """Assert ``s p o`` for every claim whose status is not ``denied``."""
+        """Assert ``s p o`` (and ``s q o`` for every super-property ``q`` of ``p`` up to
+        ``gk:relationship``, e.g. ``gk:flowsTo``) for every claim whose status is not negated."""
+        from graphkit.model import ontology
+
+        onto = ontology()
+        pairs = " ".join(
+            f"(<{p}> <{q}>)" for p in onto.rel_types for q in (p, *onto.super_properties.get(p, ()))
+        )
+        negated = " ".join(
+            f"<{TAXONOMY}status/{s.notation}>" for s in onto.statuses.values() if s.negated
+        )
         self.store.update(
             f"""PREFIX rdf: <{RDF}> PREFIX gk: <{GK}>
             DROP SILENT GRAPH <{DERIVED}> ;
-            INSERT {{ GRAPH <{DERIVED}> {{ ?s ?p ?o }} }} WHERE {{
+            INSERT {{ GRAPH <{DERIVED}> {{ ?s ?q ?o }} }} WHERE {{
+                VALUES (?p ?q) {{ {pairs} }}
                 GRAPH ?g1 {{ ?c rdf:subject ?s }} GRAPH ?g2 {{ ?c rdf:predicate ?p }}
                 GRAPH ?g3 {{ ?c rdf:object ?o }}
-                FILTER NOT EXISTS {{ GRAPH ?g4 {{ ?c gk:status <{TAXONOMY}status/denied> }} }}
+                FILTER NOT EXISTS {{ GRAPH ?g4 {{ ?c gk:status ?st }} VALUES ?st {{ {negated} }} }}
             }}"""
         )
 

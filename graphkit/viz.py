@@ -36,11 +36,6 @@ from graphkit.errors import DataError, GraphkitError
 from graphkit.model import schema, short_id
 
 DEFAULT_MAX_NODES = 500
-#: Node classes left out of whole-graph and neighbourhood views unless asked for with ``labels``
-#: (evidence is shown as source links in the side panel instead).
-HIDDEN_BY_DEFAULT = frozenset({"Evidence"})
-#: Presentation hint: claims with these statuses are drawn dashed.
-DASHED_STATUSES = frozenset({"alleged", "disputed", "denied"})
 #: Colour-blind-friendly palette (Okabe-Ito, then Paul Tol's muted), assigned in ontology order.
 PALETTE = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#882255", "#117733",
@@ -150,7 +145,7 @@ def select(
     node_ok = (
         (lambda n: bool(wanted & set(G.nodes[n]["labels"])))
         if wanted
-        else (lambda n: not HIDDEN_BY_DEFAULT & set(G.nodes[n]["labels"][:1]))
+        else (lambda n: not schema().hidden & set(G.nodes[n]["labels"][:1]))
     )
     if path is not None:
         return _select_path(graph, path, filt, node_ok, max_hops, directed, limit)
@@ -468,6 +463,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
     G = graph.G
     sch = schema()
     class_style, edge_colors = styles()
+    dashed = {s.notation for s in sch.statuses.values() if s.uncertain}
     positions = positions if positions is not None else layout(sel)
     degree = Counter(n for u, v, _ in sel.edges for n in (u, v))
     evidence_ids: set[str] = set()
@@ -526,7 +522,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
                 summary=d.get("summary"),
                 evidence=list(d.get("evidence", [])),
                 contracts=list(d.get("contracts", [])),
-                dashes=d.get("status") in DASHED_STATUSES,
+                dashes=d.get("status") in dashed,
                 verb=sch.rel_labels.get(typ, typ),
             )
             evidence_ids.update(e["evidence"])
@@ -563,7 +559,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
             for t, c in sorted(Counter(e["type"] for e in edges).items())
         ],
         "statuses": [
-            {"status": s, "dashed": s in DASHED_STATUSES, "count": c}
+            {"status": s, "dashed": s in dashed, "count": c}
             for s, c in sorted(Counter(e.get("status") for e in edges if e.get("status")).items())
         ]
         if statuses

@@ -235,9 +235,6 @@ def _class_iri(label: str) -> str:
     return full
 
 
-_NAMESPACE = {"Contract": ID + "contract/", "Evidence": ID + "evidence/"}
-
-
 @dataclass
 class Prop:
     pred: str  # full IRI
@@ -503,7 +500,8 @@ class CompiledMapping:
             ids = {k: a.render(row, nodes) for k, a in spec.ids.items()}
             attrs = {}
             for p in spec.props:
-                key = {GK + "state": "state", GK + "country": "country"}.get(p.pred)
+                key = self.sch.keys.get(p.pred)
+                key = key if key in self.sch.blocking else None
                 if key and p.value:
                     attrs[key] = p.value.render(row, nodes)
             hint = spec.id.render(row, nodes) if spec.id else ""
@@ -513,7 +511,7 @@ class CompiledMapping:
             local = _SAFE.sub("-", spec.id.render(row, nodes))
             if not local:
                 return None
-            ns = _NAMESPACE.get(self.sch.class_labels.get(cls, ""), ID + "node/")
+            ns = self.sch.namespace_of(cls)
             node = Node(ns + local, cls, True, spec)
             if spec.existing_contract:
                 found = resolver.contract(spec.existing_contract.render(row, nodes))
