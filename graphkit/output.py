@@ -63,13 +63,15 @@ def emit(
         return
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title, show_lines=False, header_style="bold")
+    # Cells are Text objects: data is never read as Rich markup ("[a title]" stays visible).
+    table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for c in cols:
-        table.add_column(c, overflow="fold")
+        table.add_column(Text(c), overflow="fold")
     for r in rows:
-        table.add_row(*(cell(r.get(c)) for c in cols))
-    Console(file=out, soft_wrap=False).print(table)
+        table.add_row(*(Text(cell(r.get(c))) for c in cols))
+    Console(file=out, soft_wrap=False, highlight=False).print(table)
 
 
 def _columns(rows: list[dict]) -> list[str]:

@@ -130,3 +130,94 @@ def test_bundled_aws_to_ice_from_the_console_script():
     data = json.loads(r.stdout)
     assert data["paths"]
     assert all(c["evidence"] for p in data["paths"] for h in p["hops"] for c in h["claims"])
+
+
+# -- answers a user can trust (issue 11), on the bundled data ------------------------------------
+
+
+def bundled(*args, columns: int = 100):
+    return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
+
+
+def test_critics_are_not_a_supply_chain():
+    r = bundled("path", "ACLU", "ICE")
+    assert r.exit_code == 1
+    assert "carry technology, data or money" in r.stdout
+    assert "--all-relationships" in r.stdout and "CRITICISES" in r.stdout
+    wide = bundled("path", "ACLU", "ICE", "--all-relationships", "-f", "json")
+    assert wide.exit_code == 0
+    assert any(
+        c["type"] == "CRITICISES"
+        for p in json.loads(wide.stdout)["paths"]
+        for h in p["hops"]
+        for c in h["claims"]
+    )
+
+
+@pytest.mark.parametrize(
+    "args, entity",
+    [
+        (("path", "Amazon", "Washington County"), "org/washington-county-sheriffs-office"),
+        (("path", "Markey", "Ring", "--all-relationships"), "person/ed-markey"),
+        (("path", "Clearview", "ICE"), "org/clearview-ai"),
+        (("show", "Vigilant"), "org/vigilant-solutions"),
+        (("show", "Thomson"), "org/thomson-reuters"),
+    ],
+)
+def test_partial_names_resolve_and_say_which(args, entity):
+    r = bundled(*args)
+    assert r.exit_code == 0, r.output
+    assert f", {entity}] for " in r.stderr
+
+
+def test_as_of_keeps_only_claims_valid_then():
+    def claims(date):
+        r = bundled("show", "Washington County Sheriff", "--as-of", date, "-f", "json")
+        assert r.exit_code == 0, r.output
+        return {c["claim"] for c in json.loads(r.stdout)["claims"]}
+
+    wcso = "claim/rekognition-used-by-washington-county-sheriffs-office"  # 2017 - 2020-06-10
+    assert wcso in claims("2019-01-01")
+    assert wcso in claims("2017")  # a year-precision start counts from its first day
+    assert wcso not in claims("2016-12-31")
+    assert wcso not in claims("2020-06-11")
+    assert bundled("show", "ICE", "--as-of", "last year").exit_code == 1
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_show_keeps_every_url_whole_on_its_own_line(columns):
+    r = bundled("show", "Palantir", columns=columns)
+    assert r.exit_code == 0
+    urls = [line.strip() for line in r.stdout.splitlines() if line.strip().startswith("http")]
+    assert urls and all(" " not in u for u in urls)
+    info = json.loads(bundled("show", "Palantir", "-f", "json").stdout)
+    expected = {e["url"] for c in info["claims"] for e in c["evidence_records"]}
+    assert expected <= set(urls)
+    assert all(len(x) <= columns for x in r.stdout.splitlines() if "://" not in x)
+
+
+def test_one_hop_reads_as_one_hop():
+    r = bundled("path", "Clearview", "ICE")
+    assert "(1 hop, " in r.stdout and "1 hops" not in r.stdout
+
+
+def test_table_cells_are_not_markup():
+    from graphkit.output import emit
+
+    buf = io.StringIO()
+    emit([{"title": "[a supplied title]", "x": "a[b]c"}], "table", file=buf)
+    assert "[a supplied title]" in buf.getvalue() and "a[b]c" in buf.getvalue()
+
+
+def test_version_and_timeline():
+    assert bundled("--version").stdout.startswith("graphkit ")
+    r = bundled("timeline", "Washington County Sheriff", "-f", "json")
+    dates = [row["date"] for row in json.loads(r.stdout) if row["date"]]
+    assert dates == sorted(dates, key=lambda d: d.ljust(10, "0")) and "2020-06-10" in dates
+
+
+def test_neighbors_say_through_which_relationship():
+    rows = json.loads(bundled("neighbors", "Palantir", "-f", "json").stdout)
+    vias = {r["name"]: r["via"] for r in rows}
+    assert vias["Amazon Web Services, Inc."] == "<-[HOSTS]-"
+    assert vias["U.S. Immigration and Customs Enforcement"] == "-[SUPPLIES]->"

@@ -25,6 +25,26 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+def _version(value: bool) -> None:
+    if value:
+        from graphkit import __version__
+
+        typer.echo(f"graphkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """A knowledge graph of surveillance relationships, with the evidence behind every claim."""
+
+
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DataOpt = Annotated[
     list[Path] | None,
@@ -63,6 +83,7 @@ _loaded: list = []  # graphs loaded by the running command, whose lookup notes a
 
 def _print_notes() -> None:
     """Tell the user (stderr) which entity each partial name was taken for."""
+    sys.stdout.flush()
     for g in _loaded:
         for note in g.notes:
             typer.echo(note, err=True)
@@ -86,11 +107,44 @@ def _split(values: list[str] | None) -> list[str] | None:
 
 TypeOpt = Annotated[
     list[str] | None,
-    typer.Option("--type", "-t", help="Only these relationship types, e.g. SUPPLIES,HOSTS."),
+    typer.Option(
+        "--type",
+        "-t",
+        help="Only these relationship types, e.g. SUPPLIES,HOSTS (default for paths: those that "
+        "carry technology, data or money).",
+    ),
 ]
 StatusOpt = Annotated[
     list[str] | None,
     typer.Option(
-        "--status", "-s", help="Only claims with these statuses, e.g. confirmed,reported."
+        "--status",
+        "-s",
+        help="Only claims with these statuses, e.g. confirmed,reported (default: all but denied).",
+    ),
+]
+AllRelOpt = Annotated[
+    bool,
+    typer.Option(
+        "--all-relationships",
+        help="Also follow relationships that carry no technology, data or money (criticism, "
+        "investigation, membership).",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        metavar="DATE",
+        help="Only claims valid on DATE (YYYY[-MM[-DD]]: start <= DATE <= end; claims without "
+        "dates kept and marked) and sources published by then.",
+    ),
+]
+MinStatusOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--min-status",
+        metavar="STATUS",
+        help="Only claims at least this strong (confirmed > ended > reported > alleged > "
+        "disputed > denied).",
     ),
 ]

@@ -9,9 +9,12 @@ from typing import Annotated
 import typer
 
 from graphkit.cli.common import (
+    AllRelOpt,
+    AsOfOpt,
     BundledOpt,
     DataOpt,
     FormatOpt,
+    MinStatusOpt,
     StatusOpt,
     TypeOpt,
     _load,
@@ -23,14 +26,17 @@ from graphkit.output import Format, cell, emit, to_json
 
 @command()
 def path(
-    source: Annotated[str, typer.Argument(help="Start entity: id, name or alias.")],
-    target: Annotated[str, typer.Argument(help="End entity: id, name or alias.")],
+    source: Annotated[str, typer.Argument(help="Start entity: id, name, alias or a clear part.")],
+    target: Annotated[str, typer.Argument(help="End entity: id, name, alias or a clear part.")],
     max_hops: Annotated[int, typer.Option(help="Longest path to list.", min=1)] = 4,
     undirected: Annotated[bool, typer.Option(help="Ignore relationship direction.")] = False,
     shortest: Annotated[bool, typer.Option(help="Only the shortest paths.")] = False,
     limit: Annotated[int, typer.Option(help="At most this many paths.", min=1)] = 20,
     type_: TypeOpt = None,
     status: StatusOpt = None,
+    all_relationships: AllRelOpt = False,
+    as_of: AsOfOpt = None,
+    min_status: MinStatusOpt = None,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     bundled: BundledOpt = True,
@@ -41,12 +47,21 @@ def path(
         ),
     ] = "networkx",
 ) -> None:
-    """Trace paths from SOURCE to TARGET, with the claims and evidence behind every hop."""
+    """Trace paths from SOURCE to TARGET, with the claims and evidence behind every hop.
+
+    Follows only relationships that carry technology, data or money (supplies, hosts, offers,
+    owns, used by, partners with, integrates with) and leaves out denied claims, unless
+    --type, --status or --all-relationships say otherwise. Strongest paths come first: a path is
+    as strong as its weakest claim.
+    """
     opts = dict(
         max_hops=max_hops,
         directed=not undirected,
         types=_split(type_),
         statuses=_split(status),
+        all_relationships=all_relationships,
+        as_of=as_of,
+        min_status=min_status,
         shortest_only=shortest,
         limit=limit,
     )
@@ -73,15 +88,18 @@ def path_json(g, r) -> dict:
     return {
         "source": g.node(r.source),
         "target": g.node(r.target),
+        "followed": r.filter.describe() if r.filter else None,
+        "partial": r.partial,
         "paths": [
             {
                 "nodes": [{"id": n, "name": g.name(n)} for n in p],
+                "strength": strength,
                 "hops": [
                     {"from": h.source, "to": h.target, "claims": [_claim(c) for c in h.claims]}
                     for h in hops
                 ],
             }
-            for p, hops in zip(r.paths, r.hops)
+            for p, hops, strength in zip(r.paths, r.hops, r.strengths or [None] * len(r.paths))
         ],
         "near": r.near,
     }
@@ -99,6 +117,7 @@ def _claim(c: dict) -> dict:
         "end",
         "summary",
         "contracts",
+        "undated",
     )
     return {
         **{k: c[k] for k in keep if k in c},
@@ -134,76 +153,68 @@ def path_rows(g, r) -> list[dict]:
 
 
 def contract_line(k: dict) -> str:
-    """``PIID (awarding office; obligated 1,000 USD): description`` for one contract record."""
-    amounts = [
-        f"{label} {k[key]:,.2f} {k.get('currency', '')}".strip()
-        for key, label in (
-            ("obligated", "obligated"),
-            ("current_value", "current value"),
-            ("potential_value", "potential value"),
-        )
-        if isinstance(k.get(key), int | float)
-    ]
-    meta = "; ".join(x for x in (k.get("awarding_office"), *amounts) if x)
-    desc = k.get("description")
-    head = k.get("piid", k["id"]) + (f" ({meta})" if meta else "")
-    return head + (f": {desc}" if desc else "")
+    from graphkit.cli.render import contract_line as line
+
+    return line(k)
 
 
 def print_paths(g, r) -> None:
-    from rich.console import Console
-    from rich.markup import escape
+    from graphkit.cli.render import claim_block, echo, plural
 
-    con = Console(soft_wrap=True, highlight=False)
     a, b = g.name(r.source), g.name(r.target)
+    followed = r.filter.describe() if r.filter else ""
+    hint = " (--all-relationships for every kind)" if r.filter and r.filter.flow_only else ""
     if not r.found:
-        con.print(f"No path from {escape(a)} to {escape(b)} with these options.")
+        out = [f"No path from {a} to {b} within these limits."]
+        if followed:
+            out.append(f"Followed: {followed}{hint}.")
         near = r.near
+        if "other_relationships" in near:
+            o = near["other_relationships"]
+            out.append(
+                f"  Through other relationships ({', '.join(o['types'])}) there is one of "
+                f"{plural(o['hops'], 'hop')}: try --all-relationships"
+                + (" --undirected." if "undirected" in o else ".")
+            )
         if "undirected_hops" in near:
-            con.print(
-                f"  Ignoring direction there is one of {near['undirected_hops']} hops: "
+            out.append(
+                f"  Ignoring direction there is one of {plural(near['undirected_hops'], 'hop')}: "
                 "try --undirected."
             )
         if near.get("reachable_from_source"):
-            con.print(f"  {escape(a)} reaches: " + escape(", ".join(near["reachable_from_source"])))
+            out.append(f"  {a} reaches: " + ", ".join(near["reachable_from_source"]))
         if near.get("reaching_target"):
-            con.print(
-                f"  {escape(b)} is reached from: " + escape(", ".join(near["reaching_target"]))
-            )
+            out.append(f"  {b} is reached from: " + ", ".join(near["reaching_target"]))
+        echo(out)
         return
-    con.print(f"[bold]{len(r.paths)} path(s) from {escape(a)} to {escape(b)}[/bold]")
+    out = [f"{plural(len(r.paths), 'path')} from {a} to {b}, strongest first"]
+    if followed:
+        out.append(f"Followed: {followed}{hint}.")
+    if r.partial:
+        out.append("The search stopped at its time budget: the list is partial.")
     for i, (p, hops) in enumerate(zip(r.paths, r.hops), 1):
+        strength = r.strengths[i - 1] if r.strengths else ""
         chain = " → ".join(g.name(n) for n in p)
-        con.print(f"\n[bold]Path {i}[/bold] ({len(p) - 1} hops): {escape(chain)}")
+        weakest = f", weakest claim {strength}" if strength else ""
+        out.append("")
+        out.append(f"Path {i} ({plural(len(p) - 1, 'hop')}{weakest}): {chain}")
         for h in hops:
             for c in h.claims:
-                arrow = f"-[{c['type']}]->" if c["direction"] == "forward" else f"<-[{c['type']}]-"
-                when = "–".join(x for x in (cell(c.get("start")), cell(c.get("end"))) if x)
-                meta = ", ".join(x for x in (c.get("status"), when) if x)
-                con.print(
-                    f"  {escape(g.name(h.source))} {escape(arrow)} {escape(g.name(h.target))}"
-                    f"  [dim]({escape(meta)}; claim {escape(c['claim'])})[/dim]"
-                )
-                if c.get("summary"):
-                    con.print(f"      {escape(c['summary'])}")
-                for k in c.get("contract_records", []):
-                    con.print(f"      contract {escape(contract_line(k))}")
-                for e in c.get("evidence_records", []):
-                    src = ", ".join(cell(x) for x in (e.get("publisher"), e.get("published")) if x)
-                    con.print(f"      • {escape(cell(e.get('title')))} — {escape(src)}")
-                    con.print(f"        {escape(cell(e.get('url')))}")
+                out += claim_block(g.name, c)
+    echo(out)
 
 
 @command()
 def show(
-    entity: Annotated[str, typer.Argument(help="Id, name or alias.")],
+    entity: Annotated[str, typer.Argument(help="Id, name, alias or a clear part of one.")],
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     bundled: BundledOpt = True,
 ) -> None:
-    """An entity's facts, its claims and their evidence."""
+    """An entity's facts, then each of its claims with its sources (title, publisher, date, URL)."""
     g = _load(data, bundled)
-    info = g.show(entity)
+    info = g.show(entity, as_of=as_of)
     if fmt is Format.json:
         typer.echo(to_json(info))
         return
@@ -222,38 +233,79 @@ def show(
     if fmt is Format.csv:
         emit(rows, fmt)
         return
-    ent = {k: v for k, v in info["entity"].items()}
-    emit(ent, fmt, title=ent.get("name"))
-    if rows:
-        emit(rows, fmt, title="Claims")
-    if info["links"]:
-        emit(
-            [
-                {"type": x["type"], "from": g.name(x["source"]), "to": g.name(x["target"])}
-                for x in info["links"]
-            ],
-            fmt,
-            title="Links",
+    from graphkit.cli.render import claim_block, echo, plural, width
+
+    ent = info["entity"]
+    w = width()
+    out = [f"{ent.get('name', ent['id'])}  [{', '.join(ent.get('labels', ()))}]  {ent['id']}"]
+    for k, v in ent.items():
+        if k in ("id", "name", "labels"):
+            continue
+        value = cell(v)
+        out.append(
+            f"  {k}: {value}" if len(value) + len(k) + 4 <= w or "://" in value else f"  {k}:"
         )
+        if len(value) + len(k) + 4 > w and "://" not in value:
+            from graphkit.cli.render import wrap
+
+            out += ["    " + x for x in wrap(value, 4, w)]
+    out.append("")
+    when = f" valid on {as_of}" if as_of else ""
+    out.append(f"{plural(len(info['claims']), 'claim')}{when}, strongest first:")
+    for c in info["claims"]:
+        out += claim_block(g.name, c, w=w)
+    if info["links"]:
+        out.append("")
+        out.append("Links:")
+        for x in info["links"]:
+            out.append(f"  {g.name(x['source'])} -[{x['type']}]-> {g.name(x['target'])}")
+    echo(out)
 
 
 @command()
-def neighbors(
-    entity: Annotated[str, typer.Argument(help="Id, name or alias.")],
-    depth: Annotated[int, typer.Option(help="Hops to follow.", min=1)] = 1,
-    directed: Annotated[bool, typer.Option(help="Follow relationship direction only.")] = False,
-    type_: TypeOpt = None,
-    status: StatusOpt = None,
+def timeline(
+    entity: Annotated[str, typer.Argument(help="Id, name, alias or a clear part of one.")],
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     bundled: BundledOpt = True,
 ) -> None:
-    """Entities within DEPTH claim hops of ENTITY."""
+    """ENTITY's claims and their sources in date order (starts, ends, publications)."""
+    g = _load(data, bundled)
+    rows = g.timeline(entity, as_of=as_of)
+    emit(rows, fmt, columns=["date", "event", "from", "type", "to", "status", "detail", "claim"])
+
+
+@command()
+def neighbors(
+    entity: Annotated[str, typer.Argument(help="Id, name, alias or a clear part of one.")],
+    depth: Annotated[int, typer.Option(help="Hops to follow.", min=1)] = 1,
+    directed: Annotated[bool, typer.Option(help="Follow relationship direction only.")] = False,
+    flow: Annotated[
+        bool,
+        typer.Option(help="Only relationships that carry technology, data or money."),
+    ] = False,
+    type_: TypeOpt = None,
+    status: StatusOpt = None,
+    as_of: AsOfOpt = None,
+    min_status: MinStatusOpt = None,
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Entities within DEPTH claim hops of ENTITY, and the relationship that reaches each."""
     g = _load(data, bundled)
     rows = g.neighbors(
-        entity, depth=depth, directed=directed, types=_split(type_), statuses=_split(status)
+        entity,
+        depth=depth,
+        directed=directed,
+        types=_split(type_),
+        statuses=_split(status),
+        all_relationships=not flow,
+        as_of=as_of,
+        min_status=min_status,
     )
-    emit(rows, fmt, columns=["id", "name", "labels", "distance"])
+    emit(rows, fmt, columns=["id", "name", "labels", "distance", "via"])
 
 
 @command()
@@ -267,7 +319,7 @@ def search(
     """Fuzzy search over entity names and aliases."""
     g = _load(data, bundled)
     rows = g.search(text, limit=limit)
-    emit(rows, fmt, columns=["id", "name", "matched", "labels", "score"])
+    emit(rows, fmt, columns=["id", "name", "matched", "labels", "how", "score"])
     if not rows:
         raise typer.Exit(1)
 
