@@ -101,6 +101,8 @@ def project(dataset, sch: Schema | None = None) -> PropertyGraph:
         if rel is None or s not in pg.nodes or o not in pg.nodes:
             continue  # reported by validation; never a dangling edge
         edge = {"claim": short_id(c), **props.get(c, {})}
+        negated = getattr(sch.status(edge.get("status")), "negated", False)
+        edge["flow"] = rel in sch.flow_types and not negated
         edge["sources"] = [
             pg.nodes[e]["url"] for e in edge.get("evidence", []) if "url" in pg.nodes.get(e, {})
         ]

@@ -166,8 +166,9 @@ class Dataset:
         derived = ox.NamedNode(DERIVED)
         return list({q.triple for q in self.store if include_derived or q.graph_name != derived})
 
-    def serialize(self, fmt: str, *, include_derived: bool = False) -> bytes:
-        """Serialize the union graph: ``ttl``, ``nt`` or ``jsonld``."""
+    def serialize(self, fmt: str, *, include_derived: bool = True) -> bytes:
+        """Serialize the union graph: ``ttl``, ``nt`` or ``jsonld``, with the derived direct
+        triples (so queries on ``s p o`` and ``gk:flowsTo`` run on the file elsewhere)."""
         import pyoxigraph as ox
 
         from graphkit.model import PREFIXES
