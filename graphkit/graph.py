@@ -363,63 +363,19 @@ class Graph:
             )
         return rows
 
-    def path(
-        self,
-        source: str,
-        target: str,
-        *,
-        max_hops: int = 4,
-        directed: bool = True,
-        types=None,
-        statuses=None,
-        all_relationships: bool = False,
-        as_of: str | None = None,
-        min_status: str | None = None,
-        shortest_only: bool = False,
-        limit: int = 50,
-        budget: float | None = 5.0,
-    ) -> PathResult:
+    def path(self, source: str, target: str, **options) -> PathResult:
         """Paths from ``source`` to ``target`` with evidence per hop, strongest first.
 
         By default only relationships that carry technology, data or money are followed (the
         ontology's ``gk:flowsTo`` types) and denied claims are left out; ``types`` or
-        ``all_relationships`` widen that. ``budget`` caps the simple-path search (seconds); a
-        result cut short has ``partial=True``.
+        ``all_relationships`` widen that. Options: ``max_hops`` (4), ``directed``, ``types``,
+        ``statuses``, ``all_relationships``, ``as_of``, ``min_status``, ``shortest_only``,
+        ``limit`` (50), ``budget`` (seconds for the simple-path search; a result cut short has
+        ``partial=True``). The same as :func:`trace` with the networkx backend.
         """
-        a, b = self.find(source, entities_only=True), self.find(target, entities_only=True)
-        f = self.edge_filter(
-            directed=directed,
-            types=types,
-            statuses=statuses,
-            all_relationships=all_relationships,
-            as_of=as_of,
-            min_status=min_status,
-        )
-        found = P.shortest_paths(self.G, a, b, limit=limit, f=f)
-        partial = False
-        if found and len(found[0]) - 1 > max_hops:
-            found = []
-        if found and not shortest_only:
-            extra = P.simple_paths(self.G, a, b, max_hops=max_hops, limit=limit, f=f, budget=budget)
-            partial = extra.partial
-            found += [p for p in extra if p not in found]
-        hops = [P.hops(self.G, p, f=f) for p in found]
-        ranked = sorted(
-            zip(found, hops), key=lambda ph: (P.path_strength(ph[1], f), len(ph[0]), ph[0])
-        )[:limit]
-        ranks = {s.rank: s.notation for s in self.ontology.statuses.values()}
-        result = PathResult(
-            a,
-            b,
-            [p for p, _ in ranked],
-            [h for _, h in ranked],
-            strengths=[ranks.get(P.path_strength(h, f), "?") for _, h in ranked],
-            partial=partial,
-            filter=f,
-        )
-        if not result.found:
-            result.near = self._near(a, b, max_hops, f)
-        return result
+        from graphkit.backends.local import NetworkxBackend
+
+        return trace(NetworkxBackend(self), source, target, **options)[1]
 
     def _near(self, a: str, b: str, max_hops: int, f: P.EdgeFilter) -> dict:
         reach = P.distances(self.G, a, max_hops, f)
@@ -459,3 +415,75 @@ class Graph:
             "relationship_types": dict(sorted(types.items())),
             "statuses": dict(sorted(status.items())),
         }
+
+
+def trace(
+    backend,
+    source: str,
+    target: str,
+    *,
+    max_hops: int = 4,
+    directed: bool = True,
+    types=None,
+    statuses=None,
+    all_relationships: bool = False,
+    as_of: str | None = None,
+    min_status: str | None = None,
+    shortest_only: bool = False,
+    limit: int = 50,
+    budget: float | None = 5.0,
+) -> tuple[Graph, PathResult]:
+    """Paths from ``source`` to ``target`` on any :class:`graphkit.backends.Backend`, assembled
+    into a :class:`PathResult` the same way for every engine: the engine finds the entities and
+    candidate paths; the claims, evidence and strength of every hop are read from its subgraph
+    and checked against the one :class:`graphkit.paths.EdgeFilter`. Returns the graph to read
+    names and records from (the subgraph for a server engine) and the result."""
+    from graphkit.backends.local import NetworkxBackend
+    from graphkit.model import ontology as default_ontology
+
+    local = isinstance(backend, NetworkxBackend)
+    onto = backend.graph.ontology if local else default_ontology()
+    ma, mb = backend.find(source), backend.find(target)
+    a, b = ma.id, mb.id
+    f = P.EdgeFilter.make(
+        onto,
+        directed=directed,
+        types=types,
+        statuses=statuses,
+        all_relationships=all_relationships,
+        as_of=as_of,
+        min_status=min_status,
+        published=backend.graph.published() if local and as_of else None,
+    )
+    found, partial = backend.paths(
+        a, b, f, max_hops=max_hops, limit=limit, shortest_only=shortest_only, budget=budget
+    )
+    if local:
+        view = backend.graph
+    else:
+        view = Graph(backend.subgraph({a, b, *(n for p in found for n in p)}), ontology=onto)
+        if as_of:
+            f = f.with_(published=view.published())
+    hops = [P.hops(view.G, p, f=f) for p in found]
+    kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
+    ranked = sorted(kept, key=lambda ph: (P.path_strength(ph[1], f), len(ph[0]), ph[0]))[:limit]
+    ranks = {s.rank: s.notation for s in onto.statuses.values()}
+    result = PathResult(
+        a,
+        b,
+        [p for p, _ in ranked],
+        [h for _, h in ranked],
+        strengths=[ranks.get(P.path_strength(h, f), "?") for _, h in ranked],
+        partial=partial,
+        filter=f,
+    )
+    if not result.found:
+        if local:
+            result.near = view._near(a, b, max_hops, f)
+        elif f.directed:
+            back, _ = backend.paths(
+                a, b, f.with_(directed=False), max_hops=max_hops, limit=1, shortest_only=True
+            )
+            if back:
+                result.near["undirected_hops"] = len(back[0]) - 1
+    return view, result

@@ -186,9 +186,7 @@ class NameIndex:
         labels = {m.id: (normalize(self._by_id[m.id].name), normalize(m.matched)) for m in close}
         for m in close:
             stems = tuple(x + " " for x in labels[m.id] if x)
-            if all(
-                any(x.startswith(stems) for x in labels[o.id]) for o in close if o.id != m.id
-            ):
+            if all(any(x.startswith(stems) for x in labels[o.id]) for o in close if o.id != m.id):
                 return m
         return None
 

@@ -27,7 +27,6 @@ from graphkit.model import TAXONOMY, project_root
 
 KINDS = ("entity", "status", "sector", "category", "string", "int")
 _TAXONOMY_SCHEME = {"status": "status", "sector": "sector", "category": "tech"}
-ENGINES = ("sparql", "cypher", "neo4j")
 
 
 class LibraryError(GraphkitError):
@@ -49,8 +48,10 @@ class Question:
     sparql: str | None = None
     cypher: str | None = None
 
-    def text(self, engine: str) -> str:
-        text = self.sparql if engine == "sparql" else self.cypher  # neo4j runs the Cypher
+    def text(self, language: str) -> str:
+        """The question in ``sparql`` or ``cypher`` (``neo4j`` means its Cypher)."""
+        engine = language
+        text = self.sparql if engine == "sparql" else self.cypher
         if text is None:
             raise LibraryError(f"query {self.name!r} has no {engine} version")
         return text
@@ -157,20 +158,40 @@ def run(
         raise LibraryError(f"no query named {name!r}; `graphkit ask` lists them")
     q = lib[name]
     values = resolve(q, graph, params or {})
-    if engine == "sparql":
-        from graphkit import sparql
+    runner = ENGINES.get(engine)
+    if runner is None:
+        raise LibraryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    return runner(q, graph, values)
 
-        result = sparql.run(graph.dataset, q.text("sparql"), sparql_bindings(q, values))
-        rows = result.rows()
-        cols = result.variables or (list(rows[0]) if rows else [])
-        return cols, [[r.get(c) for c in cols] for r in rows]
-    if engine == "cypher":
-        from graphkit.backends import embedded_cypher
 
-        return embedded_cypher.run(graph, q.text("cypher"), values)
-    if engine == "neo4j":
-        from graphkit.backends.neo4j import connect, run_cypher
+def _run_sparql(q: Question, graph, values: dict) -> tuple[list[str], list[list]]:
+    from graphkit import sparql
 
-        with connect() as driver:
-            return run_cypher(driver, q.text("cypher"), values)
-    raise LibraryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    result = sparql.run(graph.dataset, q.text("sparql"), sparql_bindings(q, values))
+    rows = result.rows()
+    cols = result.variables or (list(rows[0]) if rows else [])
+    return cols, [[r.get(c) for c in cols] for r in rows]
+
+
+def _on_backend(name: str):
+    """A runner that gives the question's text in the backend's language to that backend."""
+
+    def run_on(q: Question, graph, values: dict) -> tuple[list[str], list[list]]:
+        from graphkit import backends
+
+        make = backends.factory(name)
+        engine = make(graph=graph if make.uses_local_files else None)
+        try:
+            return engine.query(q.text(engine.query_language), values)
+        finally:
+            getattr(engine, "close", lambda: None)()
+
+    return run_on
+
+
+#: ``--engine`` name -> runner: SPARQL on the RDF dataset, or a graph backend's own language.
+ENGINES = {
+    "sparql": _run_sparql,
+    "cypher": _on_backend("embedded-cypher"),
+    "neo4j": _on_backend("neo4j"),
+}

@@ -323,9 +323,9 @@ class Resolver:
         whose names repeat from state to state). A UEI or DUNS may differ: one company has a
         registration per site."""
         keys = set(schema().blocking_keys(rec.cls))
-        return any(
-            k in rec.ids and rec.ids[k] != v for k, v in ids.items() if k in keys
-        ) or any(k in rec.attrs and rec.attrs[k] != v for k, v in attrs.items() if k in keys)
+        return any(k in rec.ids and rec.ids[k] != v for k, v in ids.items() if k in keys) or any(
+            k in rec.attrs and rec.attrs[k] != v for k, v in attrs.items() if k in keys
+        )
 
     def _mint(self, cls: str, base: str, ids: dict[str, str]) -> str:
         ns = namespace_of(cls)

@@ -43,7 +43,8 @@ def path(
     backend: Annotated[
         str,
         typer.Option(
-            help="networkx (local files) or neo4j (server from NEO4J_URI, NEO4J_PASSWORD…)."
+            help="Engine: networkx (local files, default), embedded-cypher, or neo4j (the server "
+            "of NEO4J_URI, NEO4J_PASSWORD…)."
         ),
     ] = "networkx",
 ) -> None:
@@ -65,15 +66,21 @@ def path(
         shortest_only=shortest,
         limit=limit,
     )
-    if backend == "neo4j":
-        from graphkit.backends.neo4j import path as neo4j_path
+    from graphkit import backends
+    from graphkit.graph import trace
 
-        g, r = neo4j_path(None, source, target, **opts)
-    elif backend == "networkx":
-        g = _load(data, bundled)
-        r = g.path(source, target, **opts)
-    else:
-        raise typer.BadParameter("choose networkx or neo4j", param_hint="--backend")
+    if backend not in backends.names():
+        raise typer.BadParameter(
+            f"choose one of {', '.join(backends.names())}", param_hint="--backend"
+        )
+    graph = (
+        None if backends.BACKENDS[backend].__module__.endswith("server") else _load(data, bundled)
+    )
+    engine = backends.get(backend, graph=graph)
+    try:
+        g, r = trace(engine, source, target, **opts)
+    finally:
+        getattr(engine, "close", lambda: None)()
     if fmt is Format.json:
         typer.echo(to_json(path_json(g, r)))
     elif fmt is Format.csv:
