@@ -269,49 +269,83 @@ def distances(
     return dist
 
 
-def shortest_paths(
-    G: nx.MultiDiGraph,
-    source: str,
-    target: str,
-    *,
-    limit: int = 20,
-    f: EdgeFilter | None = None,
-    **filters,
-) -> list[list[str]]:
-    """All shortest paths (as node lists), at most ``limit``, by breadth-first search."""
-    f = _filters(f, **filters)
-    succ = neighbours(G, f)
-    preds: dict[str, list[str]] = {source: []}
-    frontier = [source]
-    while frontier and target not in preds:
-        level: dict[str, list[str]] = {}
-        for n in frontier:
-            for m in succ(n):
-                if m not in preds:
-                    level.setdefault(m, []).append(n)
-        preds.update(level)
-        frontier = list(level)
-    if target not in preds or source == target:
-        return []
-    paths: list[list[str]] = []
-
-    def walk(node: str, tail: list[str]) -> None:
-        if len(paths) >= limit:
-            return
-        if node == source:
-            paths.append([source, *tail])
-            return
-        for p in preds[node]:
-            walk(p, [node, *tail])
-
-    walk(target, [])
-    return sorted(paths)
-
-
 class SimplePaths(list):
     """A list of paths that knows whether the search stopped at its time budget."""
 
     partial = False
+
+
+class _OutOfTime(Exception):
+    pass
+
+
+def _paths_of_length(
+    G: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    length: int,
+    f: EdgeFilter,
+    *,
+    limit: int,
+    deadline: float | None = None,
+    tails_cache: dict | None = None,
+) -> list[list[str]]:
+    """Simple paths of exactly ``length`` hops, by meeting in the middle: backward partial
+    paths of ``length // 2`` hops from the target, joined with forward partial paths of the
+    rest from the source. The work grows with the neighbourhoods within half the length of
+    either end, not with the whole graph (hubs in a million-claim graph stay cheap)."""
+    a = (length + 1) // 2
+    b = length - a
+    cache = tails_cache if tails_cache is not None else {}
+    if b not in cache:
+        pred = neighbours(G, f, reverse=True)
+        frontier = [[target]]
+        for _ in range(b):
+            nxt = []
+            for rp in frontier:
+                for m in pred(rp[-1]):
+                    if m not in rp and m != source:
+                        nxt.append([*rp, m])
+            frontier = nxt
+        tails: dict[str, list[list[str]]] = {}
+        for rp in frontier:
+            tails.setdefault(rp[-1], []).append(rp[::-1])
+        cache[b] = tails
+    tails = cache[b]
+    if not tails:
+        return []
+    succ = neighbours(G, f)
+    out: list[list[str]] = []
+    head = [source]
+    on = {source}
+    steps = [0]
+
+    def walk(node: str, left: int) -> None:
+        for m in succ(node):
+            if len(out) >= limit:
+                return
+            steps[0] += 1
+            if deadline and steps[0] % 512 == 0 and time.perf_counter() > deadline:
+                raise _OutOfTime
+            if m in on:
+                continue
+            if left == 1:
+                for tail in tails.get(m, ()):
+                    if on.isdisjoint(tail):
+                        out.append([*head, *tail])
+                        if len(out) >= limit:
+                            return
+                continue
+            if m == target:
+                continue
+            head.append(m)
+            on.add(m)
+            walk(m, left - 1)
+            head.pop()
+            on.discard(m)
+
+    walk(source, a)
+    return out
 
 
 def simple_paths(
@@ -327,56 +361,87 @@ def simple_paths(
 ) -> SimplePaths:
     """Simple paths of at most ``max_hops`` hops, shortest first, at most ``limit``.
 
-    Searches one length at a time and only steps to nodes that can still reach the target in
-    the hops left (distances from a reverse breadth-first search), so the work grows with
-    ``limit``, not with the number of paths in a dense graph. With ``budget`` (seconds) the
-    search stops when it runs out and the result has ``partial=True``.
+    One length at a time, each by meeting in the middle (see :func:`_paths_of_length`), so a
+    pair with no path, or a pair of hubs, is answered from two small neighbourhoods. With
+    ``budget`` (seconds) the search stops when it runs out and the result has ``partial=True``.
     """
     f = _filters(f, **filters)
-    succ = neighbours(G, f)
-    back = distances(G, target, max_hops, f, reverse=True)
     paths = SimplePaths()
-    if source == target or source not in back:
+    if source == target or source not in G or target not in G:
         return paths
     deadline = time.perf_counter() + budget if budget else None
-    stack = [source]
-    on_stack = {source}
-    steps = [0]
-
-    class _Stop(Exception):
-        pass
-
-    def dfs(node: str, left: int) -> None:
-        for m in succ(node):
-            if len(paths) >= limit:
-                return
-            steps[0] += 1
-            if deadline and steps[0] % 256 == 0 and time.perf_counter() > deadline:
-                raise _Stop
-            if m == target:
-                if left == 1:
-                    paths.append([*stack, m])
-                continue
-            if m in on_stack or back.get(m, max_hops + 1) > left - 1:
-                continue
-            stack.append(m)
-            on_stack.add(m)
-            dfs(m, left - 1)
-            stack.pop()
-            on_stack.discard(m)
-
-    for length in range(back[source], max_hops + 1):
-        found = len(paths)
+    cache: dict = {}
+    for length in range(1, max_hops + 1):
         try:
-            dfs(source, length)
-        except _Stop:
+            found = _paths_of_length(
+                G,
+                source,
+                target,
+                length,
+                f,
+                limit=limit - len(paths),
+                deadline=deadline,
+                tails_cache=cache,
+            )
+        except _OutOfTime:
             paths.partial = True
-            paths[found:] = sorted(paths[found:])
             break
-        paths[found:] = sorted(paths[found:])
+        paths.extend(sorted(found))
         if len(paths) >= limit:
             break
     return paths
+
+
+def shortest_paths(
+    G: nx.MultiDiGraph,
+    source: str,
+    target: str,
+    *,
+    limit: int = 20,
+    max_hops: int | None = None,
+    f: EdgeFilter | None = None,
+    **filters,
+) -> list[list[str]]:
+    """All shortest paths (as node lists), at most ``limit``: a bidirectional breadth-first
+    search finds the length (``max_hops`` bounds it), then the paths of that length are
+    listed by meeting in the middle."""
+    f = _filters(f, **filters)
+    if source == target or source not in G or target not in G:
+        return []
+    hops = distance(G, source, target, f, max_hops=max_hops)
+    if hops is None:
+        return []
+    return sorted(_paths_of_length(G, source, target, hops, f, limit=limit))
+
+
+def distance(
+    G: nx.MultiDiGraph, source: str, target: str, f: EdgeFilter, *, max_hops: int | None = None
+) -> int | None:
+    """Hops of a shortest path (``None``: none within ``max_hops``), by bidirectional
+    breadth-first search that always grows the smaller frontier."""
+    if source == target:
+        return 0
+    succ, pred = neighbours(G, f), neighbours(G, f, reverse=True)
+    fwd, back = {source: 0}, {target: 0}
+    ff, bf = [source], [target]
+    depth = 0
+    while ff and bf and (max_hops is None or depth < max_hops):
+        depth += 1
+        grow_fwd = len(ff) <= len(bf)
+        step, seen, other, frontier = (succ, fwd, back, ff) if grow_fwd else (pred, back, fwd, bf)
+        nxt = []
+        for n in frontier:
+            for m in step(n):
+                if m in other:
+                    return seen[n] + 1 + other[m]
+                if m not in seen:
+                    seen[m] = seen[n] + 1
+                    nxt.append(m)
+        if grow_fwd:
+            ff = nxt
+        else:
+            bf = nxt
+    return None
 
 
 @dataclass
