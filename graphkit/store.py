@@ -117,11 +117,13 @@ class Dataset:
         )
 
     def query(self, sparql: str, **kwargs):
-        """SPARQL over the union of all graphs (pyoxigraph results)."""
+        """SPARQL (pyoxigraph results); the default graph is the union of all graphs unless
+        ``kwargs`` say otherwise (see :func:`graphkit.sparql.run` for user queries)."""
         from graphkit.model import PREFIXES
 
         kwargs.setdefault("prefixes", PREFIXES)
-        return self.store.query(sparql, use_default_graph_as_union=True, **kwargs)
+        kwargs.setdefault("use_default_graph_as_union", True)
+        return self.store.query(sparql, **kwargs)
 
     def __len__(self) -> int:
         return len(self.store)
