@@ -177,16 +177,19 @@ class Result:
         return [{v: plain(sol[v]) for v in self.variables} for sol in self.raw]
 
     def serialize(self, fmt: str) -> bytes:
-        """SPARQL 1.1 results ``json``/``csv``/``tsv``/``xml``; graphs as ``ttl``/``nt``/``jsonld``
-        (any other ``fmt`` for a graph gives Turtle)."""
+        """SPARQL 1.1 results ``json``/``csv``/``tsv``/``xml``; graphs in an RDF format of
+        :mod:`graphkit.formats` by name (``ttl``, ``nt``, ``jsonld``, ``xml`` ...; any other
+        ``fmt`` for a graph gives Turtle)."""
         import pyoxigraph as ox
 
+        from graphkit import formats
+
         if self.kind == "graph":
-            rdf = {"nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}
-            rdf |= {"xml": ox.RdfFormat.RDF_XML}
-            f = rdf.get(fmt, ox.RdfFormat.TURTLE)
-            kw = {"prefixes": PREFIXES} if f is ox.RdfFormat.TURTLE else {}
-            return ox.serialize(list(self.raw), format=f, **kw)
+            try:
+                f = formats.by_name(fmt).ox()
+            except KeyError:
+                f = ox.RdfFormat.TURTLE
+            return ox.serialize(list(self.raw), format=f, prefixes=PREFIXES)
         f = getattr(ox.QueryResultsFormat, fmt.upper())
         return self.raw.serialize(format=f)
 
