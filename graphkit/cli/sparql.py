@@ -200,16 +200,44 @@ def serve(
     port: Annotated[int, typer.Option(help="Port (0 picks a free one).", min=0)] = 8000,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run.", min=0.1)] = 30,
     workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    cors: Annotated[
+        str | None,
+        typer.Option(
+            help="Let web pages from this one origin (e.g. http://localhost:3000) read results. "
+            "Off by default: no CORS header; '*' is refused.",
+        ),
+    ] = None,
+    read_timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a connection may stay silent before it is closed.", min=0.1),
+    ] = 10,
+    max_connections: Annotated[
+        int, typer.Option(help="Connections served at once (more get 503).", min=1)
+    ] = 32,
     data: DataOpt = None,
     bundled: BundledOpt = True,
 ) -> None:
-    """Serve the dataset as a read-only SPARQL 1.1 Protocol endpoint at /sparql."""
-    from graphkit.serve import make_server
+    """Serve the dataset as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
+
+    SERVICE is refused (the endpoint makes no requests of its own); default-graph-uri /
+    named-graph-uri (or FROM in the query) select graphs.
+    """
+    from graphkit.serve import check_origin, make_server
     from graphkit.store import Dataset, input_files
 
+    origin = check_origin(cors) if cors else None
     files = input_files(data or (), bundled=bundled)
     Dataset.load(files=files)  # report bad input here, with file and line, before the workers
-    server = make_server(files, host, port, timeout=timeout, workers=workers)
+    server = make_server(
+        files,
+        host,
+        port,
+        timeout=timeout,
+        workers=workers,
+        read_timeout=read_timeout,
+        max_connections=max_connections,
+        cors=origin,
+    )
     h, p = server.server_address[:2]
     typer.echo(f"SPARQL endpoint: http://{h}:{p}/sparql (read-only; Ctrl-C stops)", err=True)
     try:
