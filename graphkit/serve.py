@@ -235,6 +235,7 @@ class BadRequest(Exception):
 class Handler(BaseHTTPRequestHandler):
     server: SparqlServer
     protocol_version = "HTTP/1.1"
+    default_request_version = "HTTP/1.0"  # errors for unparsable lines get a status line too
     head_only = False
 
     def setup(self) -> None:
