@@ -145,9 +145,15 @@ class _Worker:
         self.proc = ctx.Process(target=_worker_main, args=(child, files), daemon=True)
         self.proc.start()
         child.close()
-        if not self.conn.poll(600) or self.conn.recv() != "ready":
+        try:
+            ready = self.conn.poll(600) and self.conn.recv() == "ready"
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.kill()
-            raise RuntimeError("SPARQL worker failed to load the dataset")
+            raise ServeError(
+                f"a SPARQL worker failed to load the dataset (exit code {self.proc.exitcode})"
+            )
 
     def ask(self, request: tuple, timeout: float):
         self.conn.send(request)
@@ -207,7 +213,7 @@ class WorkerPool:
             return
         try:
             w = _Worker(self.files)
-        except (RuntimeError, EOFError, OSError):  # shutting down, or the files changed
+        except (ServeError, OSError):  # shutting down, or the files changed
             return
         if self.closed:
             w.kill()

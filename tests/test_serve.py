@@ -354,3 +354,12 @@ def test_dataset_selection_by_protocol_and_from(url):
         {"Content-Type": "application/sparql-query", "Accept": "text/csv"},
     )
     assert code == 200 and body.split()[1] == "4"
+
+
+def test_rdflib_sparqlstore_named_graph_view_sees_only_that_graph(url):
+    import rdflib
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    derived = rdflib.Graph(store=SPARQLStore(url), identifier=rdflib.URIRef(DERIVED))
+    assert len(list(derived.triples((None, None, None)))) == 4
+    assert len(list(rdflib.Graph(store=SPARQLStore(url)).triples((None, None, None)))) > 4

@@ -258,3 +258,18 @@ def test_protocol_graph_parameters_override_from(ds):
     assert out.exit_code == 0 and out.stdout.splitlines() == ["n", "4"]
     out = cli("sparql", COUNT.format(f"FROM <{DERIVED}>"), "-f", "csv")
     assert out.stdout.splitlines() == ["n", "4"]
+
+
+def test_in_subprocess_returns_raises_and_reports_a_crash():
+    import os
+    import signal
+
+    assert sparql.in_subprocess(lambda: ("rows", [1, 2]), 10) == ("rows", [1, 2])
+
+    def bad():
+        raise sparql.QueryError("bad input")
+
+    with pytest.raises(sparql.QueryError, match="^bad input$"):
+        sparql.in_subprocess(bad, 10)
+    with pytest.raises(sparql.QueryError, match=r"crashed on this query \(exit code -9\)"):
+        sparql.in_subprocess(lambda: os.kill(os.getpid(), signal.SIGKILL), 10)
