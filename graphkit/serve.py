@@ -13,8 +13,9 @@
   (pyoxigraph cannot cancel a query in-thread) and the client gets ``503``; a worker that
   crashes is reported as such (``500``) and replaced. Workers are started with ``spawn`` and
   load the dataset from the same files.
-- Abuse limits: each connection's reads time out after ``read_timeout`` seconds; at most
-  ``max_connections`` are served at once (more get ``503`` at once).
+- Abuse limits: each connection's reads time out after ``read_timeout`` seconds, and a request
+  must arrive whole within ``request_timeout`` seconds (a client that trickles bytes is cut
+  off); at most ``max_connections`` are served at once (more get ``503`` at once).
 - No CORS header unless ``cors`` names the one origin (``https://host[:port]``) allowed to read
   results from a browser. Listens on 127.0.0.1 unless told otherwise.
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import re
+import socket
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -248,6 +250,24 @@ class Handler(BaseHTTPRequestHandler):
         self.timeout = self.server.read_timeout  # per socket read/write, every connection
         super().setup()
 
+    def handle_one_request(self) -> None:
+        """One request, which must arrive whole within the server's ``request_timeout``."""
+        self._deadline = threading.Timer(self.server.request_timeout, self._cut_off)
+        self._deadline.daemon = True
+        self._deadline.start()
+        try:
+            super().handle_one_request()
+        finally:
+            self._deadline.cancel()
+
+    def _cut_off(self) -> None:
+        """The request did not arrive in time: end reading (the blocked read sees EOF)."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RD)
+        except OSError:
+            pass
+
     # -- methods --------------------------------------------------------------------------
 
     def do_GET(self) -> None:  # noqa: N802
@@ -359,6 +379,7 @@ class Handler(BaseHTTPRequestHandler):
         if len(params["query"]) != 1:
             return self._send(400, TEXT, b"Give exactly one 'query' parameter\n")
         query = params["query"][0]
+        self._deadline.cancel()  # the request is in; the query has its own limit
         try:
             sparql.check(query)  # before any worker (the engine) sees it
         except sparql.QueryError as e:
@@ -435,6 +456,7 @@ class SparqlServer(ThreadingHTTPServer):
         quiet: bool = False,
         *,
         read_timeout: float = 10,
+        request_timeout: float = 30,
         max_connections: int = 32,
         cors: str | None = None,
     ):
@@ -443,6 +465,7 @@ class SparqlServer(ThreadingHTTPServer):
         self.timeout_s = timeout_s
         self.quiet = quiet
         self.read_timeout = read_timeout
+        self.request_timeout = request_timeout
         self.cors = check_origin(cors) if cors else None
         self._slots = threading.BoundedSemaphore(max_connections)
 
@@ -482,6 +505,7 @@ def make_server(
     workers: int = 2,
     quiet: bool = False,
     read_timeout: float = 10,
+    request_timeout: float = 30,
     max_connections: int = 32,
     cors: str | None = None,
 ) -> SparqlServer:
@@ -495,6 +519,7 @@ def make_server(
             timeout,
             quiet,
             read_timeout=read_timeout,
+            request_timeout=request_timeout,
             max_connections=max_connections,
             cors=origin,
         )

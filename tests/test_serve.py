@@ -41,8 +41,9 @@ def url():
 
 @pytest.fixture(scope="module")
 def small():
-    """Default CORS (none), one worker, at most 2 connections, reads time out after 1 s."""
-    server = _start(timeout=5, workers=1, read_timeout=1, max_connections=2)
+    """Default CORS (none), one worker, at most 2 connections, reads time out after 1 s and a
+    request must arrive within 1.5 s."""
+    server = _start(timeout=5, workers=1, read_timeout=1, request_timeout=1.5, max_connections=2)
     yield server
     server.shutdown()
     server.server_close()
@@ -295,6 +296,26 @@ def test_stalled_connections_are_closed_while_queries_still_work(url):
     for s in stalled:  # the server closes each after its 1 s read timeout, without a reply
         assert s.recv(1024) == b""
         s.close()
+
+
+def test_a_trickled_request_is_cut_off(small):
+    import select
+
+    host, port = small.server_address[:2]
+    s = _stalled(f"http://{host}:{port}/sparql", b"GET /sparql?query=")
+    ended = False
+    for _ in range(30):  # one byte every 0.2 s never trips the 1 s read timeout; 6 s in all
+        try:
+            s.sendall(b"A")
+        except OSError:  # reset: the server closed it
+            ended = True
+            break
+        if select.select([s], [], [], 0.2)[0]:
+            data = s.recv(4096)
+            ended = data == b"" or data.startswith(b"HTTP/1.")
+            break
+    s.close()
+    assert ended  # the 1.5 s request deadline closed it
 
 
 def test_connections_are_bounded(small):
