@@ -63,7 +63,7 @@ _TOKEN = re.compile(
     |(?P<comment>\#[^\n\r]*)
     |(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
         |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    |(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
     |(?P<var>[?$]\w*)
     |(?P<pname>(?:[^\W\d]|_)[\w.-]*:(?:[\w.:%-]|\\.)*|:(?:[\w.:%-]|\\.)*)
     |(?P<word>[^\W\d]\w*)
@@ -77,12 +77,10 @@ _TOKEN = re.compile(
 def tokens(query: str) -> Iterator[tuple[str, str]]:
     """``(kind, text)`` for each token of the query's code; whitespace and comments skipped.
 
-    ``\\uXXXX`` escapes are decoded first, as the SPARQL grammar (and pyoxigraph) do, so
-    ``\\u0053ERVICE`` is the keyword ``SERVICE``. Kinds: ``string``, ``iri``, ``var``,
-    ``pname``, ``word`` (keywords), ``open``, ``close``, ``other``.
+    Kinds: ``string``, ``iri``, ``var``, ``pname``, ``word`` (keywords), ``open``, ``close``,
+    ``other``. Like pyoxigraph, ``\\uXXXX`` escapes count only inside strings and IRIs.
     """
-    text = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
-    for m in _TOKEN.finditer(text):
+    for m in _TOKEN.finditer(query):
         if m.lastgroup not in ("ws", "comment"):
             yield m.lastgroup, m.group()
 
@@ -97,7 +95,20 @@ class Shape:
 
 
 def shape(query: str) -> Shape:
-    """The :class:`Shape` of ``query`` (a lexical scan, no parsing)."""
+    """The :class:`Shape` of ``query`` (a lexical scan, no parsing).
+
+    ``services`` also lists any SERVICE that appears once ``\\uXXXX`` escapes are decoded
+    everywhere (the SPARQL spec's reading, which pyoxigraph does not follow), so neither
+    reading can hide one.
+    """
+    services, has_dataset, deepest = _scan(query)
+    decoded = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), query)
+    if decoded != query:
+        services += [t for t in _scan(decoded)[0] if t not in services]
+    return Shape(tuple(services), has_dataset, deepest)
+
+
+def _scan(query: str) -> tuple[list[str], bool, int]:
     services: list[str] = []
     has_dataset = False
     depth = deepest = 0
@@ -120,7 +131,7 @@ def shape(query: str) -> Shape:
             has_dataset = True
     if expect_target:
         services.append("")
-    return Shape(tuple(services), has_dataset, deepest)
+    return services, has_dataset, deepest
 
 
 def check(query: str, *, allow_service: bool = False) -> Shape:

@@ -157,7 +157,7 @@ def listener():
     [
         "SELECT * WHERE { SERVICE <{url}> { ?s ?p ?o } }",
         "SELECT * WHERE { service silent <{url}> { ?s ?p ?o } }",
-        "SELECT * WHERE { \\u0053ERVICE <{url}> { ?s ?p ?o } }",  # escapes decode before parsing
+        "SELECT * WHERE { \\u0053ERVICE <{url}> { ?s ?p ?o } }",  # either reading of \\u
         "SELECT * WHERE { SERVICE ?unbound { ?s ?p ?o } }",
         "SELECT * WHERE { SERVICE <file:///etc/passwd> { ?s ?p ?o } }",
     ],
@@ -273,3 +273,10 @@ def test_in_subprocess_returns_raises_and_reports_a_crash():
         sparql.in_subprocess(bad, 10)
     with pytest.raises(sparql.QueryError, match=r"crashed on this query \(exit code -9\)"):
         sparql.in_subprocess(lambda: os.kill(os.getpid(), signal.SIGKILL), 10)
+
+
+def test_an_escaped_quote_cannot_hide_a_service():
+    """pyoxigraph decodes \\u escapes only inside strings and IRIs; the SPARQL spec decodes them
+    everywhere. A SERVICE visible under either reading is refused."""
+    q = r'SELECT * WHERE { ?s ?p "x\u0022 . SERVICE <http://evil.example/> { ?a ?b ?c } \u0022" }'
+    assert sparql.shape(q).services == ("<http://evil.example/>",)
