@@ -120,7 +120,7 @@ def _worker_main(conn, files: list[str]) -> None:
                 fmt = negotiate(accept, RESULT_TYPES, "json")
                 conn.send((200, MEDIA[fmt], result.serialize(fmt)))
         except sparql.QueryError as e:
-            code = 403 if "refused" in str(e) and "SPARQL updates" in str(e) else 400
+            code = 403 if isinstance(e, sparql.UpdateRefused) else 400
             conn.send((code, TEXT, f"{e}\n".encode()))
         except GraphkitError as e:
             conn.send((400, TEXT, f"{e}\n".encode()))
@@ -383,7 +383,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             sparql.check(query)  # before any worker (the engine) sees it
         except sparql.QueryError as e:
-            code = 403 if "SPARQL updates" in str(e) else 400
+            code = 403 if isinstance(e, sparql.UpdateRefused) else 400
             return self._send(code, TEXT, f"{e}\n".encode())
         dflt, named = params.get("default-graph-uri"), params.get("named-graph-uri")
         try:

@@ -43,12 +43,14 @@ _PROLOGUE = re.compile(
 MAX_QUERY_CHARS = 200_000
 #: Deepest nesting of ``{``, ``(`` and ``[`` accepted (pyoxigraph segfaults near 5000).
 MAX_NESTING = 64
-#: Default seconds a ``graphkit sparql`` query may run.
-DEFAULT_TIMEOUT = 60.0
 
 
 class QueryError(GraphkitError):
     """A query that cannot run: syntax error (with line:column), update, bad parameter."""
+
+
+class UpdateRefused(QueryError):
+    """A SPARQL Update sent to a read-only command (the endpoint answers 403)."""
 
 
 class QueryTimeout(QueryError):
@@ -217,7 +219,7 @@ def query_kind(query: str) -> str:
 def refuse_update(query: str) -> None:
     """Raise :class:`QueryError` for a SPARQL Update (graphkit's query commands are read-only)."""
     if query_kind(query) == "update":
-        raise QueryError(
+        raise UpdateRefused(
             "SPARQL updates (INSERT/DELETE/LOAD/CLEAR/DROP/...) are refused: "
             "graphkit queries are read-only. Edit the data files instead."
         )
