@@ -1,7 +1,8 @@
 """The RDF dataset: ontology + curated data + user files, in one pyoxigraph store.
 
 Each input file is loaded into a named graph named after the file, so every statement can be
-traced to the file it came from. Direct triples (``subject predicate object``) are derived from
+traced to the file it came from (the named graphs of a TriG, N-Quads or JSON-LD file keep their
+own names). Formats come from :mod:`graphkit.formats`; RDF/XML entity expansion is bounded. Direct triples (``subject predicate object``) are derived from
 claims into the graph :data:`DERIVED`, so plain SPARQL property paths work.
 """
 
@@ -87,6 +88,10 @@ class Dataset:
         store = ox.Store()
         for path in _progress(files, progress, "Parsing"):
             fmt = by_suffix(path.suffix)
+            if fmt is None:
+                raise DataError(
+                    f"{path}: not an RDF file (expected one of {', '.join(RDF_SUFFIXES)})"
+                )
             graph = ox.NamedNode(path.resolve().as_uri())
             try:
                 if fmt.oxigraph == "RDF_XML":
