@@ -2,8 +2,9 @@
 
 Each input file is loaded into a named graph named after the file, so every statement can be
 traced to the file it came from (the named graphs of a TriG, N-Quads or JSON-LD file keep their
-own names). Formats come from :mod:`graphkit.formats`; RDF/XML entity expansion is bounded. Direct triples (``subject predicate object``) are derived from
-claims into the graph :data:`DERIVED`, so plain SPARQL property paths work.
+own names). Direct triples (``subject predicate object``) are derived from claims into the
+graph :data:`DERIVED`, so plain SPARQL property paths work. Formats come from
+:mod:`graphkit.formats`; RDF/XML entity expansion is bounded (:func:`check_entities`).
 """
 
 from __future__ import annotations
