@@ -1,33 +1,32 @@
 """The RDF dataset: ontology + curated data + user files, in one pyoxigraph store.
 
 Each input file is loaded into a named graph named after the file, so every statement can be
-traced to the file it came from. Direct triples (``subject predicate object``) are derived from
-claims into the graph :data:`DERIVED`, so plain SPARQL property paths work.
+traced to the file it came from (the named graphs of a TriG, N-Quads or JSON-LD file keep their
+own names). Direct triples (``subject predicate object``) are derived from claims into the
+graph :data:`DERIVED`, so plain SPARQL property paths work. Formats come from
+:mod:`graphkit.formats`; RDF/XML entity expansion is bounded (:func:`check_entities`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphkit.errors import DataError
+from graphkit.formats import FORMATS, by_name, by_suffix
 from graphkit.model import GK, RDF, TAXONOMY, data_dir, ontology_files
 
 DERIVED = GK + "derived"
 
-#: File suffix -> pyoxigraph format name.
-RDF_SUFFIXES = {
-    ".ttl": "TURTLE",
-    ".nt": "N_TRIPLES",
-    ".nq": "N_QUADS",
-    ".trig": "TRIG",
-    ".jsonld": "JSON_LD",
-    ".rdf": "RDF_XML",
-    ".owl": "RDF_XML",
-    ".n3": "N3",
-}
+#: File suffix -> pyoxigraph format name (derived from :data:`graphkit.formats.FORMATS`).
+RDF_SUFFIXES = {s: f.oxigraph for f in FORMATS for s in f.suffixes}
+
+#: Most characters one RDF/XML entity may expand to, and all of a file's entity references.
+MAX_ENTITY_CHARS = 1_000_000
+MAX_EXPANSION_CHARS = 16_000_000
 
 
 def rdf_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -89,13 +88,18 @@ class Dataset:
         files = files if files is not None else input_files(data, bundled=bundled)
         store = ox.Store()
         for path in _progress(files, progress, "Parsing"):
-            fmt = getattr(ox.RdfFormat, RDF_SUFFIXES[path.suffix.lower()])
+            fmt = by_suffix(path.suffix)
+            if fmt is None:
+                raise DataError(
+                    f"{path}: not an RDF file (expected one of {', '.join(RDF_SUFFIXES)})"
+                )
             graph = ox.NamedNode(path.resolve().as_uri())
             try:
-                quads = fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-                store.bulk_load(
-                    path=str(path), format=fmt, **({} if quads else {"to_graph": graph})
-                )
+                if fmt.oxigraph == "RDF_XML":
+                    check_entities(path)
+                # The file's triples (a dataset's default graph) go into the file's graph;
+                # a dataset's own named graphs keep their names.
+                store.bulk_load(path=str(path), format=fmt.ox(), to_graph=graph)
             except SyntaxError as e:
                 raise DataError(_syntax_message(path, e), path=path, line=e.lineno) from None
             except (OSError, ValueError) as e:
@@ -128,11 +132,13 @@ class Dataset:
         )
 
     def query(self, sparql: str, **kwargs):
-        """SPARQL over the union of all graphs (pyoxigraph results)."""
+        """SPARQL (pyoxigraph results); the default graph is the union of all graphs unless
+        ``kwargs`` say otherwise (see :func:`graphkit.sparql.run` for user queries)."""
         from graphkit.model import PREFIXES
 
         kwargs.setdefault("prefixes", PREFIXES)
-        return self.store.query(sparql, use_default_graph_as_union=True, **kwargs)
+        kwargs.setdefault("use_default_graph_as_union", True)
+        return self.store.query(sparql, **kwargs)
 
     def __len__(self) -> int:
         return len(self.store)
@@ -174,11 +180,7 @@ class Dataset:
         from graphkit.model import PREFIXES
 
         triples = sorted(self._union(include_derived), key=str)
-        if fmt == "ttl":
-            return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        if fmt == "nt":
-            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        if fmt == "jsonld":
+        if fmt == "jsonld":  # compacted with the project prefixes (rdflib's serializer)
             import rdflib
 
             g = rdflib.Graph()
@@ -186,7 +188,88 @@ class Dataset:
             for p, ns in PREFIXES.items():
                 g.bind(p, ns)
             return g.serialize(format="json-ld", auto_compact=True).encode()
-        raise ValueError(f"unknown RDF format {fmt!r}")
+        if fmt not in ("ttl", "nt"):
+            raise ValueError(f"unknown RDF format {fmt!r}")
+        f = by_name(fmt).ox()
+        kw = {"prefixes": PREFIXES} if f is ox.RdfFormat.TURTLE else {}
+        return ox.serialize(triples, format=f, **kw)
+
+
+_ENTITY = re.compile(
+    rb"<!ENTITY\s+(%\s*)?([^\s>]+)\s+(?:\"([^\"]*)\"|'([^']*)'|(SYSTEM|PUBLIC)\b)", re.DOTALL
+)
+_REF = re.compile(rb"&([^\s&;#<>]+);")
+_PREDEFINED = {b"amp", b"lt", b"gt", b"quot", b"apos"}
+
+
+def check_entities(path: Path) -> None:
+    """Refuse an RDF/XML file whose entities would expand beyond :data:`MAX_ENTITY_CHARS` each
+    or :data:`MAX_EXPANSION_CHARS` in all (nested entities can turn a few hundred bytes into
+    gigabytes), and external or parameter entities. Raises :class:`DataError` naming the file
+    and the declaration's line; reads the file once, without expanding anything."""
+    data = path.read_bytes()
+    if b"<!ENTITY" not in data:
+        return
+    decls = list(_ENTITY.finditer(data))
+    values: dict[bytes, bytes] = {}
+    for m in decls:
+        line = data.count(b"\n", 0, m.start()) + 1
+        name = m.group(2).decode("utf-8", "replace")
+        if m.group(1) or m.group(5):
+            kind = "parameter" if m.group(1) else "external"
+            raise DataError(
+                f"{path}:{line}: {kind} entity {name!r} is refused (RDF/XML entities must be "
+                "plain text declared in the file)",
+                path=path,
+                line=line,
+            )
+        values.setdefault(m.group(2), m.group(3) if m.group(3) is not None else m.group(4))
+    line_of = {m.group(2): data.count(b"\n", 0, m.start()) + 1 for m in decls}
+    size = _entity_sizes(values)
+    for name, n in size.items():
+        if n > MAX_ENTITY_CHARS:  # (sizes are capped just above the limit)
+            raise DataError(
+                f"{path}:{line_of[name]}: entity &{name.decode('utf-8', 'replace')}; expands to "
+                f"more than the limit of {MAX_ENTITY_CHARS:,} characters (nested entities; "
+                "refused to protect memory)",
+                path=path,
+                line=line_of[name],
+            )
+    body = data[decls[-1].end() :]
+    total = sum(size.get(m.group(1), 0) for m in _REF.finditer(body))
+    if total > MAX_EXPANSION_CHARS:
+        raise DataError(
+            f"{path}: entity references expand to {total:,} characters, more than the "
+            f"limit of {MAX_EXPANSION_CHARS:,} (refused to protect memory)",
+            path=path,
+        )
+
+
+def _entity_sizes(values: dict[bytes, bytes]) -> dict[bytes, int]:
+    """Expanded length of each entity (capped just above the limit; cycles count as over)."""
+    cap = MAX_ENTITY_CHARS + 1
+    size: dict[bytes, int] = {}
+    for root in values:
+        stack, onstack = [root], {root}
+        while stack:
+            name = stack[-1]
+            if name in size:
+                stack.pop()
+                onstack.discard(name)
+                continue
+            refs = [r for r in _REF.findall(values[name]) if r in values]
+            todo = [r for r in refs if r not in size]
+            if any(r in onstack for r in todo):  # a cycle: the parser would refuse or loop
+                size[name] = cap
+                continue
+            if todo:
+                stack.extend(todo)
+                onstack.update(todo)
+                continue
+            own = len(_REF.sub(b"", values[name]))
+            own += sum(1 for r in _REF.findall(values[name]) if r in _PREDEFINED)
+            size[name] = min(cap, own + sum(size[r] for r in refs))
+    return size
 
 
 def _path_of(uri: str) -> Path:

@@ -307,8 +307,11 @@ def _sparql(graph, text: str):
     CONSTRUCT/DESCRIBE: the subjects and objects of the triples do."""
     import pyoxigraph as ox
 
+    from graphkit import sparql
+
+    shape = sparql.check(text)  # SERVICE, updates, deep nesting: refused before the engine
     try:
-        result = graph.dataset.query(text)
+        result = graph.dataset.query(text, use_default_graph_as_union=not shape.has_dataset)
     except (ValueError, OSError) as e:
         raise GraphkitError(f"query failed: {e}") from None
     if isinstance(result, ox.QueryBoolean):

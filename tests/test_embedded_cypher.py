@@ -115,3 +115,14 @@ def test_property_graph_input_gives_same_answer(g):
     pg = project(Dataset.load(MINI, bundled=False))
     q = "MATCH (p:Product)-[r:USED_BY]->(a) RETURN p.name AS p, a.name AS a"
     assert ec.run(pg, q, {}) == ec.run(g, q, {})
+
+
+def test_backticked_labels_and_variables_are_rewritten_too(g):
+    plain = ec.run(g, "MATCH (n:Organization) RETURN count(n) AS n", {})[1]
+    assert plain == [[4]]
+    assert ec.run(g, "MATCH (n:`Organization`) RETURN count(n) AS n", {})[1] == plain
+    assert ec.run(g, "MATCH (`n`:Organization) RETURN count(`n`) AS n", {})[1] == plain
+    assert ec.run(g, "MATCH (:`Entity`) RETURN count(*) AS n", {})[1] == [[5]]
+    assert ec.rewrite("RETURN '(n:`Organization`)' AS s // (n:Organization)") == (
+        "RETURN '(n:`Organization`)' AS s // (n:Organization)"
+    )

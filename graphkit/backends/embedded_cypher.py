@@ -120,30 +120,44 @@ def _code_only(query: str) -> str:
     )
 
 
+_CYPHER_TOKEN = re.compile(
+    r"""(?P<skip>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/)
+    |(?P<name>`(?:[^`]|``)*`|[^\W\d]\w*)
+    |(?P<ws>\s+)
+    |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
 def rewrite(query: str) -> str:
-    """Neo4j Cypher -> Ladybug Cypher: superclass labels to table unions, ``type(r)``."""
-    sch = schema()
-    expand = _label_unions(sch)
-    out = []
-    pos = 0
-    # Only touch code outside string literals and comments.
-    for m in re.finditer(
-        r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", query, re.DOTALL
-    ):
-        out.append(_rewrite_code(query[pos : m.start()], expand))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(_rewrite_code(query[pos:], expand))
+    """Neo4j Cypher -> Ladybug Cypher: superclass labels to table unions, ``type(r)``.
+
+    Works on tokens, so strings and comments are left alone and a label is found whether it
+    is written ``Organization`` or ```Organization``` (and the variable ``n`` or ```n```).
+    """
+    return _rewrite_code(query, _label_unions(schema()))
+
+
+def _rewrite_code(query: str, expand: dict[str, str]) -> str:
+    toks = [(m.lastgroup, m.group()) for m in _CYPHER_TOKEN.finditer(query)]
+    code = [i for i, (kind, _) in enumerate(toks) if kind not in ("ws", "skip")]
+    out = [text for _, text in toks]
+
+    def at(j: int) -> tuple[str, str]:
+        return toks[code[j]] if 0 <= j < len(code) else ("", "")
+
+    for j, i in enumerate(code):
+        kind, text = toks[i]
+        if kind != "name":
+            continue
+        if text.lower() == "type" and at(j + 1)[1] == "(" and at(j - 1)[1] not in (".", "$"):
+            out[i] = "label"
+        elif at(j - 1)[1] == ":" and (
+            at(j - 2)[1] == "(" or (at(j - 2)[0] == "name" and at(j - 3)[1] == "(")
+        ):  # the first label of a node pattern: (n:Label) or (:Label)
+            label = text[1:-1].replace("``", "`") if text.startswith("`") else text
+            out[i] = expand.get(label, text)
     return "".join(out)
-
-
-def _rewrite_code(code: str, expand: dict[str, str]) -> str:
-    code = re.sub(r"(?<![\w.])type\s*\(", "label(", code, flags=re.IGNORECASE)
-
-    def sub(m: re.Match) -> str:
-        return m.group(1) + expand.get(m.group(2), m.group(2))
-
-    return re.sub(r"(\(\s*\w*\s*:\s*)(\w+)", sub, code)
 
 
 def _label_unions(sch) -> dict[str, str]:

@@ -44,6 +44,23 @@ def _display(t) -> str | None:
     return t.value if isinstance(t, ox.Literal) else str(t)
 
 
+GraphOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--default-graph",
+        help="Use this graph IRI as the default graph (repeatable; the protocol's "
+        "default-graph-uri). Without it and without FROM: the union of all graphs.",
+    ),
+]
+NamedGraphOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--named-graph",
+        help="Make this graph IRI available to GRAPH (repeatable; named-graph-uri).",
+    ),
+]
+
+
 @command()
 def sparql(
     query: Annotated[str | None, typer.Argument(help="SPARQL query text.")] = None,
@@ -53,6 +70,19 @@ def sparql(
         SparqlFormat,
         typer.Option("--format", "-f", help="table, or SPARQL 1.1 results json/csv/tsv."),
     ] = SparqlFormat.table,
+    timeout: Annotated[
+        float, typer.Option(help="Seconds the query may run before it is stopped.", min=0.1)
+    ] = 60.0,
+    default_graph: GraphOpt = None,
+    named_graph: NamedGraphOpt = None,
+    allow_service: Annotated[
+        bool,
+        typer.Option(
+            "--allow-service",
+            help="Allow SERVICE <http(s)://...> (federated queries send HTTP requests). Off by "
+            "default: SERVICE is refused.",
+        ),
+    ] = False,
     data: DataOpt = None,
     bundled: BundledOpt = True,
 ) -> None:
@@ -61,7 +91,9 @@ def sparql(
     Project prefixes (gk:, ido:, idp:, status:, sector:, tech:, schema:, ...) are predeclared.
     --param name=value binds ?name (an IRI if written <...> or prefix:local, else a literal);
     the variable must be in the SELECT clause. CONSTRUCT/DESCRIBE print Turtle (JSON-LD with
-    --format json).
+    --format json). FROM / FROM NAMED (or --default-graph / --named-graph) select graphs;
+    otherwise the default graph is the union of all of them. No query reaches the network:
+    SERVICE is refused unless --allow-service is given.
     """
     from graphkit import sparql as sq
     from graphkit.store import Dataset
@@ -73,22 +105,40 @@ def sparql(
             query = file.read_text(encoding="utf-8")
         except OSError as e:
             raise sq.QueryError(f"{file}: {e.strerror or e}") from None
+        except UnicodeDecodeError as e:
+            raise sq.QueryError(
+                f"{file}: not UTF-8 text (byte {e.start}: {e.reason}); save the query as UTF-8"
+            ) from None
     params = sq.parse_params(param)
-    sq.refuse_update(query)
+    sq.check(query, allow_service=allow_service)
     ds = Dataset.load(data or (), bundled=bundled, progress=sys.stderr.isatty())
-    result = sq.run(ds, query, params)
-    out = sys.stdout.buffer
-    if result.kind == "graph":
-        out.write(result.serialize("jsonld" if fmt is SparqlFormat.json else "ttl"))
-    elif fmt is not SparqlFormat.table:
-        out.write(result.serialize(fmt.value))
-        if fmt is SparqlFormat.json:
-            out.write(b"\n")
-    elif result.kind == "ask":
-        typer.echo("true" if bool(result.raw) else "false")
-    else:
+
+    def compute():
+        result = sq.run(
+            ds,
+            query,
+            params,
+            default_graphs=default_graph,
+            named_graphs=named_graph,
+            allow_service=allow_service,
+        )
+        if result.kind == "graph":
+            return "bytes", result.serialize("jsonld" if fmt is SparqlFormat.json else "ttl")
+        if fmt is not SparqlFormat.table:
+            body = result.serialize(fmt.value)
+            return "bytes", body + b"\n" if fmt is SparqlFormat.json else body
+        if result.kind == "ask":
+            return "bytes", b"true\n" if bool(result.raw) else b"false\n"
         rows = [{v: _display(sol[v]) for v in result.variables} for sol in result.raw]
-        emit(rows, Format.table, columns=result.variables)
+        return "table", (rows, result.variables)
+
+    kind, value = sq.in_subprocess(compute, timeout)
+    out = sys.stdout.buffer
+    if kind == "bytes":
+        out.write(value)
+    else:
+        rows, columns = value
+        emit(rows, Format.table, columns=columns)
         typer.echo(f"{len(rows)} row(s)", err=True)
     out.flush()
 
@@ -150,16 +200,44 @@ def serve(
     port: Annotated[int, typer.Option(help="Port (0 picks a free one).", min=0)] = 8000,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run.", min=0.1)] = 30,
     workers: Annotated[int, typer.Option(help="Query worker processes.", min=1)] = 2,
+    cors: Annotated[
+        str | None,
+        typer.Option(
+            help="Let web pages from this one origin (e.g. http://localhost:3000) read results. "
+            "Off by default: no CORS header; '*' is refused.",
+        ),
+    ] = None,
+    read_timeout: Annotated[
+        float,
+        typer.Option(help="Seconds a connection may stay silent before it is closed.", min=0.1),
+    ] = 10,
+    max_connections: Annotated[
+        int, typer.Option(help="Connections served at once (more get 503).", min=1)
+    ] = 32,
     data: DataOpt = None,
     bundled: BundledOpt = True,
 ) -> None:
-    """Serve the dataset as a read-only SPARQL 1.1 Protocol endpoint at /sparql."""
-    from graphkit.serve import make_server
+    """Serve the dataset as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
+
+    SERVICE is refused (the endpoint makes no requests of its own); default-graph-uri /
+    named-graph-uri (or FROM in the query) select graphs.
+    """
+    from graphkit.serve import check_origin, make_server
     from graphkit.store import Dataset, input_files
 
+    origin = check_origin(cors) if cors else None
     files = input_files(data or (), bundled=bundled)
     Dataset.load(files=files)  # report bad input here, with file and line, before the workers
-    server = make_server(files, host, port, timeout=timeout, workers=workers)
+    server = make_server(
+        files,
+        host,
+        port,
+        timeout=timeout,
+        workers=workers,
+        read_timeout=read_timeout,
+        max_connections=max_connections,
+        cors=origin,
+    )
     h, p = server.server_address[:2]
     typer.echo(f"SPARQL endpoint: http://{h}:{p}/sparql (read-only; Ctrl-C stops)", err=True)
     try:
