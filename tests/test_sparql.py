@@ -236,13 +236,14 @@ def test_from_selects_the_default_graph(ds):
     from graphkit.store import DERIVED
 
     everything = _count(ds, COUNT.format(""))
-    assert _count(ds, COUNT.format(f"FROM <{DERIVED}>")) == 4  # one direct triple per claim
+    # per claim: its own triple, gk:flowsTo and gk:relationship
+    assert _count(ds, COUNT.format(f"FROM <{DERIVED}>")) == 12
     assert everything > 4
     assert _count(ds, COUNT.format(f"FROM NAMED <{DERIVED}>")) == 0  # empty default graph
     by_graph = (
         "SELECT ?g (COUNT(*) AS ?n) FROM NAMED <{}> {{ GRAPH ?g {{ ?s ?p ?o }} }} GROUP BY ?g"
     )
-    assert sparql.run(ds, by_graph.format(DERIVED)).rows() == [{"g": DERIVED, "n": 4}]
+    assert sparql.run(ds, by_graph.format(DERIVED)).rows() == [{"g": DERIVED, "n": 12}]
 
 
 def test_protocol_graph_parameters_override_from(ds):
@@ -250,14 +251,14 @@ def test_protocol_graph_parameters_override_from(ds):
 
     q = COUNT.format("FROM <urn:nothing>")
     assert _count(ds, q) == 0
-    assert _count(ds, q, default_graphs=[DERIVED]) == 4
+    assert _count(ds, q, default_graphs=[DERIVED]) == 12  # 4 claims x (own, flowsTo, relationship)
     assert _count(ds, COUNT.format(""), named_graphs=[DERIVED]) == 0
     with pytest.raises(sparql.QueryError, match="not a valid IRI"):
         sparql.run(ds, COUNT.format(""), default_graphs=["not an iri"])
     out = cli("sparql", COUNT.format(""), "--default-graph", DERIVED, "-f", "csv")
-    assert out.exit_code == 0 and out.stdout.splitlines() == ["n", "4"]
+    assert out.exit_code == 0 and out.stdout.splitlines() == ["n", "12"]
     out = cli("sparql", COUNT.format(f"FROM <{DERIVED}>"), "-f", "csv")
-    assert out.stdout.splitlines() == ["n", "4"]
+    assert out.stdout.splitlines() == ["n", "12"]
 
 
 def test_in_subprocess_returns_raises_and_reports_a_crash():
