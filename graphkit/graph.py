@@ -378,19 +378,23 @@ class Graph:
         return trace(NetworkxBackend(self), source, target, **options)[1]
 
     def _near(self, a: str, b: str, max_hops: int, f: P.EdgeFilter) -> dict:
-        reach = P.distances(self.G, a, max_hops, f)
-        back = P.distances(self.G, b, max_hops, f, reverse=True)
+        reach = P.distances(self.G, a, max_hops, f, max_nodes=11)
+        back = P.distances(self.G, b, max_hops, f, reverse=True, max_nodes=11)
         names = lambda d: [self.name(n) for n, _ in sorted(d.items(), key=lambda x: x[1])[1:11]]  # noqa: E731
         near = {"reachable_from_source": names(reach), "reaching_target": names(back)}
         if f.directed:
-            undirected = P.shortest_paths(self.G, a, b, limit=1, f=f.with_(directed=False))
+            undirected = P.shortest_paths(
+                self.G, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops
+            )
             if undirected and len(undirected[0]) - 1 <= max_hops:
                 near["undirected_hops"] = len(undirected[0]) - 1
         if f.flow_only:
             wide = f.with_(types=None, flow_only=False)
-            other = P.shortest_paths(self.G, a, b, limit=1, f=wide)
+            other = P.shortest_paths(self.G, a, b, limit=1, f=wide, max_hops=max_hops)
             if not other and f.directed:
-                other = P.shortest_paths(self.G, a, b, limit=1, f=wide.with_(directed=False))
+                other = P.shortest_paths(
+                    self.G, a, b, limit=1, f=wide.with_(directed=False), max_hops=max_hops
+                )
             if other and len(other[0]) - 1 <= max_hops:
                 hop = P.hops(self.G, other[0], f=wide.with_(directed=False))
                 near["other_relationships"] = {
@@ -464,7 +468,8 @@ def trace(
         view = Graph(backend.subgraph({a, b, *(n for p in found for n in p)}), ontology=onto)
         if as_of:
             f = f.with_(published=view.published())
-    hops = [P.hops(view.G, p, f=f) for p in found]
+    records: dict = {}
+    hops = [P.hops(view.G, p, f=f, records=records) for p in found]
     kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
     ranked = sorted(kept, key=lambda ph: (P.path_strength(ph[1], f), len(ph[0]), ph[0]))[:limit]
     ranks = {s.rank: s.notation for s in onto.statuses.values()}

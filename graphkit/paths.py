@@ -230,31 +230,42 @@ def claims_between(G: nx.MultiDiGraph, u: str, v: str, f: EdgeFilter) -> list[di
 
 def neighbours(G: nx.MultiDiGraph, f: EdgeFilter, *, reverse: bool = False) -> Neighbours:
     """Successors of a node along accepted claims (predecessors with ``reverse``; both ways
-    when the filter is undirected)."""
-    fwd, back = (G.in_edges, G.out_edges) if reverse else (G.out_edges, G.in_edges)
+    when the filter is undirected). Answers are remembered for the life of the function, so a
+    search that revisits a node filters its edges once."""
+    fwd_adj, back_adj = (G.pred, G.succ) if reverse else (G.succ, G.pred)
+    accepts = f.accepts
+    memo: dict[str, tuple[str, ...]] = {}
 
-    def succ(n: str) -> Iterable[str]:
-        seen = set()
-        for a, b, d in fwd(n, data=True):
-            m = a if reverse else b
-            if m not in seen and f.accepts(d):
-                seen.add(m)
-                yield m
+    def succ(n: str) -> tuple[str, ...]:
+        hit = memo.get(n)
+        if hit is not None:
+            return hit
+        out = [m for m, keyed in fwd_adj[n].items() if any(map(accepts, keyed.values()))]
         if not f.directed:
-            for a, b, d in back(n, data=True):
-                m = b if reverse else a
-                if m not in seen and f.accepts(d):
-                    seen.add(m)
-                    yield m
+            seen = set(out)
+            out += [
+                m
+                for m, keyed in back_adj[n].items()
+                if m not in seen and any(map(accepts, keyed.values()))
+            ]
+        memo[n] = found = tuple(out)
+        return found
 
     return succ
 
 
 def distances(
-    G: nx.MultiDiGraph, source: str, max_hops: int, f: EdgeFilter, *, reverse: bool = False
+    G: nx.MultiDiGraph,
+    source: str,
+    max_hops: int,
+    f: EdgeFilter,
+    *,
+    reverse: bool = False,
+    max_nodes: int | None = None,
 ) -> dict[str, int]:
     """Hop distance from ``source`` to every node reachable within ``max_hops`` (to ``source``
-    from every node that reaches it, with ``reverse``)."""
+    from every node that reaches it, with ``reverse``); with ``max_nodes``, stop once that many
+    nodes are known (the nearest ones)."""
     succ = neighbours(G, f, reverse=reverse)
     dist = {source: 0}
     frontier = [source]
@@ -265,6 +276,8 @@ def distances(
                 if m not in dist:
                     dist[m] = depth
                     nxt.append(m)
+                    if max_nodes is not None and len(dist) >= max_nodes:
+                        return dist
         frontier = nxt
     return dist
 
@@ -452,23 +465,33 @@ class Hop:
 
 
 def hops(
-    G: nx.MultiDiGraph, path: list[str], *, f: EdgeFilter | None = None, **filters
+    G: nx.MultiDiGraph,
+    path: list[str],
+    *,
+    f: EdgeFilter | None = None,
+    records: dict | None = None,
+    **filters,
 ) -> list[Hop]:
     """The claims behind every step of ``path``, with their evidence and contract records.
 
-    With ``f.as_of`` only evidence published by then (or undated) is listed.
+    With ``f.as_of`` only evidence published by then (or undated) is listed. ``records`` may
+    be shared between calls so that a node's record is built once.
     """
     f = _filters(f, **filters)
+    cache = records if records is not None else {}
+
+    def record(x: str) -> dict:
+        rec = cache.get(x)
+        if rec is None:
+            rec = cache[x] = {"id": x, **{k: v for k, v in G.nodes[x].items() if k != "labels"}}
+        return rec
+
     out = []
     for u, v in zip(path, path[1:]):
         claims = claims_between(G, u, v, f)
         for c in claims:
-            for key in ("evidence", "contracts"):
-                c[f"{key.rstrip('s')}_records"] = [
-                    {"id": x, **{k: val for k, val in G.nodes[x].items() if k != "labels"}}
-                    for x in c.get(key, [])
-                    if x in G
-                ]
+            c["evidence_records"] = [record(x) for x in c.get("evidence", []) if x in G]
+            c["contract_records"] = [record(x) for x in c.get("contracts", []) if x in G]
             if f.as_of:
                 c["evidence_records"] = [
                     e

@@ -30,9 +30,7 @@ class NetworkxBackend:
 
     def paths(self, source, target, f, *, max_hops, limit, shortest_only=False, budget=5.0):
         G = self.graph.G
-        found = P.shortest_paths(G, source, target, limit=limit, f=f)
-        if found and len(found[0]) - 1 > max_hops:
-            return [], False
+        found = P.shortest_paths(G, source, target, limit=limit, f=f, max_hops=max_hops)
         partial = False
         if found and not shortest_only:
             extra = P.simple_paths(
