@@ -251,11 +251,17 @@ def _literal_rows(store, query: str):
 
 @functools.cache
 def ontology() -> Ontology:
-    """Read the ontology, taxonomy and shapes files (once per process)."""
+    """The project's ontology, taxonomy and shapes (read once per process)."""
+    return read_ontology([*ontology_files(), shapes_file()])
+
+
+def read_ontology(files: list[Path]) -> Ontology:
+    """An :class:`Ontology` from these Turtle files; raises :class:`graphkit.errors.DataError`
+    when a ``gk:pgKey`` is one of :data:`RESERVED_KEYS`."""
     import pyoxigraph as ox
 
     store = ox.Store()
-    for path in [*ontology_files(), shapes_file()]:
+    for path in files:
         store.load(path=str(path), format=ox.RdfFormat.TURTLE)
     pre = (
         f"PREFIX gk: <{GK}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}> PREFIX skos: <{SKOS}> "

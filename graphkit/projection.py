@@ -13,21 +13,50 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypedDict
 
 from graphkit.model import GK, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
 
 _NUMERIC = XSD_NUMERIC
 
 
+class NodeRecord(TypedDict, total=False):
+    """A node's properties: ``labels`` (most specific first), ``name``, and one key per ontology
+    property with a ``gk:pgKey`` (lists for multi-valued properties)."""
+
+    labels: tuple[str, ...]
+    name: str
+
+
+class Edge(NamedTuple):
+    """One edge: a claim (``props["claim"]`` = claim id, plus status, start, end, summary,
+    evidence, contracts, sources, flow) or a structural link (``props["link"]``)."""
+
+    source: str
+    target: str
+    type: str
+    props: dict
+
+    @property
+    def key(self) -> str:
+        """The claim id, or the link id of a structural edge."""
+        return self.props.get("claim") or self.props["link"]
+
+    @property
+    def is_claim(self) -> bool:
+        return "claim" in self.props
+
+
 @dataclass
 class PropertyGraph:
-    """Nodes keyed by id; edges as ``(source, target, type, properties)``."""
+    """Nodes keyed by id; :class:`Edge` records. The one projection every backend, exporter and
+    the cache consume; the networkx graph is built from it."""
 
-    nodes: dict[str, dict] = field(default_factory=dict)
-    edges: list[tuple[str, str, str, dict]] = field(default_factory=list)
+    nodes: dict[str, NodeRecord] = field(default_factory=dict)
+    edges: list[Edge] = field(default_factory=list)
 
     def claim_edges(self):
-        return (e for e in self.edges if "claim" in e[3])
+        return (e for e in self.edges if e.is_claim)
 
 
 def project(dataset, sch: Schema | None = None) -> PropertyGraph:
@@ -106,7 +135,7 @@ def project(dataset, sch: Schema | None = None) -> PropertyGraph:
         edge["sources"] = [
             pg.nodes[e]["url"] for e in edge.get("evidence", []) if "url" in pg.nodes.get(e, {})
         ]
-        pg.edges.append((s, o, rel, edge))
+        pg.edges.append(Edge(s, o, rel, edge))
 
     # Structural links.
     for pred, rel in sorted(sch.link_types.items()):
@@ -116,7 +145,7 @@ def project(dataset, sch: Schema | None = None) -> PropertyGraph:
         }
         for s, o in sorted(pairs):
             if s in pg.nodes and o in pg.nodes:
-                pg.edges.append((s, o, rel, {"link": f"{s}|{rel}|{o}"}))
+                pg.edges.append(Edge(s, o, rel, {"link": f"{s}|{rel}|{o}"}))
     return pg
 
 

@@ -1,4 +1,5 @@
 import pyoxigraph as ox
+import pytest
 import rdflib
 
 from graphkit.model import GK, ontology_files, schema, shapes_file
@@ -35,3 +36,30 @@ def test_taxonomy_maps_atlas_technology_names():
     g = rdflib.Graph().parse(ontology_files()[-1], format="turtle")
     alts = {str(o) for o in g.objects(None, rdflib.SKOS.altLabel)}
     assert {"Automated License Plate Readers", "Body-worn Cameras", "Gunshot Detection"} <= alts
+
+
+def test_an_ontology_key_may_not_collide_with_a_reserved_key(tmp_path):
+    from graphkit.errors import DataError
+    from graphkit.model import ontology_files, read_ontology, shapes_file
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
+        '<https://example.org/kind> gk:pgKey "type" .\n'
+    )
+    with pytest.raises(DataError, match="'type' is reserved"):
+        read_ontology([*ontology_files(), shapes_file(), bad])
+
+
+def test_a_claim_with_a_dcterms_type_does_not_break_stats(tmp_path):
+    from helpers import MINI, write
+
+    import graphkit
+
+    f = write(
+        tmp_path / "typed.ttl",
+        "idc:acme-hosts-borealis dcterms:type\n"
+        "    <https://w3id.org/graphkit/taxonomy/evidence-type/news> .\n",
+    )
+    g = graphkit.load([MINI, f], bundled=False, cache=False, validate=False)
+    assert g.stats()["relationship_types"]["HOSTS"] == 1
