@@ -12,17 +12,17 @@ from graphkit.backends import register
 
 @register("networkx")
 class NetworkxBackend:
-    """Paths, lookups and subgraphs over a :class:`graphkit.graph.Graph` (loaded if not given)."""
+    """Paths, lookups and subgraphs over a loaded :class:`graphkit.graph.Graph`."""
 
     name = "networkx"
     query_language: str | None = None
     uses_local_files = True  # built from the loaded files (the CLI's --data)
 
-    def __init__(self, graph=None, **load_options):
+    def __init__(self, graph=None, **_options):
         if graph is None:
-            from graphkit.graph import load
+            from graphkit.errors import GraphkitError
 
-            graph = load(**load_options)
+            raise GraphkitError(f"the {self.name} backend needs a loaded graph (graphkit.load())")
         self.graph = graph
 
     def find(self, text: str):
