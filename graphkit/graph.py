@@ -261,6 +261,27 @@ class Graph:
             published=self.published() if as_of else None,
         )
 
+    def at(self, date: str) -> Graph:
+        """This graph as it stood on ``date``: only claims valid then (start <= date <= end,
+        undated claims kept) with a source published by then. Its RDF dataset (for SPARQL) and
+        its embedded-Cypher database hold the same claims, so every query engine answers for
+        that date."""
+        f = self.edge_filter(all_relationships=True, as_of=date).with_(
+            excluded_statuses=frozenset()
+        )
+        drop = [
+            (u, v, k)
+            for u, v, k, d in self.G.edges(keys=True, data=True)
+            if "claim" in d and not f.accepts(d)
+        ]
+        G = self.G.copy()
+        G.remove_edges_from(drop)
+        from graphkit.model import full_iri
+
+        gone = {full_iri(d) for _, _, d in drop}
+        dataset = self.dataset.without(gone) if gone else self.dataset
+        return Graph(G, files=[], dataset=dataset, ontology=self.ontology)
+
     # -- queries ----------------------------------------------------------------------------
 
     def show(self, text: str, *, as_of: str | None = None) -> dict:

@@ -131,6 +131,21 @@ class Dataset:
             }}"""
         )
 
+    def without(self, subjects: set[str]) -> Dataset:
+        """A copy without the statements about ``subjects`` (e.g. claims left out for a date),
+        its direct triples derived again."""
+        import pyoxigraph as ox
+
+        store = ox.Store()
+        store.extend(
+            q
+            for q in self.store
+            if not (isinstance(q.subject, ox.NamedNode) and q.subject.value in subjects)
+        )
+        ds = Dataset(store=store, files=list(self.files))
+        ds.derive()
+        return ds
+
     def query(self, sparql: str, **kwargs):
         """SPARQL (pyoxigraph results); the default graph is the union of all graphs unless
         ``kwargs`` say otherwise (see :func:`graphkit.sparql.run` for user queries)."""

@@ -253,3 +253,30 @@ def test_every_rq_runs_unchanged_on_rdflib_against_an_exported_file(g, name, tmp
     cols_s, rows_s = queries.run(name, g, params_for(q), engine="sparql")
     assert cols == cols_s
     assert canon(rows) == canon(rows_s)
+
+
+@pytest.mark.parametrize("engine", ["sparql", "cypher"])
+def test_ask_as_of_sees_only_claims_valid_then(engine):
+    r = CliRunner().invoke(
+        app, ["ask", "vendors-of-agency", "-p", "agency=ICE", "--engine", engine, "-f", "json"]
+    )
+    now = {row["claim"] for row in json.loads(r.stdout)}
+    r = CliRunner().invoke(
+        app,
+        [
+            "ask",
+            "vendors-of-agency",
+            "-p",
+            "agency=ICE",
+            "--engine",
+            engine,
+            "-f",
+            "json",
+            "--as-of",
+            "2016-01-01",
+        ],
+    )
+    then = {row["claim"] for row in json.loads(r.stdout)}
+    # LexisNexis's contract began in March 2021: not a vendor on 1 January 2016
+    assert "claim/lexisnexis-risk-solutions-supplies-ice" in now - then
+    assert then < now

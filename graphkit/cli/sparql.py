@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import BundledOpt, DataOpt, FormatOpt, _load, command
+from graphkit.cli.common import AsOfOpt, BundledOpt, DataOpt, FormatOpt, _load, command
 from graphkit.output import Format, emit, to_json
 
 
@@ -154,6 +154,7 @@ def ask(
         ),
     ] = "sparql",
     show: Annotated[bool, typer.Option(help="Print the query text instead of running it.")] = False,
+    as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     bundled: BundledOpt = True,
@@ -184,6 +185,10 @@ def ask(
         typer.echo(lib[name].text(engine))
         return
     g = _load(data, bundled)
+    if as_of:
+        from graphkit.paths import check_date
+
+        g = g.at(check_date(as_of))  # every engine then sees only the claims valid that day
     cols, rows = queries.run(name, g, parse_params(param), engine=engine)
     dicts = [dict(zip(cols, r)) for r in rows]
     if fmt is Format.json:
