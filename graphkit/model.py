@@ -160,6 +160,8 @@ class Ontology:
     hidden: frozenset[str] = frozenset()  # labels hidden by default in pictures
     datatypes: dict[str, str] = field(default_factory=dict)  # key -> XSD datatype IRI
     super_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rel -> supers
+    domains: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:domain
+    ranges: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:range
 
     def labels_of(self, cls: str) -> tuple[str, ...]:
         """Labels of a node of class ``cls``: its own, then its superclasses'."""
@@ -365,6 +367,8 @@ def read_ontology(files: list[Path]) -> Ontology:
         if p in rel_types:
             supers[p] = tuple(sorted({*supers.get(p, ()), q}))
     return Ontology(
+        domains=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:domain ?c }")),
+        ranges=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:range ?c }")),
         super_properties=supers,
         class_labels=class_labels,
         superclasses={c: closure(c) for c in class_labels},

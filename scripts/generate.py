@@ -20,8 +20,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graphkit.model import DCTERMS, GK, ID, RDF, SCHEMA, TAXONOMY, XSD, schema  # noqa: E402
 
 PROV = "http://www.w3.org/ns/prov#"
-TECH = ["alpr", "face-recognition", "cloud-hosting", "data-brokerage"]
-STATUSES = ["confirmed", "reported", "alleged", "disputed", "ended"]
+#: Generator tuning, not domain knowledge: how often each relationship type is drawn between
+#: which classes. Types, classes, statuses, sectors and categories are checked against (or
+#: read from) the ontology.
+SHAPES = [
+    ("SUPPLIES", "Company", "GovernmentAgency", 5),
+    ("SUPPLIES", "Company", "Company", 2),
+    ("HOSTS", "Company", "Company", 1),
+    ("OFFERS", "Company", "Product", 1),
+    ("USED_BY", "Product", "GovernmentAgency", 2),
+    ("OWNS", "Company", "Company", 1),
+]
 
 
 def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
@@ -29,6 +38,17 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
     rnd = random.Random(seed)
     sch = schema()
     rel = {t: iri for iri, t in sch.rel_types.items()}
+    cls = {label: iri for iri, label in sch.class_labels.items()}
+    statuses = sorted(s.notation for s in sch.statuses.values() if not s.negated)
+    tech = [c.notation for c in sch.scheme(GK + "TechnologyCategories")][:4]
+    sectors = [
+        c.notation
+        for c in sch.scheme(GK + "Sectors")
+        if c.agency_kind in ("police", "immigration-enforcement")
+    ][:2]
+    for typ, a, b, _w in SHAPES:  # every shape respects the ontology's domain and range
+        p = rel[typ]
+        assert sch.is_a(cls[a], sch.domains[p]) and sch.is_a(cls[b], sch.ranges[p]), typ
     n_org = max(10, n_claims // 8)
     n_agency = max(5, n_claims // 40)
     n_product = max(5, n_claims // 20)
@@ -37,15 +57,8 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
     agencies = [f"{ID}org/syn-agency-{i}" for i in range(n_agency)]
     products = [f"{ID}product/syn-product-{i}" for i in range(n_product)]
     evidence = [f"{ID}evidence/syn-evidence-{i}" for i in range(n_evidence)]
-    # (type, subject pool, object pool, weight): vendor -> customer, the flow of technology.
-    shapes = [
-        ("SUPPLIES", companies, agencies, 5),
-        ("SUPPLIES", companies, companies, 2),
-        ("HOSTS", companies, companies, 1),
-        ("OFFERS", companies, products, 1),
-        ("USED_BY", products, agencies, 2),
-        ("OWNS", companies, companies, 1),
-    ]
+    pools = {"Company": companies, "GovernmentAgency": agencies, "Product": products}
+    shapes = [(t, pools[a], pools[b], w) for t, a, b, w in SHAPES]
     weights = [s[3] for s in shapes]
 
     def hub(pool: list[str]) -> str:
@@ -69,13 +82,13 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
             add(iri, RDF + "type", f"<{GK}{cls}>")
             add(iri, SCHEMA + "name", lit(f"Synthetic {kind} {i}"))
             if cls == "GovernmentAgency":
-                sector = rnd.choice(["law-enforcement", "immigration-enforcement"])
+                sector = rnd.choice(sectors)
                 add(iri, GK + "sector", f"<{TAXONOMY}sector/{sector}>")
             if cls == "Product":
                 add(
                     iri,
                     GK + "category",
-                    f"<{TAXONOMY}tech/{rnd.choice(TECH)}>",
+                    f"<{TAXONOMY}tech/{rnd.choice(tech)}>",
                 )
     for i, iri in enumerate(evidence):
         add(iri, RDF + "type", f"<{GK}Evidence>")
@@ -99,7 +112,7 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
         add(c, RDF + "subject", f"<{s}>")
         add(c, RDF + "predicate", f"<{rel[typ]}>")
         add(c, RDF + "object", f"<{o}>")
-        add(c, GK + "status", f"<{TAXONOMY}status/{rnd.choice(STATUSES)}>")
+        add(c, GK + "status", f"<{TAXONOMY}status/{rnd.choice(statuses)}>")
         add(c, PROV + "wasDerivedFrom", f"<{rnd.choice(evidence)}>")
         if rnd.random() < 0.3:
             add(c, PROV + "wasDerivedFrom", f"<{rnd.choice(evidence)}>")
