@@ -92,10 +92,9 @@ class Dataset:
             fmt = getattr(ox.RdfFormat, RDF_SUFFIXES[path.suffix.lower()])
             graph = ox.NamedNode(path.resolve().as_uri())
             try:
-                quads = fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG)
-                store.bulk_load(
-                    path=str(path), format=fmt, **({} if quads else {"to_graph": graph})
-                )
+                # A TriG or N-Quads file's default graph goes into the file's graph too (its
+                # named graphs keep their names), so its triples are checked like Turtle's.
+                store.bulk_load(path=str(path), format=fmt, to_graph=graph)
             except SyntaxError as e:
                 raise DataError(_syntax_message(path, e), path=path, line=e.lineno) from None
             except (OSError, ValueError) as e:

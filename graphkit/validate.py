@@ -1,32 +1,73 @@
 """Validation: the SHACL shapes of ``ontology/shapes.ttl`` plus reference checks.
 
-Every problem names the file and line where its subject is declared, so a curator can jump there.
+Two engines check the shapes (:data:`ENGINES`): ``fast``, the default, compiles every shape into a
+few SPARQL queries over the whole dataset on pyoxigraph and checks literal values in Python;
+``pyshacl`` runs pySHACL, the reference that the tests compare ``fast`` against. Every problem names
+the file and line where its subject is written, from one index per file built in a single pass.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 
-from graphkit.model import ID, RDF, SH, shapes_file, short_id
+from graphkit.model import ID, RDF, RDFS, SH, XSD, shapes_file, short_id
 
 
 @dataclass(frozen=True)
 class Problem:
     message: str
-    focus: str
+    focus: str  # an IRI, or "_:id" for a blank node
     path: str | None = None
-    value: str | None = None
+    value: str | None = None  # an IRI, a literal's lexical form or "_:id"
     file: str | None = None
     line: int | None = None
-    severity: str = "Violation"
+    severity: str = "Violation"  # or "Warning", "Info"
+    constraint: str | None = None  # SHACL component ("MinCount", "SPARQL", ...) or "Reference"
+    under: str | None = None  # for a blank-node focus: the node that refers to it
 
     def text(self) -> str:
         where = f"{self.file}:{self.line}" if self.file and self.line else (self.file or "?")
-        detail = f" [{short_id(self.path)}" if self.path else ""
-        detail += f" = {short_id(self.value)}]" if self.value else ("]" if self.path else "")
-        return f"{where}: {short_id(self.focus)}: {self.message}{detail}"
+        focus = short_id(self.focus)
+        if self.focus.startswith("_:"):
+            focus = "blank node" + (f" under {short_id(self.under)}" if self.under else "")
+        value = None if self.value in (None, self.focus) else _term_text(self.value)
+        path = _term_text(self.path) if self.path else None
+        detail = f" [{path} = {value}]" if path and value is not None else ""
+        detail = detail or (f" [{path}]" if path else (f" [{value}]" if value is not None else ""))
+        level = "" if self.severity == "Violation" else f"{self.severity.lower()}: "
+        return f"{where}: {focus}: {level}{self.message}{detail}"
+
+    def key(self) -> tuple:
+        """What two engines must agree on (blank node ids differ between stores)."""
+        blank = lambda s: "_:" if s and s.startswith("_:") else s  # noqa: E731
+        return (
+            blank(self.focus),
+            self.path,
+            blank(self.value),
+            self.constraint,
+            self.message,
+            self.severity,
+        )
+
+
+def _term_text(term: str) -> str:
+    """An id (``org/acme``), a prefixed name (``gk:startDate``), "blank node" or a literal."""
+    from graphkit.model import PREFIXES
+
+    if term.startswith(ID):
+        return short_id(term)
+    if term.startswith("_:"):
+        return "blank node"
+    for prefix, ns in PREFIXES.items():
+        if term.startswith(ns) and "/" not in term[len(ns) :] and "#" not in term[len(ns) :]:
+            return f"{prefix}:{term[len(ns) :]}"
+    return term
 
 
 @dataclass
@@ -39,136 +80,583 @@ class Report:
         return not any(p.severity == "Violation" for p in self.problems)
 
     def text(self) -> str:
-        if self.ok and not self.problems:
+        if not self.problems:
             return (
                 f"OK: {self.checked} triples conform to the SHACL shapes; no dangling references."
             )
-        head = f"{len(self.problems)} problem(s) in {self.checked} triples:"
+        errors = sum(p.severity == "Violation" for p in self.problems)
+        head = (
+            f"{errors} error(s) and {len(self.problems) - errors} warning(s) "
+            f"in {self.checked} triples:"
+        )
         return "\n".join([head, *(f"  {p.text()}" for p in self.problems)])
 
     def rows(self) -> list[dict]:
         return [p.__dict__ for p in self.problems]
 
 
-def validate(dataset, *, shacl: bool = True) -> Report:
-    """Check ``dataset`` against the shapes and for references to undeclared ids."""
+def validate(dataset, *, shacl: bool = True, engine: str = "fast") -> Report:
+    """Check ``dataset`` against the shapes (with ``engine``) and for undeclared ids."""
+    try:
+        run = ENGINES[engine]
+    except KeyError:
+        raise ValueError(f"unknown validation engine {engine!r}") from None
     problems = dangling_references(dataset)
-    graph = None
     if shacl:
-        graph = dataset.to_rdflib(include_derived=False)
-        shapes, sparql_constraints = _shapes()
-        problems += _shacl(graph, shapes)
-        problems += _sparql_constraints(dataset, sparql_constraints)
-    located = [_locate(dataset, p) for p in problems]
-    located.sort(key=lambda p: (p.file or "", p.line or 0, p.focus, p.message))
-    return Report(problems=located, checked=len(graph) if graph is not None else len(dataset))
+        problems += run(dataset)
+    locate = Locator(dataset)
+    located = sorted(
+        {locate(p) for p in problems},
+        key=lambda p: (p.file or "", p.line or 0, p.focus, p.message, p.path or "", p.value or ""),
+    )
+    return Report(problems=located, checked=_count_triples(dataset))
+
+
+def _count_triples(dataset) -> int:
+    from graphkit.store import DERIVED
+
+    rows = dataset.store.query(
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{DERIVED}>) }}"
+    )
+    return int(next(iter(rows))["n"].value)
 
 
 def dangling_references(dataset) -> list[Problem]:
     """Objects under the id namespace that no file declares (no ``rdf:type``)."""
     from graphkit.store import DERIVED
 
-    rows = dataset.query(
+    rows = dataset.store.query(
         f"""SELECT DISTINCT ?s ?p ?o WHERE {{
             GRAPH ?g {{ ?s ?p ?o }}
             FILTER(?g != <{DERIVED}> && isIRI(?o) && STRSTARTS(STR(?o), "{ID}"))
-            FILTER NOT EXISTS {{ ?o <{RDF}type> ?t }}
+            FILTER NOT EXISTS {{ GRAPH ?h {{ ?o <{RDF}type> ?t }} }}
         }}"""
     )
     return [
         Problem(
             message=f"unknown reference to {short_id(r['o'].value)} (no file declares it)",
-            focus=r["s"].value,
+            focus=_str(r["s"]),
             path=r["p"].value,
+            constraint="Reference",
         )
         for r in rows
     ]
 
 
-def _shapes():
-    """The shapes graph without its SHACL-SPARQL constraints, and those constraints.
+# --- the shapes -------------------------------------------------------------------------------
 
-    pySHACL runs a SPARQL query per focus node (30 s for 2k claims); the same SELECTs run once
-    over the whole dataset on pyoxigraph take milliseconds, so :func:`_sparql_constraints`
-    evaluates them with ``$this`` left unbound, restricted to the shape's target class.
-    """
-    import rdflib
+#: SHACL terms the fast engine understands; any other sh: predicate in a shape is refused.
+_KNOWN = {
+    "type", "targetClass", "property", "path", "message", "severity", "name", "description",
+    "minCount", "maxCount", "class", "node", "or", "datatype", "nodeKind", "pattern", "flags",
+    "minLength", "hasValue", "sparql", "prefixes", "select", "declare", "prefix", "namespace",
+}  # fmt: skip
 
-    shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
-    sh = rdflib.Namespace(SH)
-    constraints = []
-    for shape, node in list(shapes.subject_objects(sh.sparql)):
-        constraints.append(
-            (
-                str(shapes.value(shape, sh.targetClass)),
-                str(shapes.value(node, sh.message)),
-                str(shapes.value(node, sh.select)),
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    message: str
+    select: str
+    prefixes: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A node shape (``path`` is None) or a property shape, with its constraints in order."""
+
+    id: str
+    path: str | None = None
+    targets: tuple[str, ...] = ()
+    message: str | None = None
+    severity: str = "Violation"
+    constraints: tuple[tuple[str, object], ...] = ()  # (component, parameter)
+    properties: tuple[Shape, ...] = ()
+    sparql: tuple[SparqlConstraint, ...] = ()
+
+
+@cache
+def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
+    """The targeted shapes of ``path`` (default: ``ontology/shapes.ttl``), compiled."""
+    import pyoxigraph as ox
+
+    from graphkit.errors import DataError
+
+    path = path or shapes_file()
+    graph: dict = {}
+    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+        graph.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
+    sh = lambda name: SH + name  # noqa: E731
+    one = lambda node, name: (graph.get(node, {}).get(sh(name)) or [None])[0]  # noqa: E731
+
+    def items(node) -> list:
+        out = []
+        while node is not None and node.value != RDF + "nil":
+            out.append(one_rdf(node, "first"))
+            node = one_rdf(node, "rest")
+        return out
+
+    def one_rdf(node, name):
+        return (graph.get(node, {}).get(RDF + name) or [None])[0]
+
+    def prefixes(node) -> tuple:
+        return tuple(
+            (one(d, "prefix").value, one(d, "namespace").value)
+            for d in graph.get(node, {}).get(sh("declare"), [])
+        )
+
+    def shape(node) -> Shape:
+        props = graph.get(node, {})
+        unknown = [p for p in props if p.startswith(SH) and p[len(SH) :] not in _KNOWN]
+        if unknown:
+            raise DataError(f"{path}: the fast validator does not support {', '.join(unknown)}")
+        constraints: list[tuple[str, object]] = []
+        lo, hi = one(node, "minCount"), one(node, "maxCount")
+        if lo is not None or hi is not None:
+            constraints.append(
+                ("Count", (int(lo.value) if lo else None, int(hi.value) if hi else None))
             )
-        )
-        shapes.remove((shape, sh.sparql, node))
-    return shapes, constraints
-
-
-def _sparql_constraints(dataset, constraints) -> list[Problem]:
-    out = []
-    for target, message, select in constraints:
-        body = select.replace("$this", "?this")
-        where = body.index("{", body.index("WHERE"))
-        query = (
-            body[: where + 1]
-            + f" ?this <{RDF}type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>* <{target}> ."
-            + body[where + 1 :]
-        )
-        results = dataset.query(query)
-        has_value = "value" in [v.value for v in results.variables]
-        for row in results:
-            value = row["value"] if has_value else None
-            out.append(
-                Problem(
-                    message=message,
-                    focus=row["this"].value,
-                    value=value.value if value is not None else None,
+        for name, component in (("class", "Class"), ("datatype", "Datatype")):
+            constraints += [(component, o.value) for o in props.get(sh(name), [])]
+        constraints += [("NodeKind", o.value) for o in props.get(sh("nodeKind"), [])]
+        constraints += [("HasValue", o) for o in props.get(sh("hasValue"), [])]
+        flags = one(node, "flags")
+        constraints += [
+            ("Pattern", re.compile(o.value, _re_flags(flags.value if flags else "")))
+            for o in props.get(sh("pattern"), [])
+        ]
+        constraints += [("MinLength", int(o.value)) for o in props.get(sh("minLength"), [])]
+        constraints += [("Node", shape(o)) for o in props.get(sh("node"), [])]
+        constraints += [("Or", tuple(shape(m) for m in items(o))) for o in props.get(sh("or"), [])]
+        message, severity = one(node, "message"), one(node, "severity")
+        return Shape(
+            id=_str(node),
+            path=one(node, "path").value if one(node, "path") is not None else None,
+            targets=tuple(o.value for o in props.get(sh("targetClass"), [])),
+            message=message.value if message is not None else None,
+            severity=severity.value.rsplit("#", 1)[-1] if severity is not None else "Violation",
+            constraints=tuple(constraints),
+            properties=tuple(shape(o) for o in props.get(sh("property"), [])),
+            sparql=tuple(
+                SparqlConstraint(
+                    message=one(s, "message").value,
+                    select=one(s, "select").value,
+                    prefixes=sum((prefixes(p) for p in graph[s].get(sh("prefixes"), [])), ()),
                 )
-            )
+                for s in props.get(sh("sparql"), [])
+            ),
+        )
+
+    return tuple(shape(node) for node, props in graph.items() if props.get(sh("targetClass")))
+
+
+def _re_flags(flags: str) -> int:
+    table = {"i": re.I, "m": re.M, "s": re.S, "x": re.X}
+    out = 0
+    for f in flags:
+        out |= table.get(f, 0)
     return out
 
 
-def _shacl(graph, shapes) -> list[Problem]:
+# --- the fast engine: SPARQL on pyoxigraph ------------------------------------------------------
+
+
+def _str(term) -> str:
+    """An RDF term as the string a :class:`Problem` holds."""
+    import pyoxigraph as ox
+
+    return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
+
+
+def _is_date(lex: str) -> bool:
+    m = re.fullmatch(r"-?(\d{4,})-(\d\d)-(\d\d)(Z|[+-]\d\d:\d\d)?", lex)
+    if not m:
+        return False
+    try:
+        datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_decimal(lex: str) -> bool:
+    try:
+        Decimal(lex)  # as lax as rdflib, which pySHACL relies on; shapes add sh:pattern
+    except InvalidOperation:
+        return False
+    return True
+
+
+#: Datatype -> check of a literal's lexical form (others are accepted as rdflib does).
+LEXICAL_CHECKS: dict[str, Callable[[str], bool]] = {
+    XSD + "date": _is_date,
+    XSD + "decimal": _is_decimal,
+}
+
+
+def _datatype_ok(term, datatype: str) -> bool:
+    import pyoxigraph as ox
+
+    if not isinstance(term, ox.Literal):
+        return False
+    if datatype == RDFS + "Literal":
+        return True
+    if term.datatype.value != datatype:
+        return False
+    check = LEXICAL_CHECKS.get(datatype)
+    return check is None or check(term.value)
+
+
+_NODE_KINDS = {
+    "IRI": ("NamedNode",),
+    "BlankNode": ("BlankNode",),
+    "Literal": ("Literal",),
+    "BlankNodeOrIRI": ("BlankNode", "NamedNode"),
+    "BlankNodeOrLiteral": ("BlankNode", "Literal"),
+    "IRIOrLiteral": ("NamedNode", "Literal"),
+}
+
+
+def _value_check(component: str, param, term) -> bool | None:
+    """Whether ``term`` passes a value constraint checked in Python (None: not such a one)."""
+    import pyoxigraph as ox
+
+    if component == "Datatype":
+        return _datatype_ok(term, param)
+    if component == "NodeKind":
+        return type(term).__name__ in _NODE_KINDS[param.rsplit("#", 1)[-1]]
+    if component == "Pattern":
+        return not isinstance(term, ox.BlankNode) and param.search(term.value) is not None
+    if component == "MinLength":
+        return not isinstance(term, ox.BlankNode) and len(term.value) >= param
+    return None
+
+
+@dataclass(frozen=True)
+class _Result:
+    focus: object  # pyoxigraph term
+    value: object | None
+    component: str
+
+
+class _Fast:
+    """Evaluates shapes over the data graphs (every graph but the derived one)."""
+
+    def __init__(self, dataset):
+        from graphkit.store import DERIVED
+
+        self.store = dataset.store
+        self.graphs = [g for g in self.store.named_graphs() if g.value != DERIVED]
+        self.n = 0
+
+    def select(self, query: str, **kwargs):
+        if not self.graphs:
+            return []
+        return self.store.query(query, default_graph=self.graphs, **kwargs)
+
+    def fresh(self) -> str:
+        self.n += 1
+        return f"?v{self.n}"
+
+    def problems(self, shapes: Iterable[Shape]) -> list[Problem]:
+        out: list[Problem] = []
+        for shape in shapes:
+            focus = " UNION ".join(
+                f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* <{t}> }}" for t in shape.targets
+            )
+            for sub in (shape, *shape.properties):
+                for r in self.results(sub, focus):
+                    out.append(
+                        Problem(
+                            message=sub.message or f"{r.component} constraint violated",
+                            focus=_str(r.focus),
+                            path=sub.path,
+                            value=None if r.value is None else _str(r.value),
+                            severity=sub.severity,
+                            constraint=r.component,
+                        )
+                    )
+            for c in shape.sparql:
+                out += self.sparql(shape, c)
+        return out
+
+    def results(self, shape: Shape, focus: str) -> list[_Result]:
+        """Violations of ``shape``'s own constraints by the nodes ``focus`` binds to ?this."""
+        path = shape.path
+        values = f"{focus} ?this <{path}> ?value ." if path else f"{focus} BIND(?this AS ?value)"
+        out: list[_Result] = []
+        pairs = None
+        for component, param in shape.constraints:
+            if component == "Count":
+                out += self.counts(path, focus, *param)
+            elif component == "Class":
+                rows = self.select(
+                    f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER NOT EXISTS "
+                    f"{{ ?value <{RDF}type>/<{RDFS}subClassOf>* <{param}> }} }}"
+                )
+                out += [_Result(r["this"], r["value"], "Class") for r in rows]
+            elif component == "HasValue":
+                term = str(param)
+                test = f"?this <{path}> {term}" if path else f"FILTER(sameTerm(?this, {term}))"
+                rows = self.select(
+                    f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {test} }} }}"
+                )
+                out += [_Result(r["this"], None, "HasValue") for r in rows]
+            elif component in ("Node", "Or"):
+                members = param if component == "Or" else (param,)
+                inner = self.fresh()
+                nested = (
+                    f"{{ SELECT DISTINCT ?this WHERE {{ "
+                    f"{_rename(focus, inner)} {inner} <{path}> ?this }} }}"
+                    if path
+                    else focus
+                )
+                failing = None
+                for member in members:
+                    bad = self.failing(member, nested)
+                    failing = bad if failing is None else failing & bad
+                if failing:
+                    pairs = pairs if pairs is not None else self.pairs(values)
+                    out += [_Result(f, v, component) for f, v in pairs if v in failing]
+            else:
+                pairs = pairs if pairs is not None else self.pairs(values)
+                out += [
+                    _Result(f, v, component)
+                    for f, v in pairs
+                    if not _value_check(component, param, v)
+                ]
+        return out
+
+    def failing(self, shape: Shape, focus: str) -> set:
+        """The nodes bound by ``focus`` that do not conform to ``shape``."""
+        bad = {r.focus for r in self.results(shape, focus)}
+        for prop in shape.properties:
+            bad |= {r.focus for r in self.results(prop, focus)}
+        return bad
+
+    def pairs(self, values: str) -> list[tuple]:
+        rows = self.select(f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}")
+        return [(r["this"], r["value"]) for r in rows]
+
+    def counts(self, path, focus: str, lo: int | None, hi: int | None) -> list[_Result]:
+        n = "COUNT(DISTINCT ?value)"
+        tests = ([f"{n} < {lo}"] if lo else []) + ([f"{n} > {hi}"] if hi is not None else [])
+        if not tests:
+            return []
+        rows = self.select(
+            f"SELECT ?this ({n} AS ?n) WHERE {{ {focus} "
+            f"OPTIONAL {{ ?this <{path}> ?value }} }} GROUP BY ?this "
+            f"HAVING ({' || '.join(tests)})"
+        )
+        out = []
+        for r in rows:
+            n = int(r["n"].value)
+            out.append(_Result(r["this"], None, "MinCount" if lo and n < lo else "MaxCount"))
+        return out
+
+    def sparql(self, shape: Shape, c: SparqlConstraint) -> list[Problem]:
+        """A SHACL-SPARQL constraint, run once with ``$this`` bound by the shape's targets."""
+        body = re.sub(r"\$this\b", "?this", c.select)
+        where = body.index("{", body.upper().index("WHERE"))
+        out = []
+        for target in shape.targets:
+            query = (
+                body[: where + 1]
+                + f" ?this <{RDF}type>/<{RDFS}subClassOf>* <{target}> ."
+                + body[where + 1 :]
+            )
+            for row in self.select(query, prefixes=dict(c.prefixes)):
+                value, path = _binding(row, "value"), _binding(row, "path")
+                out.append(
+                    Problem(
+                        message=c.message,
+                        focus=_str(row["this"]),
+                        path=path.value if path is not None else None,
+                        value=_str(value if value is not None else row["this"]),
+                        severity=shape.severity,
+                        constraint="SPARQL",
+                    )
+                )
+        return out
+
+
+def _binding(row, name: str):
+    try:
+        return row[name]
+    except (KeyError, IndexError):
+        return None
+
+
+def _rename(pattern: str, var: str) -> str:
+    return re.sub(r"\?this\b", var, pattern)
+
+
+def fast_shacl(dataset) -> list[Problem]:
+    """The shapes, checked with SPARQL on pyoxigraph: a few queries per shape, whole dataset."""
+    return _Fast(dataset).problems(load_shapes())
+
+
+# --- the reference engine: pySHACL --------------------------------------------------------------
+
+
+def pyshacl_shacl(dataset, *, sparql_on_oxigraph: bool = False) -> list[Problem]:
+    """The shapes, checked with pySHACL (the reference; slow on big data).
+
+    ``sparql_on_oxigraph`` runs the SHACL-SPARQL constraints on pyoxigraph instead (graphkit's
+    validator before the fast engine; pySHACL runs one query per focus node).
+    """
+    import logging
+
     import pyshacl
     import rdflib
 
-    _conforms, results, _text = pyshacl.validate(
-        graph, shacl_graph=shapes, inference="none", allow_warnings=True
-    )
+    term_log = logging.getLogger("rdflib.term")
+    level = term_log.level
+    term_log.setLevel(logging.CRITICAL)  # ill-typed literals are reported below, not logged
+    try:
+        graph = dataset.to_rdflib(include_derived=False)
+        shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
+        extra: list[Problem] = []
+        if sparql_on_oxigraph:
+            sh = rdflib.Namespace(SH)
+            for shape, node in list(shapes.subject_objects(sh.sparql)):
+                shapes.remove((shape, sh.sparql, node))
+            fast = _Fast(dataset)
+            for shape in load_shapes():
+                for c in shape.sparql:
+                    extra += fast.sparql(shape, c)
+        _conforms, results, _text = pyshacl.validate(
+            graph, shacl_graph=shapes, inference="none", allow_warnings=True
+        )
+    finally:
+        term_log.setLevel(level)
+    if not isinstance(results, rdflib.Graph):  # pySHACL refused the shapes
+        from graphkit.errors import GraphkitError
+
+        raise GraphkitError(f"pySHACL: {_text}")
     sh = rdflib.Namespace(SH)
+
+    def text(node) -> str | None:
+        if node is None:
+            return None
+        return "_:" + str(node) if isinstance(node, rdflib.BNode) else str(node)
+
     out = []
+    nested = set(results.objects(None, sh.detail))  # why a sh:node value failed
     for r in results.subjects(rdflib.RDF.type, sh.ValidationResult):
-
-        def one(p, r=r):
-            v = results.value(r, p)
-            return None if v is None else str(v)
-
+        if r in nested:
+            continue
+        path = results.value(r, sh.resultPath)
+        component = str(results.value(r, sh.sourceConstraintComponent) or "")
         out.append(
             Problem(
-                message=one(sh.resultMessage) or "constraint violated",
-                focus=one(sh.focusNode) or "?",
-                path=one(sh.resultPath)
-                if isinstance(results.value(r, sh.resultPath), rdflib.URIRef)
-                else None,
-                value=one(sh.value),
-                severity=(one(sh.resultSeverity) or "#Violation").rsplit("#", 1)[-1],
+                message=str(results.value(r, sh.resultMessage) or "constraint violated"),
+                focus=text(results.value(r, sh.focusNode)) or "?",
+                path=str(path) if isinstance(path, rdflib.URIRef) else None,
+                value=text(results.value(r, sh.value)),
+                severity=str(results.value(r, sh.resultSeverity) or "#Violation").rsplit("#")[-1],
+                constraint=component.rsplit("#", 1)[-1].removesuffix("ConstraintComponent"),
             )
         )
+    return out + extra
+
+
+#: Validation engines by name (``graphkit validate --engine``).
+ENGINES: dict[str, Callable[..., list[Problem]]] = {"fast": fast_shacl, "pyshacl": pyshacl_shacl}
+
+
+# --- where problems are written ----------------------------------------------------------------
+
+
+class Locator:
+    """Adds file and line to problems: the file whose graph declares the focus, the line where
+    that file first writes it as a subject (else first mentions it). One index per file."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+        self.order = {f.resolve().as_uri(): i for i, f in enumerate(dataset.files)}
+        self.by_graph = {f.resolve().as_uri(): f for f in dataset.files}
+        self._named: dict[str, Path] | None = None
+        self._lines: dict[Path, LineIndex] = {}
+
+    def __call__(self, problem: Problem) -> Problem:
+        import pyoxigraph as ox
+
+        focus = problem.focus
+        term = ox.BlankNode(focus[2:]) if focus.startswith("_:") else _named_node(focus)
+        if term is None:
+            return problem
+        under = None
+        for _ in range(8):  # a blank node: the IRI that refers to it (through nested ones)
+            if not isinstance(term, ox.BlankNode):
+                break
+            parent = next(iter(self.dataset.store.quads_for_pattern(None, None, term)), None)
+            if parent is None:
+                return problem
+            term = parent.subject
+            under = under or _str(term)
+        path = self.file_of(term)
+        if path is None:
+            return replace(problem, under=under)
+        line = self.lines(path).line(term.value) if isinstance(term, ox.NamedNode) else None
+        return replace(problem, file=str(_rel(path)), line=line, under=under)
+
+    def file_of(self, term) -> Path | None:
+        import pyoxigraph as ox
+
+        store = self.dataset.store
+        for pattern in ((term, ox.NamedNode(RDF + "type"), None), (term, None, None)):
+            files = {self.graph_file(q.graph_name) for q in store.quads_for_pattern(*pattern)}
+            files.discard(None)
+            if files:
+                return min(files, key=lambda f: self.order.get(f.resolve().as_uri(), 1 << 30))
+        files = {self.graph_file(q.graph_name) for q in store.quads_for_pattern(None, None, term)}
+        files.discard(None)
+        return min(files, key=lambda f: self.order.get(f.resolve().as_uri(), 1 << 30), default=None)
+
+    def graph_file(self, graph) -> Path | None:
+        """The input file a graph came from: its own graph, or a named graph of a TriG/N-Quads."""
+        name = getattr(graph, "value", None)
+        if name is None:
+            return None
+        if name in self.by_graph:
+            return self.by_graph[name]
+        if self._named is None:
+            self._named = _named_graphs(self.dataset.files)
+        return self._named.get(name)
+
+    def lines(self, path: Path) -> LineIndex:
+        if path not in self._lines:
+            self._lines[path] = line_index(path)
+        return self._lines[path]
+
+
+def _named_node(iri: str):
+    import pyoxigraph as ox
+
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def _named_graphs(files: Iterable[Path]) -> dict[str, Path]:
+    """Named graph -> the TriG or N-Quads file that holds it (the first one)."""
+    import pyoxigraph as ox
+
+    from graphkit.store import RDF_SUFFIXES
+
+    out: dict[str, Path] = {}
+    for f in files:
+        fmt = RDF_SUFFIXES.get(f.suffix.lower())
+        if fmt not in ("TRIG", "N_QUADS"):
+            continue
+        try:
+            for q in ox.parse(path=str(f), format=getattr(ox.RdfFormat, fmt)):
+                if isinstance(q.graph_name, ox.NamedNode):
+                    out.setdefault(q.graph_name.value, f)
+        except (OSError, SyntaxError, ValueError):
+            continue
     return out
-
-
-def _locate(dataset, problem: Problem) -> Problem:
-    path = dataset.file_of(problem.focus)
-    if path is None:
-        return problem
-    from dataclasses import replace
-
-    return replace(problem, file=str(_rel(path)), line=find_line(path, problem.focus))
 
 
 def _rel(path: Path) -> Path:
@@ -178,23 +666,85 @@ def _rel(path: Path) -> Path:
         return path
 
 
-_PREFIX = re.compile(r"@prefix\s+([\w-]*):\s*<([^>]*)>", re.I)
+@dataclass
+class LineIndex:
+    """Per file: IRI -> first line where it is a subject, and first line where it appears."""
+
+    subjects: dict[str, int] = field(default_factory=dict)
+    mentions: dict[str, int] = field(default_factory=dict)
+
+    def line(self, iri: str) -> int | None:
+        return self.subjects.get(iri) or self.mentions.get(iri)
+
+
+_TOKENS = re.compile(
+    r'(?P<str>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\')'
+    r"|(?P<comment>#[^\n]*)"
+    r'|(?P<iri><[^<>"{}|^`\\\s]*>)'
+    r"|(?P<dir>@prefix|@base|(?i:prefix|base)(?=\s))"
+    r"|(?P<pn>(?:[A-Za-z_][\w.-]*)?:(?:[\w%:-](?:[\w.%:-]*[\w%:-])?)?)"
+    r"|(?P<num>[+-]?\d+\.\d+(?:[eE][+-]?\d+)?)"
+    r"|(?P<punct>[.;,\[\](){}])"
+    r"|(?P<word>[^\s.;,\[\](){}<>\"'#]+)"
+)
+
+
+def line_index(path: Path) -> LineIndex:
+    """One pass over a Turtle, TriG, N-Triples or N-Quads file (others give an empty index)."""
+    index = LineIndex()
+    if path.suffix.lower() not in (".ttl", ".trig", ".nt", ".nq", ".n3"):
+        return index
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return index
+    prefixes: dict[str, str] = {}
+    line, last = 1, 0
+    expect_subject = True  # at the start of a statement
+    directive = None  # "prefix" while reading a prefix declaration
+    pending = None  # the prefix name being declared
+    for m in _TOKENS.finditer(text):
+        kind = m.lastgroup
+        if kind == "comment":
+            continue
+        start = m.start()
+        line += text.count("\n", last, start)
+        last = start
+        token = m.group()
+        if kind == "dir":
+            directive = "prefix" if token.lower().lstrip("@") == "prefix" else "base"
+            continue
+        if directive:
+            if kind == "pn" and directive == "prefix":
+                pending = token[:-1] if token.endswith(":") else token.split(":", 1)[0]
+            elif kind == "iri":
+                if directive == "prefix" and pending is not None:
+                    prefixes[pending] = token[1:-1]
+                directive = pending = None
+                expect_subject = True
+            continue
+        if kind == "punct":
+            expect_subject = token in ".{}"
+            continue
+        iri = None
+        if kind == "iri":
+            iri = token[1:-1]
+        elif kind == "pn":
+            prefix, local = token.split(":", 1)
+            if prefix != "_" and prefix in prefixes:
+                iri = prefixes[prefix] + local
+        if iri is not None:
+            index.mentions.setdefault(iri, line)
+            if expect_subject:
+                index.subjects.setdefault(iri, line)
+        expect_subject = False
+        if kind == "str":
+            line += token.count("\n")
+            last = m.end()
+    return index
 
 
 def find_line(path: Path, iri: str) -> int | None:
     """Line where ``iri`` is first written in subject position (else first mentioned)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    names = [f"<{iri}>"] + [
-        f"{p}:{iri[len(ns) :]}" for p, ns in _PREFIX.findall(text) if iri.startswith(ns) and ns
-    ]
-    first = None
-    for n, line in enumerate(text.splitlines(), 1):
-        for name in names:
-            if re.search(rf"(^|[\s;,\[(]){re.escape(name)}($|[\s;,.\])])", line):
-                if line.lstrip().startswith(name):
-                    return n
-                first = first or n
-    return first
+    return line_index(path).line(iri)
