@@ -377,7 +377,7 @@ class _Fast:
                     )
             for c in shape.sparql:
                 out += self.sparql(shape, c)
-        return out
+        return list(dict.fromkeys(out))  # one problem per (focus, path, value), as in SHACL
 
     def results(self, shape: Shape, focus: str) -> list[_Result]:
         """Violations of ``shape``'s own constraints by the nodes ``focus`` binds to ?this."""
@@ -476,7 +476,7 @@ class _Fast:
                         constraint="SPARQL",
                     )
                 )
-        return out
+        return list(dict.fromkeys(out))  # a row per match; SHACL reports each problem once
 
 
 def _binding(row, name: str):
