@@ -113,34 +113,49 @@ def validate(dataset, *, shacl: bool = True, engine: str = "fast") -> Report:
 
 
 def _count_triples(dataset) -> int:
+    import pyoxigraph as ox
+
     from graphkit.store import DERIVED
 
-    rows = dataset.store.query(
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{DERIVED}>) }}"
+    derived = sum(
+        1 for _ in dataset.store.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED))
     )
-    return int(next(iter(rows))["n"].value)
+    return len(dataset.store) - derived
 
 
 def dangling_references(dataset) -> list[Problem]:
     """Objects under the id namespace that no file declares (no ``rdf:type``)."""
+    import pyoxigraph as ox
+
     from graphkit.store import DERIVED
 
-    rows = dataset.store.query(
-        f"""SELECT DISTINCT ?s ?p ?o WHERE {{
-            GRAPH ?g {{ ?s ?p ?o }}
-            FILTER(?g != <{DERIVED}> && isIRI(?o) && STRSTARTS(STR(?o), "{ID}"))
-            FILTER NOT EXISTS {{ GRAPH ?h {{ ?o <{RDF}type> ?t }} }}
-        }}"""
+    store, derived = dataset.store, ox.NamedNode(DERIVED)
+    rdf_type = ox.NamedNode(RDF + "type")
+    declared = {_key(q.subject) for q in store.quads_for_pattern(None, rdf_type, None)}
+    seen = set()
+    out = []
+    quads = (
+        q
+        for g in store.named_graphs()
+        if g != derived
+        for q in store.quads_for_pattern(None, None, None, g)
     )
-    return [
-        Problem(
-            message=f"unknown reference to {short_id(r['o'].value)} (no file declares it)",
-            focus=_str(r["s"]),
-            path=r["p"].value,
-            constraint="Reference",
-        )
-        for r in rows
-    ]
+    for q in quads:
+        o = q.object
+        if type(o) is not ox.NamedNode:
+            continue
+        iri = o.value
+        if iri.startswith(ID) and iri not in declared and (q.subject, q.predicate, o) not in seen:
+            seen.add((q.subject, q.predicate, o))
+            out.append(
+                Problem(
+                    message=f"unknown reference to {short_id(o.value)} (no file declares it)",
+                    focus=_str(q.subject),
+                    path=q.predicate.value,
+                    constraint="Reference",
+                )
+            )
+    return out
 
 
 # --- the shapes -------------------------------------------------------------------------------
@@ -267,6 +282,14 @@ def _str(term) -> str:
     return "_:" + term.value if isinstance(term, ox.BlankNode) else term.value
 
 
+def _key(term) -> str:
+    """A node's key in the fast engine's dicts (hashing pyoxigraph terms is slow)."""
+    kind = type(term).__name__
+    if kind == "NamedNode":
+        return term.value
+    return "_:" + term.value if kind == "BlankNode" else str(term)
+
+
 def _is_date(lex: str) -> bool:
     m = re.fullmatch(r"-?(\d{4,})-(\d\d)-(\d\d)(Z|[+-]\d\d:\d\d)?", lex)
     if not m:
@@ -339,30 +362,79 @@ class _Result:
 
 
 class _Fast:
-    """Evaluates shapes over the data graphs (every graph but the derived one)."""
+    """Evaluates shapes over the data graphs (every graph but the derived one).
+
+    Core constraints run in Python over pyoxigraph's indexes (one scan per property and per
+    class, cached); SHACL-SPARQL constraints run once each as SPARQL over the whole dataset.
+    """
 
     def __init__(self, dataset):
+        import pyoxigraph as ox
+
         from graphkit.store import DERIVED
 
         self.store = dataset.store
-        self.graphs = [g for g in self.store.named_graphs() if g.value != DERIVED]
-        self.n = 0
+        self.derived = ox.NamedNode(DERIVED)
+        self.graphs = [g for g in self.store.named_graphs() if g != self.derived]
+        self._values: dict[str, dict] = {}
+        self._instances: dict[str, set] = {}
+        self._subclasses: dict | None = None
 
     def select(self, query: str, **kwargs):
-        if not self.graphs:
-            return []
-        return self.store.query(query, default_graph=self.graphs, **kwargs)
+        """SPARQL over the union of all graphs: twice as fast as naming the data graphs.
 
-    def fresh(self) -> str:
-        self.n += 1
-        return f"?v{self.n}"
+        The union also holds the derived direct triples (``s gk:supplies o``); a SHACL-SPARQL
+        constraint that matched those predicates would see more than pySHACL (none does).
+        """
+        return self.store.query(query, use_default_graph_as_union=True, **kwargs)
+
+    def values(self, path: str) -> dict:
+        """Subject key -> its distinct objects for ``path`` (one index scan per graph)."""
+        if path not in self._values:
+            import pyoxigraph as ox
+
+            out: dict = {}
+            pred = ox.NamedNode(path)
+            for g in self.graphs:
+                for q in self.store.quads_for_pattern(None, pred, None, g):
+                    objects = out.setdefault(_key(q.subject), [])
+                    if len(self.graphs) == 1 or q.object not in objects:
+                        objects.append(q.object)
+            self._values[path] = out
+        return self._values[path]
+
+    def instances(self, cls: str) -> dict:
+        """SHACL instances of ``cls`` (``rdf:type/rdfs:subClassOf*``): key -> term."""
+        if cls not in self._instances:
+            import pyoxigraph as ox
+
+            if self._subclasses is None:
+                self._subclasses = {}
+                for s, supers in self.values(RDFS + "subClassOf").items():
+                    for o in supers:
+                        self._subclasses.setdefault(_key(o), set()).add(s)
+            closure, todo = set(), [cls]
+            while todo:
+                c = todo.pop()
+                if c not in closure:
+                    closure.add(c)
+                    todo += self._subclasses.get(c, ())
+            out = {}
+            for c in closure:
+                for g in self.graphs:
+                    for q in self.store.quads_for_pattern(
+                        None, ox.NamedNode(RDF + "type"), ox.NamedNode(c), g
+                    ):
+                        out[_key(q.subject)] = q.subject
+            self._instances[cls] = out
+        return self._instances[cls]
 
     def problems(self, shapes: Iterable[Shape]) -> list[Problem]:
         out: list[Problem] = []
         for shape in shapes:
-            focus = " UNION ".join(
-                f"{{ ?this <{RDF}type>/<{RDFS}subClassOf>* <{t}> }}" for t in shape.targets
-            )
+            focus = {}
+            for target in shape.targets:
+                focus.update(self.instances(target))
             for sub in (shape, *shape.properties):
                 for r in self.results(sub, focus):
                     out.append(
@@ -376,49 +448,46 @@ class _Fast:
                         )
                     )
             for c in shape.sparql:
-                out += self.sparql(shape, c)
+                out += self.sparql(shape, c, focus)
         return list(dict.fromkeys(out))  # one problem per (focus, path, value), as in SHACL
 
-    def results(self, shape: Shape, focus: str) -> list[_Result]:
-        """Violations of ``shape``'s own constraints by the nodes ``focus`` binds to ?this."""
-        path = shape.path
-        values = f"{focus} ?this <{path}> ?value ." if path else f"{focus} BIND(?this AS ?value)"
-        out: list[_Result] = []
+    def results(self, shape: Shape, focus: dict) -> list[_Result]:
+        """Violations of ``shape``'s own constraints by the ``focus`` nodes (key -> term)."""
+        values = self.values(shape.path) if shape.path else None
         pairs = None
+        out: list[_Result] = []
         for component, param in shape.constraints:
             if component == "Count":
-                out += self.counts(path, focus, *param)
-            elif component == "Class":
-                rows = self.select(
-                    f"SELECT DISTINCT ?this ?value WHERE {{ {values} FILTER NOT EXISTS "
-                    f"{{ ?value <{RDF}type>/<{RDFS}subClassOf>* <{param}> }} }}"
+                lo, hi = param
+                for k, f in focus.items():
+                    n = len(values.get(k, ())) if values is not None else 1
+                    if lo is not None and n < lo:
+                        out.append(_Result(f, None, "MinCount"))
+                    elif hi is not None and n > hi:
+                        out.append(_Result(f, None, "MaxCount"))
+                continue
+            if component == "HasValue":
+                for k, f in focus.items():
+                    if param not in (values.get(k, ()) if values is not None else (f,)):
+                        out.append(_Result(f, None, "HasValue"))
+                continue
+            if pairs is None:
+                pairs = (
+                    [(f, v) for k, f in focus.items() for v in values.get(k, ())]
+                    if values is not None
+                    else [(f, f) for f in focus.values()]
                 )
-                out += [_Result(r["this"], r["value"], "Class") for r in rows]
-            elif component == "HasValue":
-                term = str(param)
-                test = f"?this <{path}> {term}" if path else f"FILTER(sameTerm(?this, {term}))"
-                rows = self.select(
-                    f"SELECT DISTINCT ?this WHERE {{ {focus} FILTER NOT EXISTS {{ {test} }} }}"
-                )
-                out += [_Result(r["this"], None, "HasValue") for r in rows]
+            if component == "Class":
+                members = self.instances(param)
+                out += [_Result(f, v, "Class") for f, v in pairs if _key(v) not in members]
             elif component in ("Node", "Or"):
-                members = param if component == "Or" else (param,)
-                inner = self.fresh()
-                nested = (
-                    f"{{ SELECT DISTINCT ?this WHERE {{ "
-                    f"{_rename(focus, inner)} {inner} <{path}> ?this }} }}"
-                    if path
-                    else focus
-                )
+                nodes = {_key(v): v for _f, v in pairs}
                 failing = None
-                for member in members:
-                    bad = self.failing(member, nested)
+                for member in param if component == "Or" else (param,):
+                    bad = self.failing(member, nodes)
                     failing = bad if failing is None else failing & bad
-                if failing:
-                    pairs = pairs if pairs is not None else self.pairs(values)
-                    out += [_Result(f, v, component) for f, v in pairs if v in failing]
+                out += [_Result(f, v, component) for f, v in pairs if _key(v) in failing]
             else:
-                pairs = pairs if pairs is not None else self.pairs(values)
                 out += [
                     _Result(f, v, component)
                     for f, v in pairs
@@ -426,56 +495,36 @@ class _Fast:
                 ]
         return out
 
-    def failing(self, shape: Shape, focus: str) -> set:
-        """The nodes bound by ``focus`` that do not conform to ``shape``."""
-        bad = {r.focus for r in self.results(shape, focus)}
+    def failing(self, shape: Shape, nodes: dict) -> set:
+        """The keys of the ``nodes`` that do not conform to ``shape``."""
+        bad = {_key(r.focus) for r in self.results(shape, nodes)}
         for prop in shape.properties:
-            bad |= {r.focus for r in self.results(prop, focus)}
+            bad |= {_key(r.focus) for r in self.results(prop, nodes)}
         return bad
 
-    def pairs(self, values: str) -> list[tuple]:
-        rows = self.select(f"SELECT DISTINCT ?this ?value WHERE {{ {values} }}")
-        return [(r["this"], r["value"]) for r in rows]
-
-    def counts(self, path, focus: str, lo: int | None, hi: int | None) -> list[_Result]:
-        n = "COUNT(DISTINCT ?value)"
-        tests = ([f"{n} < {lo}"] if lo else []) + ([f"{n} > {hi}"] if hi is not None else [])
-        if not tests:
-            return []
-        rows = self.select(
-            f"SELECT ?this ({n} AS ?n) WHERE {{ {focus} "
-            f"OPTIONAL {{ ?this <{path}> ?value }} }} GROUP BY ?this "
-            f"HAVING ({' || '.join(tests)})"
-        )
+    def sparql(self, shape: Shape, c: SparqlConstraint, focus: dict | None = None) -> list:
+        """A SHACL-SPARQL constraint, run once with ``$this`` unbound, kept for target nodes."""
+        if focus is None:
+            focus = {}
+            for target in shape.targets:
+                focus.update(self.instances(target))
+        query = re.sub(r"\$this\b", "?this", c.select)
         out = []
-        for r in rows:
-            n = int(r["n"].value)
-            out.append(_Result(r["this"], None, "MinCount" if lo and n < lo else "MaxCount"))
-        return out
-
-    def sparql(self, shape: Shape, c: SparqlConstraint) -> list[Problem]:
-        """A SHACL-SPARQL constraint, run once with ``$this`` bound by the shape's targets."""
-        body = re.sub(r"\$this\b", "?this", c.select)
-        where = body.index("{", body.upper().index("WHERE"))
-        out = []
-        for target in shape.targets:
-            query = (
-                body[: where + 1]
-                + f" ?this <{RDF}type>/<{RDFS}subClassOf>* <{target}> ."
-                + body[where + 1 :]
-            )
-            for row in self.select(query, prefixes=dict(c.prefixes)):
-                value, path = _binding(row, "value"), _binding(row, "path")
-                out.append(
-                    Problem(
-                        message=c.message,
-                        focus=_str(row["this"]),
-                        path=path.value if path is not None else None,
-                        value=_str(value if value is not None else row["this"]),
-                        severity=shape.severity,
-                        constraint="SPARQL",
-                    )
+        for row in self.select(query, prefixes=dict(c.prefixes)):
+            this = row["this"]
+            if _key(this) not in focus:
+                continue
+            value, path = _binding(row, "value"), _binding(row, "path")
+            out.append(
+                Problem(
+                    message=c.message,
+                    focus=_str(this),
+                    path=path.value if path is not None else None,
+                    value=_str(value if value is not None else this),
+                    severity=shape.severity,
+                    constraint="SPARQL",
                 )
+            )
         return list(dict.fromkeys(out))  # a row per match; SHACL reports each problem once
 
 
@@ -484,10 +533,6 @@ def _binding(row, name: str):
         return row[name]
     except (KeyError, IndexError):
         return None
-
-
-def _rename(pattern: str, var: str) -> str:
-    return re.sub(r"\?this\b", var, pattern)
 
 
 def fast_shacl(dataset) -> list[Problem]:
