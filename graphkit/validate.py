@@ -713,13 +713,110 @@ def _rel(path: Path) -> Path:
 
 @dataclass
 class LineIndex:
-    """Per file: IRI -> first line where it is a subject, and first line where it appears."""
+    """Per file: IRI -> first line where it is a subject; IRI -> first line where it appears.
 
+    ``subjects`` is built in one line-by-line pass; ``mentions`` (a full tokenisation, needed
+    only for an id that the file never writes as a subject) on first use.
+    """
+
+    path: Path | None = None
     subjects: dict[str, int] = field(default_factory=dict)
-    mentions: dict[str, int] = field(default_factory=dict)
+    _mentions: dict[str, int] | None = None
+
+    @property
+    def mentions(self) -> dict[str, int]:
+        if self._mentions is None:
+            self._mentions = _mentions(self.path) if self.path else {}
+        return self._mentions
 
     def line(self, iri: str) -> int | None:
         return self.subjects.get(iri) or self.mentions.get(iri)
+
+
+_PREFIX_LINE = re.compile(r"\s*(?:@prefix|(?i:prefix))\s+([A-Za-z_][\w.-]*)?:\s*<([^>]*)>")
+_FIRST = re.compile(
+    r"\s*(<[^<>\"{}|^`\\\s]*>|(?:[A-Za-z_][\w.-]*)?:(?:[\w%:-](?:[\w.%:-]*[\w%:-])?)?)"
+)
+_SPECIAL = re.compile(r"\"\"\"|\'\'\'|[\"'<#]")
+_SHORT = {q: re.compile(q + r"(?:[^" + q + r"\\\n]|\\.)*" + q) for q in "\"'"}
+
+
+def _code(line: str) -> tuple[str, str | None]:
+    """``line`` without strings, IRIs and comments; and the long-string quote left open."""
+    out, i = [], 0
+    while True:
+        m = _SPECIAL.search(line, i)
+        if m is None:
+            out.append(line[i:])
+            return "".join(out), None
+        out.append(line[i : m.start()])
+        tok = m.group()
+        if tok == "#":
+            return "".join(out), None
+        if len(tok) == 3:
+            end = line.find(tok, m.end())
+            if end < 0:
+                return "".join(out), tok
+            i = end + 3
+        elif tok == "<":
+            end = line.find(">", m.end())
+            i = end + 1 if end >= 0 else len(line)
+        else:
+            short = _SHORT[tok].match(line, m.start())
+            i = short.end() if short else len(line)
+        out.append("_")
+
+
+def line_index(path: Path) -> LineIndex:
+    """Subjects of a Turtle, TriG, N-Triples or N-Quads file in one pass (others: empty).
+
+    A subject is the first term of the first line of a statement (the line after one that ends
+    with ``.``, ``{`` or ``}``, strings and comments aside), as Turtle is written.
+    """
+    index = LineIndex(path=path)
+    if path.suffix.lower() not in (".ttl", ".trig", ".nt", ".nq", ".n3"):
+        index._mentions = {}
+        return index
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        index._mentions = {}
+        return index
+    prefixes: dict[str, str] = {}
+    subjects = index.subjects
+    expect = True  # the next term starts a statement
+    open_quote = None  # inside a long string
+    for n, line in enumerate(text.split("\n"), 1):
+        if open_quote:
+            end = line.find(open_quote)
+            if end < 0:
+                continue
+            line, open_quote = line[end + 3 :], None
+        elif expect:
+            d = _PREFIX_LINE.match(line)
+            if d:
+                prefixes[d[1] or ""] = d[2]
+                continue
+            m = _FIRST.match(line)
+            if m:
+                iri = _resolve(m[1], prefixes)
+                if iri is not None and iri not in subjects:
+                    subjects[iri] = n
+        if '"' in line or "'" in line or "#" in line:
+            code, open_quote = _code(line)
+            code = code.rstrip()
+        else:
+            code = line.rstrip()  # nothing to take out (an IRI does not end a line with ".")
+        if code:
+            expect = not open_quote and code[-1] in ".{}"
+    return index
+
+
+def _resolve(token: str, prefixes: dict[str, str]) -> str | None:
+    if token.startswith("<"):
+        return token[1:-1]
+    prefix, local = token.split(":", 1)
+    return None if prefix == "_" else (prefixes[prefix] + local if prefix in prefixes else None)
 
 
 _TOKENS = re.compile(
@@ -735,18 +832,15 @@ _TOKENS = re.compile(
 )
 
 
-def line_index(path: Path) -> LineIndex:
-    """One pass over a Turtle, TriG, N-Triples or N-Quads file (others give an empty index)."""
-    index = LineIndex()
-    if path.suffix.lower() not in (".ttl", ".trig", ".nt", ".nq", ".n3"):
-        return index
+def _mentions(path: Path) -> dict[str, int]:
+    """IRI -> first line where the file writes it, strings and comments aside (all tokens)."""
+    mentions: dict[str, int] = {}
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
-        return index
+        return mentions
     prefixes: dict[str, str] = {}
     line, last = 1, 0
-    expect_subject = True  # at the start of a statement
     directive = None  # "prefix" while reading a prefix declaration
     pending = None  # the prefix name being declared
     for m in _TOKENS.finditer(text):
@@ -767,10 +861,8 @@ def line_index(path: Path) -> LineIndex:
                 if directive == "prefix" and pending is not None:
                     prefixes[pending] = token[1:-1]
                 directive = pending = None
-                expect_subject = True
             continue
         if kind == "punct":
-            expect_subject = token in ".{}"
             continue
         iri = None
         if kind == "iri":
@@ -780,14 +872,11 @@ def line_index(path: Path) -> LineIndex:
             if prefix != "_" and prefix in prefixes:
                 iri = prefixes[prefix] + local
         if iri is not None:
-            index.mentions.setdefault(iri, line)
-            if expect_subject:
-                index.subjects.setdefault(iri, line)
-        expect_subject = False
+            mentions.setdefault(iri, line)
         if kind == "str":
             line += token.count("\n")
             last = m.end()
-    return index
+    return mentions
 
 
 def find_line(path: Path, iri: str) -> int | None:
