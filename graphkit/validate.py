@@ -394,12 +394,20 @@ class _Fast:
             import pyoxigraph as ox
 
             out: dict = {}
-            pred = ox.NamedNode(path)
+            pred, named = ox.NamedNode(path), ox.NamedNode
+            filled = False  # a second graph with this property: drop repeated values
             for g in self.graphs:
-                for q in self.store.quads_for_pattern(None, pred, None, g):
-                    objects = out.setdefault(_key(q.subject), [])
-                    if len(self.graphs) == 1 or q.object not in objects:
+                quads = self.store.quads_for_pattern(None, pred, None, g)
+                seen = len(out)
+                for q in quads:
+                    s = q.subject
+                    key = s.value if type(s) is named else "_:" + s.value
+                    objects = out.get(key)
+                    if objects is None:
+                        out[key] = [q.object]
+                    elif not filled or q.object not in objects:
                         objects.append(q.object)
+                filled = filled or len(out) > seen
             self._values[path] = out
         return self._values[path]
 
