@@ -97,8 +97,8 @@ class Dataset:
             try:
                 if fmt.oxigraph == "RDF_XML":
                     check_entities(path)
-                # The file's triples (a dataset's default graph) go into the file's graph;
-                # a dataset's own named graphs keep their names.
+                # A file's triples (a TriG or N-Quads file's default graph too) go into the
+                # file's graph, so they are checked like Turtle's; named graphs keep their names.
                 store.bulk_load(path=str(path), format=fmt.ox(), to_graph=graph)
             except SyntaxError as e:
                 raise DataError(_syntax_message(path, e), path=path, line=e.lineno) from None
