@@ -60,29 +60,40 @@ def load(
     key = C.inputs_key(files)
     entry = C.read(folder, key) if folder else None
     dataset = None
-    if entry is None or (validate and not entry.validated):
-        from graphkit.store import Dataset
-
-        dataset = Dataset.load(files=files, progress=progress)
-        if validate:
-            from graphkit.validate import validate as check
-
-            report = check(dataset)
-            if not report.ok:
-                raise ValidationError(report)
-    if entry is None:
+    if entry is not None and validate and not entry.validated:
+        dataset = _parse(files, progress, validate)
+        C.mark_validated(folder, key)
+    G = None
+    if entry is not None:
+        try:
+            G = to_networkx(entry.pg, adopt=True)
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError):
+            G = None  # a well-formed entry with a bad shape: rebuilt like any other
+    if G is None:
         from graphkit.projection import project
 
+        if dataset is None:
+            dataset = _parse(files, progress, validate)
         pg = project(dataset)
         if folder:
             _write_cache(folder, key, pg, validated=validate)
-    else:
-        pg = entry.pg
-        if folder and validate and not entry.validated:
-            C.mark_validated(folder, key)
-    graph = Graph(to_networkx(pg), files=files, dataset=dataset)
+        G = to_networkx(pg, adopt=True)
+    graph = Graph(G, files=files, dataset=dataset)
     graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
     return graph
+
+
+def _parse(files: list[Path], progress: bool, validate: bool):
+    from graphkit.store import Dataset
+
+    dataset = Dataset.load(files=files, progress=progress)
+    if validate:
+        from graphkit.validate import validate as check
+
+        report = check(dataset)
+        if not report.ok:
+            raise ValidationError(report)
+    return dataset
 
 
 def _write_cache(folder: Path, key: str, pg, *, validated: bool) -> None:
@@ -92,27 +103,32 @@ def _write_cache(folder: Path, key: str, pg, *, validated: bool) -> None:
     C.write(folder, key, pg, validated=validated)
 
 
-def to_networkx(pg) -> nx.MultiDiGraph:
-    """A :class:`graphkit.projection.PropertyGraph` as a MultiDiGraph (edge key = claim id).
+def to_networkx(pg, *, adopt: bool = False) -> nx.MultiDiGraph:
+    """A :class:`graphkit.projection.PropertyGraph` as a MultiDiGraph (edge key = claim id);
+    each edge's attributes are its properties plus ``type``.
 
-    Node attribute dicts are the projection's own (not copied); each edge's dict is
-    ``{"type": TYPE, **properties}``. Built directly into networkx's adjacency dicts, which is
-    the same structure ``add_nodes_from``/``add_edges_from`` make, several times faster.
+    Built directly into networkx's adjacency dicts (the structure ``add_edges_from`` makes,
+    several times faster). ``adopt=True`` hands the projection's own dicts to the graph (adding
+    ``type`` to each edge's) instead of copying them: faster, and ``pg`` must not be used after.
     """
     G = nx.MultiDiGraph()
     node, succ, pred = G._node, G._succ, G._pred
     for n, d in pg.nodes.items():
-        node[n] = d
+        node[n] = d if adopt else dict(d)
         succ[n] = {}
         pred[n] = {}
     for s, t, typ, d in pg.edges:
+        if adopt:
+            d["type"] = typ
+        else:
+            d = {"type": typ, **d}
         if s not in node or t not in node:
-            G.add_edge(s, t, d.get("claim") or d["link"], type=typ, **d)
+            G.add_edge(s, t, d.get("claim") or d["link"], **d)
             continue
         keys = succ[s].get(t)
         if keys is None:
             keys = succ[s][t] = pred[t][s] = {}
-        keys[d.get("claim") or d["link"]] = {"type": typ, **d}
+        keys[d.get("claim") or d["link"]] = d
     nx._clear_cache(G)
     return G
 

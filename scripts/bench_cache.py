@@ -6,6 +6,9 @@
 Every figure is the median of ``--runs`` fresh processes, each variant with its own cache
 folder warmed by one untimed run:
 
+Figures: wall-clock time of the process, and (for the ``load()`` commands) the seconds spent
+inside ``load()``, which leaves out interpreter start and imports.
+
 - ``cache``: this tree (``graphkit.cache``: zlib+JSON, content-hashed key, verified);
 - ``no cache``: this tree with ``GRAPHKIT_NO_CACHE=1`` (parse + projection, + SHACL if asked);
 - ``pickle``: the tree at ``--baseline`` (default: the commit before ``graphkit/cache.py``
@@ -58,21 +61,42 @@ def extract(rev: str, into: Path) -> Path:
     return into
 
 
-def timed(code: str, tree: Path, cache: Path, runs: int, extra: dict | None = None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k != "GRAPHKIT_NO_CACHE"}
-    env |= {"PYTHONPATH": str(tree), "GRAPHKIT_CACHE_DIR": str(cache), **(extra or {})}
+def run_once(code: str, env: dict) -> tuple[float, float | None]:
+    """Wall-clock seconds of a fresh process, and the ``load()`` seconds it printed (if any)."""
+    t = time.perf_counter()
+    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if r.returncode:
+        raise SystemExit(f"failed ({r.returncode}): {code}\n{r.stderr[-2000:]}")
+    last = r.stdout.strip().splitlines()[-1:] or [""]
+    try:
+        return wall, float(last[0])
+    except ValueError:
+        return wall, None
 
-    def once() -> float:
-        t = time.perf_counter()
-        r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
-        dt = time.perf_counter() - t
-        if r.returncode:
-            raise SystemExit(f"failed ({r.returncode}): {code}\n{r.stderr[-2000:]}")
-        return dt
 
-    once()  # warm the cache (and the OS file cache)
-    times = [once() for _ in range(runs)]
-    return {"median": statistics.median(times), "min": min(times), "max": max(times)}
+def compare(code: str, variants: dict, caches: Path, runs: int) -> dict:
+    """Warm every variant once, then time them in interleaved rounds (the machine's load
+    drifts; interleaving spreads it over all variants alike)."""
+    envs = {}
+    for name, (tree, extra) in variants.items():
+        env = {k: v for k, v in os.environ.items() if k != "GRAPHKIT_NO_CACHE"}
+        cache = caches / name.replace(" ", "_").replace("(", "").replace(")", "")
+        env |= {"PYTHONPATH": str(tree), "GRAPHKIT_CACHE_DIR": str(cache), **(extra or {})}
+        envs[name] = env
+        run_once(code, env)
+    samples: dict[str, list] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, env in envs.items():
+            samples[name].append(run_once(code, env))
+    out = {}
+    for name, xs in samples.items():
+        walls = [w for w, _ in xs]
+        loads = [x for _, x in xs if x is not None]
+        out[name] = {"wall": statistics.median(walls), "wall_min": min(walls)}
+        if loads:
+            out[name]["load"] = statistics.median(loads)
+    return out
 
 
 def breakdown(tree: Path, cache: Path, synthetic: str) -> dict:
@@ -116,23 +140,25 @@ def main() -> None:
         "no cache": (ROOT, {"GRAPHKIT_NO_CACHE": "1"}),
         f"pickle ({rev[:12]})": (old, None),
     }
+    timed_load = "import time, graphkit; t = time.perf_counter(); graphkit.load({}); "
+    timed_load += "print(time.perf_counter() - t)"
     commands = {
-        "load() bundled": "import graphkit; graphkit.load()",
+        "load() bundled": timed_load.format(""),
         "graphkit path AWS ICE": PATH,
     }
     if args.synthetic:
-        commands["load() 100k, validate=False"] = (
-            f"import graphkit; graphkit.load([{args.synthetic!r}], bundled=False, validate=False)"
+        commands["load() 100k, validate=False"] = timed_load.format(
+            f"[{args.synthetic!r}], bundled=False, validate=False"
         )
     results: dict = {"baseline": rev, "runs": args.runs, "seconds": {}}
     for cname, code in commands.items():
-        for vname, (tree, extra) in variants.items():
-            cache = work / "cache" / f"{cname}-{vname}".replace(" ", "_").replace("/", "_")
-            r = timed(code, tree, cache, args.runs, extra)
-            results["seconds"][f"{cname} | {vname}"] = r
-            print(f"{cname:32s} {vname:24s} {r['median']:7.3f} s", file=sys.stderr, flush=True)
-            if args.synthetic and cname.startswith("load() 100k") and vname == "cache":
-                results["breakdown"] = breakdown(tree, cache, args.synthetic)
+        caches = work / "cache" / cname.replace(" ", "_").replace("/", "_")
+        results["seconds"][cname] = r = compare(code, variants, caches, args.runs)
+        for vname, x in r.items():
+            extra = f"   load() {x['load']:7.3f} s" if "load" in x else ""
+            print(f"{cname:30s} {vname:22s} {x['wall']:7.3f} s{extra}", file=sys.stderr, flush=True)
+        if args.synthetic and cname.startswith("load() 100k"):
+            results["breakdown"] = breakdown(ROOT, caches / "cache", args.synthetic)
     print(json.dumps(results, indent=1))
 
 

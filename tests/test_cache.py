@@ -223,3 +223,44 @@ def test_swapped_cypher_db_of_another_dataset_is_not_served(cache, tmp_path):
         if with_stamp:
             shutil.copy(f"{db_big}.json", f"{db_small}.json")
         assert E.run(small, q, {})[1] == want_small
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"labels": [["Company"]], "nodes": {"a": {"labels": 0}}, "edges": [["a", "a", "X", 5]]},
+        {"labels": [], "nodes": {"a": {"labels": 3}}, "edges": []},
+        {"labels": [["Company"]], "nodes": [], "edges": []},
+        [1, 2, 3],
+    ],
+)
+def test_checksummed_entry_of_the_wrong_shape_is_rebuilt(cache, doc):
+    key = entry_of([MINI])
+    cache.mkdir(mode=0o700)
+    C._write_raw(cache, key, zlib.compress(json.dumps(doc).encode()), validated=True)
+    g = graphkit.load([MINI], bundled=False)
+    assert g.stats()["claims"] == 4
+    assert C.read(cache, key).pg.nodes.keys() == g.G.nodes.keys()
+
+
+def test_to_networkx_matches_add_edges_from(cache):
+    import networkx as nx
+
+    from graphkit.graph import to_networkx
+    from graphkit.projection import project
+    from graphkit.store import Dataset
+
+    pg = project(Dataset.load(files=input_files([MINI], bundled=False)))
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(pg.nodes.items())
+    H.add_edges_from(
+        (s, t, d.get("claim") or d["link"], {"type": typ, **d}) for s, t, typ, d in pg.edges
+    )
+    G = to_networkx(pg)
+    assert nx.utils.graphs_equal(G, H)
+    assert sorted(G.edges(keys=True, data=True), key=str) == sorted(
+        H.edges(keys=True, data=True), key=str
+    )
+    assert all("type" not in d for *_, d in pg.edges)  # copying leaves the projection as it was
+    G.add_edge("x", "y", "k")  # and a graph that networkx can keep building on
+    assert G.has_edge("x", "y") and "x" in G.pred["y"]
