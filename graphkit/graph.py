@@ -79,7 +79,10 @@ def load(
             _write_cache(folder, key, pg, validated=validate)
         G = to_networkx(pg, adopt=True)
     graph = Graph(G, files=files, dataset=dataset)
-    graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
+    try:
+        graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
+    except AttributeError:
+        pass  # a Graph without room for it: embedded Cypher then hashes the projection
     return graph
 
 

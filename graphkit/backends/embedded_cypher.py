@@ -235,7 +235,7 @@ def _db_path(key: str) -> Path:
     from graphkit.cache import private_dir
     from graphkit.graph import cache_dir
 
-    folder = private_dir(cache_dir() / "cypher")
+    folder = private_dir(cache_dir()) and private_dir(cache_dir() / "cypher")
     if folder is None:
         global _scratch
         if _scratch is None:
