@@ -12,8 +12,6 @@ True
 from __future__ import annotations
 
 import os
-import pickle
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,13 +20,15 @@ import networkx as nx
 
 from graphkit import paths as P
 from graphkit.errors import ValidationError
-from graphkit.store import fingerprint, input_files
-
-CACHE_VERSION = "1"
+from graphkit.store import input_files
 
 
 def cache_dir() -> Path:
-    """``$GRAPHKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/graphkit``, else ``~/.cache/graphkit``."""
+    """``$GRAPHKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/graphkit``, else ``~/.cache/graphkit``.
+
+    Never a shared fixed path: when the folder cannot be created private to the user
+    (:func:`graphkit.cache.private_dir`), nothing is cached.
+    """
     if os.environ.get("GRAPHKIT_CACHE_DIR"):
         return Path(os.environ["GRAPHKIT_CACHE_DIR"])
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "graphkit"
@@ -44,21 +44,48 @@ def load(
 ) -> Graph:
     """Load ontology + bundled data + ``data`` files/folders, validate, and project to networkx.
 
-    The projection is cached on disk, keyed by every input file's path, size and mtime, so a
-    fresh process on unchanged data starts fast. Raises :class:`graphkit.errors.DataError` or
-    :class:`graphkit.errors.ValidationError`; the caller's previous graph is never touched.
+    The projection is cached on disk (:mod:`graphkit.cache`: data only, keyed by the content of
+    every input file, verified on read, rebuilt on any problem), together with whether those
+    inputs passed validation, so unchanged data is parsed and validated once. Raises
+    :class:`graphkit.errors.DataError` or :class:`graphkit.errors.ValidationError`; the
+    caller's previous graph is never touched.
     """
+    from graphkit import cache as C
+
     files = input_files(data, bundled=bundled)
-    key = f"{CACHE_VERSION}-{int(validate)}-{fingerprint(files)}"
-    path = cache_dir() / f"{key}.pickle"
-    use_cache = cache and os.environ.get("GRAPHKIT_NO_CACHE") is None
-    if use_cache and path.is_file():
+    folder = None
+    if cache and os.environ.get("GRAPHKIT_NO_CACHE") is None:
+        folder = C.private_dir(cache_dir())
+    key = C.inputs_key(files)
+    entry = C.read(folder, key) if folder else None
+    dataset = None
+    if entry is not None and validate and not entry.validated:
+        dataset = _parse(files, progress, validate)
+        C.mark_validated(folder, key)
+    G = None
+    if entry is not None:
         try:
-            with path.open("rb") as fh:
-                return Graph(pickle.load(fh), files=files)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass  # a broken cache entry is rebuilt
-    from graphkit.projection import project
+            G = to_networkx(entry.pg, adopt=True)
+        except (TypeError, KeyError, ValueError, AttributeError, IndexError):
+            G = None  # a well-formed entry with a bad shape: rebuilt like any other
+    if G is None:
+        from graphkit.projection import project
+
+        if dataset is None:
+            dataset = _parse(files, progress, validate)
+        pg = project(dataset)
+        if folder:
+            _write_cache(folder, key, pg, validated=validate)
+        G = to_networkx(pg, adopt=True)
+    graph = Graph(G, files=files, dataset=dataset)
+    try:
+        graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
+    except AttributeError:
+        pass  # a Graph without room for it: embedded Cypher then hashes the projection
+    return graph
+
+
+def _parse(files: list[Path], progress: bool, validate: bool):
     from graphkit.store import Dataset
 
     dataset = Dataset.load(files=files, progress=progress)
@@ -68,35 +95,43 @@ def load(
         report = check(dataset)
         if not report.ok:
             raise ValidationError(report)
-    G = to_networkx(project(dataset))
-    graph = Graph(G, files=files, dataset=dataset)
-    if use_cache:
-        _write_cache(path, G)
-    return graph
+    return dataset
 
 
-def _write_cache(path: Path, G: nx.MultiDiGraph) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        week_ago = time.time() - 7 * 86400
-        for old in path.parent.glob(f"{CACHE_VERSION}-*.pickle"):
-            if old.stat().st_mtime < week_ago:
-                old.unlink(missing_ok=True)  # entries for data that has since changed
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(G, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass  # caching is an optimisation only
+def _write_cache(folder: Path, key: str, pg, *, validated: bool) -> None:
+    """Store ``pg`` for ``key`` (best effort: caching is an optimisation only)."""
+    from graphkit import cache as C
+
+    C.write(folder, key, pg, validated=validated)
 
 
-def to_networkx(pg) -> nx.MultiDiGraph:
-    """A :class:`graphkit.projection.PropertyGraph` as a MultiDiGraph (edge key = claim id)."""
+def to_networkx(pg, *, adopt: bool = False) -> nx.MultiDiGraph:
+    """A :class:`graphkit.projection.PropertyGraph` as a MultiDiGraph (edge key = claim id);
+    each edge's attributes are its properties plus ``type``.
+
+    Built directly into networkx's adjacency dicts (the structure ``add_edges_from`` makes,
+    several times faster). ``adopt=True`` hands the projection's own dicts to the graph (adding
+    ``type`` to each edge's) instead of copying them: faster, and ``pg`` must not be used after.
+    """
     G = nx.MultiDiGraph()
-    G.add_nodes_from(pg.nodes.items())
-    G.add_edges_from(
-        (s, t, d.get("claim") or d["link"], {"type": typ, **d}) for s, t, typ, d in pg.edges
-    )
+    node, succ, pred = G._node, G._succ, G._pred
+    for n, d in pg.nodes.items():
+        node[n] = d if adopt else dict(d)
+        succ[n] = {}
+        pred[n] = {}
+    for s, t, typ, d in pg.edges:
+        if adopt:
+            d["type"] = typ
+        else:
+            d = {"type": typ, **d}
+        if s not in node or t not in node:
+            G.add_edge(s, t, d.get("claim") or d["link"], **d)
+            continue
+        keys = succ[s].get(t)
+        if keys is None:
+            keys = succ[s][t] = pred[t][s] = {}
+        keys[d.get("claim") or d["link"]] = d
+    nx._clear_cache(G)
     return G
 
 

@@ -1,9 +1,17 @@
-"""Uniform output for every query command: ``table`` (rich), ``json`` or ``csv``."""
+"""Uniform output for every query command: ``table`` (rich), ``json`` or ``csv``.
+
+CSV output is safe to open in a spreadsheet: a text cell that starts with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return (which Excel, LibreOffice and Google Sheets would run as a
+formula, e.g. ``=HYPERLINK("http://x")``) gets a leading ``'``. Numbers are left as they are.
+Set ``GRAPHKIT_CSV_RAW=1`` (or pass ``raw=True`` to :func:`emit`) for the cells exactly as they
+are in the data, e.g. when another program reads the CSV.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from collections.abc import Iterable
 from enum import Enum
@@ -26,6 +34,27 @@ def cell(value) -> str:
     return str(value)
 
 
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value, *, raw: bool = False) -> str:
+    """A value as one CSV cell; text that a spreadsheet would run as a formula gets a ``'``.
+
+    >>> print(csv_cell('=HYPERLINK("http://x")'), csv_cell(-3), csv_cell("-3", raw=True))
+    '=HYPERLINK("http://x") -3 -3
+    """
+    text = cell(value)
+    if raw or isinstance(value, int | float) or not text.startswith(FORMULA_PREFIXES):
+        return text
+    return "'" + text
+
+
+def csv_raw() -> bool:
+    """Is raw CSV output asked for (``GRAPHKIT_CSV_RAW`` set to anything but ``0``/empty)?"""
+    return os.environ.get("GRAPHKIT_CSV_RAW", "") not in ("", "0")
+
+
 def to_json(data) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False, default=_default)
 
@@ -45,8 +74,12 @@ def emit(
     columns: Iterable[str] | None = None,
     title: str | None = None,
     file=None,
+    raw: bool | None = None,
 ) -> None:
-    """Print ``rows`` (a list of dicts, or one dict shown as key/value pairs)."""
+    """Print ``rows`` (a list of dicts, or one dict shown as key/value pairs).
+
+    ``raw`` (default: :func:`csv_raw`) turns off the CSV formula guard (:func:`csv_cell`).
+    """
     fmt = Format(fmt)
     out = file or sys.stdout
     if fmt is Format.json:
@@ -56,10 +89,13 @@ def emit(
         rows = [{"key": k, "value": v} for k, v in rows.items()]
     cols = list(columns or _columns(rows))
     if fmt is Format.csv:
+        raw = csv_raw() if raw is None else raw
         w = csv.writer(out, lineterminator="\n")
-        w.writerow(cols)
-        for r in rows:
-            w.writerow([cell(r.get(c)) for c in cols])
+        # csv quotes only the "\n" of the line terminator: a row with a bare "\r" is quoted whole
+        quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        for row in [cols, *([r.get(c) for c in cols] for r in rows)]:
+            cells = [csv_cell(v, raw=raw) for v in row]
+            (quoted if any("\r" in c for c in cells) else w).writerow(cells)
         return
     from rich.console import Console
     from rich.table import Table

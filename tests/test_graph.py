@@ -118,7 +118,7 @@ def test_cache_is_invalidated_when_a_file_changes(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path / "cache"))
     f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co" .\n')
     g1 = graphkit.load([MINI, f], bundled=False)
-    assert len(list((tmp_path / "cache").glob("*.pickle"))) == 1
+    assert len(list((tmp_path / "cache").glob("*.gkpg"))) == 1
     assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co"
     write(f, 'ido:new-co a gk:Company ; schema:name "Renamed Co" .\n')
     os.utime(f, (time.time() + 5, time.time() + 5))

@@ -29,7 +29,8 @@ label predicates in ``WHERE`` (``n:Company``), ``labels(n)``. Always name result
 Read-only twice over: write clauses (``CREATE``, ``MERGE``, ``DELETE``, ``SET``, ``REMOVE``,
 ``DROP``, ``COPY``, ``LOAD``, ``CALL`` ...) are refused before the engine sees them, and the
 database is opened with ``read_only=True``. The built database is cached on disk under
-``graphkit.graph.cache_dir()/cypher/``, keyed by the data's fingerprint.
+``graphkit.graph.cache_dir()/cypher/`` (0700), keyed by the content hash of the input files, and
+checked against a stamp holding that key and the database file's SHA-256 before it is opened.
 
 >>> import graphkit
 >>> g = graphkit.load(["tests/fixtures/mini.ttl"], bundled=False)
@@ -181,15 +182,46 @@ def _connection(graph_or_pg):
         import ladybug as lb
 
         path = _db_path(key)
-        if not path.is_file():
+        stamp = path.with_name(path.name + ".json")
+        if not (path.is_file() and _stamp_ok(stamp, key, path)):
+            # missing, swapped, truncated or left by an older build: build it afresh
+            path.unlink(missing_ok=True)
             _build(pg, path)
+            os.chmod(path, 0o600)
+            _write_stamp(stamp, key, path)
         db = lb.Database(str(path), read_only=True)
         conn = lb.Connection(db)
         _open[key] = (db, conn)
         return conn
 
 
+def _stamp_ok(stamp: Path, key: str, path: Path) -> bool:
+    """Does ``stamp`` name ``key`` and the SHA-256 of the database file's bytes?"""
+    try:
+        want = json.loads(stamp.read_text(encoding="utf-8"))
+        return want == {"key": key, "sha256": _digest(path)}
+    except (OSError, ValueError):
+        return False
+
+
+def _write_stamp(stamp: Path, key: str, path: Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{stamp.name}.", dir=stamp.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump({"key": key, "sha256": _digest(path)}, fh)
+    os.replace(tmp, stamp)
+
+
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _projection_and_key(graph_or_pg):
+    """The projection and a key naming its content (the inputs' content hash when the graph
+    came from :func:`graphkit.load`, else a hash of the projection itself)."""
     from graphkit.projection import PropertyGraph
 
     if isinstance(graph_or_pg, PropertyGraph):
@@ -197,7 +229,7 @@ def _projection_and_key(graph_or_pg):
         h = hashlib.sha256(
             json.dumps([sorted(pg.nodes.items()), pg.edges], default=list, sort_keys=True).encode()
         )
-        return pg, f"{MAPPING_VERSION}-pg-{h.hexdigest()[:24]}"
+        return pg, f"{MAPPING_VERSION}-pg-{h.hexdigest()[:40]}"
     pg = PropertyGraph(
         nodes=dict(graph_or_pg.G.nodes(data=True)),
         edges=[
@@ -205,23 +237,28 @@ def _projection_and_key(graph_or_pg):
             for u, v, d in graph_or_pg.G.edges(data=True)
         ],
     )
-    if graph_or_pg.files:
-        from graphkit.store import fingerprint
-
-        return pg, f"{MAPPING_VERSION}-files-{fingerprint(graph_or_pg.files)}"
+    key = getattr(graph_or_pg, "cache_key", None)
+    if key:
+        return pg, f"{MAPPING_VERSION}-data-{key}"
     return _projection_and_key(pg)
 
 
 def _db_path(key: str) -> Path:
+    """``<cache_dir>/cypher/<key>.lbdb`` in a private (0700) folder; when that folder cannot be
+    private, a fresh private temporary folder for this process (never a shared fixed path)."""
+    from graphkit.cache import private_dir
     from graphkit.graph import cache_dir
 
-    folder = cache_dir() / "cypher"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        folder = Path(tempfile.gettempdir()) / "graphkit-cypher"
-        folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(cache_dir()) and private_dir(cache_dir() / "cypher")
+    if folder is None:
+        global _scratch
+        if _scratch is None:
+            _scratch = tempfile.TemporaryDirectory(prefix="graphkit-cypher-")
+        folder = Path(_scratch.name)
     return folder / f"{key}.lbdb"
+
+
+_scratch: tempfile.TemporaryDirectory | None = None
 
 
 @functools.cache

@@ -382,38 +382,57 @@ def validate(
         raise typer.Exit(1)
 
 
+def _export_help() -> str:
+    from graphkit.exporters import EXPORTERS
+
+    return "; ".join(
+        f"{e.name}: {e.description}" + ("" if e.writes_folder else f" ({e.suffix})")
+        for e in EXPORTERS.values()
+    )
+
+
 @command()
 def export(
     fmt: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--format",
             "-f",
-            help="ttl, nt, jsonld, graphml, gexf, json, cypher, or neo4j-csv (into a folder).",
+            help="Format (default: from the output's suffix, else ttl). " + _export_help() + ".",
         ),
-    ] = "ttl",
+    ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File (default stdout).")
+        Path | None, typer.Option("--output", "-o", help="File or folder (default stdout).")
     ] = None,
     data: DataOpt = None,
     bundled: BundledOpt = True,
     dest: Annotated[Path | None, typer.Argument(help="Same as --output.")] = None,
 ) -> None:
-    """Write the graph as RDF or as a property-graph file."""
-    from graphkit.export import FORMATS
-    from graphkit.export import export as do_export
+    """Write the graph as RDF or as a property-graph file (formats: graphkit.exporters)."""
+    from graphkit.exporters import EXPORTERS, ExportError, for_path, get
 
-    if fmt in ("neo4j-csv", "cypher"):
-        from graphkit.cli.neo4j import export_neo4j
-
-        return export_neo4j(_load(data, bundled), fmt, output or dest)
     output = output or dest
-    if fmt not in FORMATS:
-        formats = ", ".join((*FORMATS, "cypher", "neo4j-csv"))
-        raise typer.BadParameter(f"choose one of {formats}", param_hint="--format")
-    blob = do_export(_load(data, bundled), fmt)
-    if output:
-        output.write_bytes(blob)
-        typer.echo(f"wrote {output} ({len(blob):,} bytes)", err=True)
-    else:
-        sys.stdout.buffer.write(blob)
+    if fmt is None:
+        guessed = for_path(output) if output else None
+        if output and guessed is None:
+            raise ExportError(
+                f"cannot tell the format from {output.name!r}: give --format, one of "
+                + ", ".join(EXPORTERS)
+            )
+        fmt = guessed.name if guessed else "ttl"
+    exporter = get(fmt)  # an unknown name is a one-line error listing the formats
+    if exporter.writes_folder and output is None:
+        raise ExportError(f"{fmt} writes a folder: give it, e.g. `export -f {fmt} out/`")
+    graph = _load(data, bundled)
+    if output is None:
+        for chunk in exporter.chunks(graph):
+            sys.stdout.buffer.write(chunk)
+        return
+    written = exporter.write(graph, output)
+    for f in written.files:
+        size = f"{f.stat().st_size:,} bytes" if f.is_file() else "folder"
+        typer.echo(f"wrote {f} ({size})", err=True)
+    if written.hint:
+        typer.echo(written.hint, err=True)
+    if written.note:
+        typer.echo(written.note)

@@ -205,33 +205,3 @@ def cypher(
         typer.echo(to_json([{c: plain(r.get(c)) for c in cols} for r in rows]))
     else:
         emit([{c: text(r.get(c)) for c in cols} for r in rows], fmt, columns=cols)
-
-
-def export_neo4j(graph, fmt: str, dest: Path | None) -> None:
-    """``graphkit export --format neo4j-csv DIR`` and ``--format cypher [-o FILE]``."""
-    from graphkit.backends.neo4j import export_cypher, export_neo4j_csv, from_networkx
-
-    pg = from_networkx(graph.G)
-    if fmt == "neo4j-csv":
-        if dest is None:
-            raise GraphkitError(
-                "neo4j-csv writes a folder: give it, e.g. `export -f neo4j-csv out/`"
-            )
-        if dest.exists() and not dest.is_dir():
-            raise GraphkitError(f"{dest} exists and is not a folder")
-        files, cmd = export_neo4j_csv(pg, dest)
-        for f in files:
-            typer.echo(f"wrote {f}", err=True)
-        typer.echo("import into a stopped Neo4j (this REPLACES database neo4j) with:", err=True)
-        typer.echo(cmd)
-        return
-    lines = export_cypher(pg)
-    if dest is None:
-        for line in lines:
-            sys.stdout.write(line)
-        return
-    tmp = dest.with_name(dest.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.writelines(lines)
-    tmp.replace(dest)
-    typer.echo(f"wrote {dest} ({dest.stat().st_size:,} bytes)", err=True)

@@ -1,0 +1,266 @@
+"""The projection cache (graphkit.cache) and the embedded-Cypher database cache."""
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import stat
+import subprocess
+import sys
+import zlib
+
+import pytest
+from helpers import MINI, write
+
+import graphkit
+from graphkit import cache as C
+from graphkit.backends import embedded_cypher as E
+from graphkit.errors import ValidationError
+from graphkit.store import input_files
+
+
+@pytest.fixture
+def cache(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(folder))
+    return folder
+
+
+def entry_of(files) -> str:
+    return C.inputs_key(input_files(files, bundled=False))
+
+
+def old_key(files) -> str:
+    """The key of the pickle cache graphkit used before (path, size and mtime only)."""
+    h = hashlib.sha256()
+    for f in input_files(files, bundled=False):
+        st = f.stat()
+        h.update(f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()[:24]
+
+
+class Boom:
+    """Unpickling this runs a shell command that creates a marker file."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def test_entry_is_data_not_pickle(cache):
+    graphkit.load([MINI], bundled=False)
+    (entry,) = cache.glob("*.gkpg")
+    blob = entry.read_bytes()
+    assert blob.startswith(C.MAGIC)
+    header = json.loads(blob.split(b"\n")[1])
+    assert header["validated"] is True and header["key"] == entry_of([MINI])
+    assert b"\x80\x05" not in blob[:2] and b"pickle" not in blob
+
+
+def test_planted_pickle_does_not_run(cache, tmp_path):
+    key = entry_of([MINI])
+    cache.mkdir(mode=0o700)
+    marker = tmp_path / "pwned"
+    evil = pickle.dumps(Boom(marker))
+    (cache / f"{key}.gkpg").write_bytes(evil)  # a bare pickle under the entry's name
+    (cache / f"1-1-{old_key([MINI])}.pickle").write_bytes(evil)  # where the old cache read
+    (cache / "other.gkpg").write_bytes(evil)
+    g = graphkit.load([MINI], bundled=False)
+    assert g.path("Borealis Analytics", "fea").found
+    # a well-formed header with a matching checksum over a pickled payload is refused too
+    payload = zlib.compress(evil)
+    header = {"format": C.FORMAT_VERSION, "key": key, "validated": True, "codec": "zlib+json"}
+    header |= {"size": len(payload), "sha256": hashlib.sha256(payload).hexdigest()}
+    (cache / f"{key}.gkpg").write_bytes(C.MAGIC + json.dumps(header).encode() + b"\n" + payload)
+    assert C.read(cache, key) is None
+    g = graphkit.load([MINI], bundled=False)
+    assert g.path("Borealis Analytics", "fea").found
+    assert not marker.exists()
+    assert C.read(cache, key) is not None  # rebuilt over the planted file
+
+
+def run_cli(*args, env):
+    return subprocess.run(
+        [sys.executable, "-c", "from graphkit.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=300,
+    )
+
+
+def test_flipped_byte_is_rebuilt_and_the_command_still_answers(cache):
+    env = {"GRAPHKIT_CACHE_DIR": str(cache)}
+    args = ["path", "Borealis Analytics", "fea", "--data", str(MINI), "--no-bundled", "-f", "json"]
+    first = run_cli(*args, env=env)
+    assert first.returncode == 0, first.stderr
+    (entry,) = cache.glob("*.gkpg")
+    for where in (len(entry.read_bytes()) // 2, -5):  # inside the payload, and near its end
+        blob = bytearray(entry.read_bytes())
+        blob[where] ^= 0x41
+        entry.write_bytes(bytes(blob))
+        assert C.read(cache, entry.stem) is None
+        again = run_cli(*args, env=env)
+        assert again.returncode == 0, again.stderr
+        assert json.loads(again.stdout) == json.loads(first.stdout)
+        assert C.read(cache, entry.stem) is not None  # the entry was rewritten
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda b: b[: len(b) // 3],  # truncated
+        lambda b: b"",  # empty
+        lambda b: b.replace(b'"format": "2"', b'"format": "9"', 1),  # another format version
+        lambda b: b.replace(C.MAGIC, b"GKPX\n", 1),
+    ],
+)
+def test_damaged_entry_is_rebuilt(cache, damage):
+    graphkit.load([MINI], bundled=False)
+    (entry,) = cache.glob("*.gkpg")
+    entry.write_bytes(damage(entry.read_bytes()))
+    g = graphkit.load([MINI], bundled=False)
+    assert g.stats()["claims"] == 4
+    assert C.read(cache, entry.stem) is not None
+
+
+def test_entry_of_other_data_is_not_served(cache, tmp_path):
+    f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co" .\n')
+    graphkit.load([MINI], bundled=False)
+    graphkit.load([MINI, f], bundled=False)
+    small, big = C.entry_path(cache, entry_of([MINI])), C.entry_path(cache, entry_of([MINI, f]))
+    shutil.copy(big, small)  # the bigger dataset's entry under the smaller one's key
+    g = graphkit.load([MINI], bundled=False)
+    assert "org/new-co" not in g.G
+
+
+def test_edit_keeping_size_and_mtime_is_seen(cache, tmp_path):
+    f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co A" .\n')
+    st = f.stat()
+    assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co A"
+    write(f, 'ido:new-co a gk:Company ; schema:name "New Co B" .\n')
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (f.stat().st_size, f.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co B"
+
+
+def mode(p):
+    return stat.S_IMODE(p.stat().st_mode)
+
+
+def test_permissions_are_private(cache):
+    cache.mkdir(mode=0o755)
+    cache.chmod(0o755)  # an existing folder open to others is tightened
+    g = graphkit.load([MINI], bundled=False)
+    E.run(g, "MATCH (n:Company) RETURN count(n) AS n", {})
+    assert mode(cache) == 0o700 and mode(cache / "cypher") == 0o700
+    files = [*cache.glob("*.gkpg"), *(cache / "cypher").iterdir()]
+    assert len(files) == 3  # entry, .lbdb and its stamp
+    assert {mode(p) for p in files} == {0o600}
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs chown")
+def test_folder_of_another_user_is_not_used(cache):
+    cache.mkdir(mode=0o700)
+    os.chown(cache, 12345, -1)
+    g = graphkit.load([MINI], bundled=False)
+    assert g.stats()["claims"] == 4
+    assert list(cache.iterdir()) == []
+
+
+def test_validation_is_cached_and_never_skipped(cache, tmp_path, monkeypatch):
+    graphkit.load([MINI], bundled=False)
+    g = graphkit.load([MINI], bundled=False)
+    assert g._dataset is None  # validated once: the second load neither parses nor validates
+    bad = write(
+        tmp_path / "bad.ttl",
+        """idc:broken a gk:Claim ; rdf:subject ido:acme-cloud ; rdf:predicate gk:hosts ;
+    rdf:object ido:fea ; gk:status status:reported .
+""",
+    )
+    assert graphkit.load([MINI, bad], bundled=False, validate=False).stats()["claims"] == 5
+    with pytest.raises(ValidationError):  # the unvalidated entry does not stand in for SHACL
+        graphkit.load([MINI, bad], bundled=False)
+
+
+def test_unvalidated_entry_is_upgraded_after_validation(cache):
+    graphkit.load([MINI], bundled=False, validate=False)
+    key = entry_of([MINI])
+    assert C.read(cache, key).validated is False
+    graphkit.load([MINI], bundled=False)
+    assert C.read(cache, key).validated is True
+
+
+def test_cache_round_trip_is_exact(cache):
+    from graphkit.projection import project
+    from graphkit.store import Dataset
+
+    pg = project(Dataset.load(files=input_files([MINI], bundled=False)))
+    back = C.decode(C.encode(pg))
+    assert back.nodes == pg.nodes and back.edges == pg.edges
+    assert all(isinstance(d["labels"], tuple) for d in back.nodes.values())
+
+
+# -- embedded Cypher --------------------------------------------------------------------------
+
+
+def test_swapped_cypher_db_of_another_dataset_is_not_served(cache, tmp_path):
+    f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co" .\n')
+    q = "MATCH (n:Company) RETURN n.id AS id ORDER BY id"
+    small = graphkit.load([MINI], bundled=False)
+    big = graphkit.load([MINI, f], bundled=False)
+    want_small = E.run(small, q, {})[1]
+    assert ["org/new-co"] in E.run(big, q, {})[1] and ["org/new-co"] not in want_small
+    dbs = cache / "cypher"
+    db_small = dbs / f"{E.MAPPING_VERSION}-data-{small.cache_key}.lbdb"
+    db_big = dbs / f"{E.MAPPING_VERSION}-data-{big.cache_key}.lbdb"
+    for with_stamp in (False, True):
+        E._open.clear()  # as in a new process
+        shutil.copy(db_big, db_small)
+        if with_stamp:
+            shutil.copy(f"{db_big}.json", f"{db_small}.json")
+        assert E.run(small, q, {})[1] == want_small
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"labels": [["Company"]], "nodes": {"a": {"labels": 0}}, "edges": [["a", "a", "X", 5]]},
+        {"labels": [], "nodes": {"a": {"labels": 3}}, "edges": []},
+        {"labels": [["Company"]], "nodes": [], "edges": []},
+        [1, 2, 3],
+    ],
+)
+def test_checksummed_entry_of_the_wrong_shape_is_rebuilt(cache, doc):
+    key = entry_of([MINI])
+    cache.mkdir(mode=0o700)
+    C._write_raw(cache, key, zlib.compress(json.dumps(doc).encode()), validated=True)
+    g = graphkit.load([MINI], bundled=False)
+    assert g.stats()["claims"] == 4
+    assert C.read(cache, key).pg.nodes.keys() == g.G.nodes.keys()
+
+
+def test_to_networkx_matches_add_edges_from(cache):
+    import networkx as nx
+
+    from graphkit.graph import to_networkx
+    from graphkit.projection import project
+    from graphkit.store import Dataset
+
+    pg = project(Dataset.load(files=input_files([MINI], bundled=False)))
+    H = nx.MultiDiGraph()
+    H.add_nodes_from(pg.nodes.items())
+    H.add_edges_from(
+        (s, t, d.get("claim") or d["link"], {"type": typ, **d}) for s, t, typ, d in pg.edges
+    )
+    G = to_networkx(pg)
+    assert nx.utils.graphs_equal(G, H)
+    assert sorted(G.edges(keys=True, data=True), key=str) == sorted(
+        H.edges(keys=True, data=True), key=str
+    )
+    assert all("type" not in d for *_, d in pg.edges)  # copying leaves the projection as it was
+    G.add_edge("x", "y", "k")  # and a graph that networkx can keep building on
+    assert G.has_edge("x", "y") and "x" in G.pred["y"]
