@@ -40,7 +40,6 @@ checked against a stamp holding that key and the database file's SHA-256 before 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import os
@@ -50,7 +49,7 @@ import threading
 from pathlib import Path
 
 from graphkit.errors import GraphkitError
-from graphkit.model import GK, RDFS, schema
+from graphkit.model import schema
 
 MAPPING_VERSION = "2"
 BATCH = 5000
@@ -261,25 +260,15 @@ def _db_path(key: str) -> Path:
 _scratch: tempfile.TemporaryDirectory | None = None
 
 
-@functools.cache
 def _declared_types() -> dict[str, str]:
-    """Property key -> column type from ``sh:datatype`` (shapes) and ``rdfs:range`` (ontology)."""
-    import pyoxigraph as ox
+    """Property key -> column type, from the datatypes the ontology declares (ranges, shapes)."""
+    from graphkit.model import XSD_NUMERIC
 
-    from graphkit.model import SH, XSD, ontology_files, shapes_file
-
-    store = ox.Store()
-    for path in [*ontology_files(), shapes_file()]:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
-    numeric = {XSD + t: "DOUBLE" for t in ("decimal", "double", "float")}
-    numeric |= {XSD + t: "INT64" for t in ("integer", "int", "long", "nonNegativeInteger")}
-    out: dict[str, str] = {}
-    q = f"""PREFIX gk: <{GK}> PREFIX sh: <{SH}> PREFIX rdfs: <{RDFS}>
-        SELECT ?k ?t WHERE {{ ?p gk:pgKey ?k .
-          {{ ?s sh:path ?p ; sh:datatype ?t }} UNION {{ ?p rdfs:range ?t }} }}"""
-    for row in store.query(q):
-        out[row["k"].value] = numeric.get(row["t"].value, "STRING")
-    return out
+    kinds = {float: "DOUBLE", int: "INT64"}
+    return {
+        key: kinds[XSD_NUMERIC[dt]] if dt in XSD_NUMERIC else "STRING"
+        for key, dt in schema().datatypes.items()
+    }
 
 
 def _column_types(records: list[dict], keys: list[str], list_keys: set[str]) -> dict[str, str]:
