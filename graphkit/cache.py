@@ -80,6 +80,17 @@ def _file_digest(path: Path) -> bytes:
     return h.digest()
 
 
+def cache_dir() -> Path:
+    """``$GRAPHKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/graphkit``, else ``~/.cache/graphkit``.
+
+    Never a shared fixed path: when the folder cannot be created private to the user
+    (:func:`graphkit.cache.private_dir`), nothing is cached.
+    """
+    if os.environ.get("GRAPHKIT_CACHE_DIR"):
+        return Path(os.environ["GRAPHKIT_CACHE_DIR"])
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "graphkit"
+
+
 def private_dir(folder: Path) -> Path | None:
     """Create ``folder`` (0700) or check an existing one; ``None`` if it cannot be private.
 

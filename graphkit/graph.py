@@ -19,19 +19,9 @@ from pathlib import Path
 import networkx as nx
 
 from graphkit import paths as P
+from graphkit.cache import cache_dir
 from graphkit.errors import ValidationError
 from graphkit.store import input_files
-
-
-def cache_dir() -> Path:
-    """``$GRAPHKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/graphkit``, else ``~/.cache/graphkit``.
-
-    Never a shared fixed path: when the folder cannot be created private to the user
-    (:func:`graphkit.cache.private_dir`), nothing is cached.
-    """
-    if os.environ.get("GRAPHKIT_CACHE_DIR"):
-        return Path(os.environ["GRAPHKIT_CACHE_DIR"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "graphkit"
 
 
 def load(

@@ -29,7 +29,7 @@ label predicates in ``WHERE`` (``n:Company``), ``labels(n)``. Always name result
 Read-only twice over: write clauses (``CREATE``, ``MERGE``, ``DELETE``, ``SET``, ``REMOVE``,
 ``DROP``, ``COPY``, ``LOAD``, ``CALL`` ...) are refused before the engine sees them, and the
 database is opened with ``read_only=True``. The built database is cached on disk under
-``graphkit.graph.cache_dir()/cypher/`` (0700), keyed by the content hash of the input files, and
+``graphkit.cache.cache_dir()/cypher/`` (0700), keyed by the content hash of the input files, and
 checked against a stamp holding that key and the database file's SHA-256 before it is opened.
 
 >>> import graphkit
@@ -245,8 +245,7 @@ def _projection_and_key(graph_or_pg):
 def _db_path(key: str) -> Path:
     """``<cache_dir>/cypher/<key>.lbdb`` in a private (0700) folder; when that folder cannot be
     private, a fresh private temporary folder for this process (never a shared fixed path)."""
-    from graphkit.cache import private_dir
-    from graphkit.graph import cache_dir
+    from graphkit.cache import cache_dir, private_dir
 
     folder = private_dir(cache_dir()) and private_dir(cache_dir() / "cypher")
     if folder is None:
