@@ -221,12 +221,12 @@ def encode(pg) -> bytes:
 
 def decode(raw: bytes):
     """The inverse of :func:`encode`; raises on any structural problem."""
-    from graphkit.projection import PropertyGraph
+    from graphkit.projection import Edge, PropertyGraph
 
     doc = json.loads(raw)
     labels = [tuple(x) for x in doc["labels"]]
     nodes = doc["nodes"]
     for d in nodes.values():
         d["labels"] = labels[d["labels"]]
-    edges = list(map(tuple, doc["edges"]))  # their shape is checked where they are used
+    edges = [Edge(*e) for e in doc["edges"]]  # a wrong shape raises here, and is rebuilt
     return PropertyGraph(nodes=nodes, edges=edges)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from graphkit.store import input_files
 
 
 def load(
-    data: list[str | Path] | tuple = (),
+    data: Iterable[str | Path] = (),
     *,
     bundled: bool = True,
     validate: bool = True,
@@ -49,7 +50,7 @@ def load(
     key = C.inputs_key(files)
     entry = C.read(folder, key) if folder else None
     dataset = None
-    if entry is not None and validate and not entry.validated:
+    if entry is not None and folder is not None and validate and not entry.validated:
         dataset = _parse(files, progress, validate)
         C.mark_validated(folder, key)
     G = None
@@ -68,10 +69,7 @@ def load(
             _write_cache(folder, key, pg, validated=validate)
         G = to_networkx(pg, adopt=True)
     graph = Graph(G, files=files, dataset=dataset)
-    try:
-        graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
-    except AttributeError:
-        pass  # a Graph without room for it: embedded Cypher then hashes the projection
+    graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
     return graph
 
 
@@ -155,7 +153,9 @@ class Graph:
     taken for); the command line prints and clears it.
     """
 
-    def __init__(self, G: nx.MultiDiGraph, *, files: list[Path] = (), dataset=None, ontology=None):
+    def __init__(
+        self, G: nx.MultiDiGraph, *, files: Iterable[Path] = (), dataset=None, ontology=None
+    ):
         from graphkit.model import ontology as default_ontology
 
         self.G = G
@@ -165,6 +165,7 @@ class Graph:
         self.notes: list[str] = []
         self._index = None
         self._published: dict[str, str | None] | None = None
+        self.cache_key: str | None = None  # content hash of the inputs (set by load)
 
     # -- access -----------------------------------------------------------------------------
 
@@ -427,7 +428,10 @@ class Graph:
         reach = P.distances(self.G, a, max_hops, f, max_nodes=11)
         back = P.distances(self.G, b, max_hops, f, reverse=True, max_nodes=11)
         names = lambda d: [self.name(n) for n, _ in sorted(d.items(), key=lambda x: x[1])[1:11]]  # noqa: E731
-        near = {"reachable_from_source": names(reach), "reaching_target": names(back)}
+        near: dict[str, object] = {
+            "reachable_from_source": names(reach),
+            "reaching_target": names(back),
+        }
         if f.directed:
             undirected = P.shortest_paths(
                 self.G, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops

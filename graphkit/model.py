@@ -353,7 +353,7 @@ def read_ontology(files: list[Path]) -> Ontology:
         for (c,) in rows("SELECT ?c WHERE { ?c gk:hiddenByDefault true }")
         if c in class_labels
     )
-    datatypes = {}
+    datatypes: dict[str, str] = {}
     for k, dt in rows(
         "SELECT ?k ?t WHERE { ?p gk:pgKey ?k . "
         "{ ?s sh:path ?p ; sh:datatype ?t } UNION { ?p rdfs:range ?t } }"
@@ -377,7 +377,7 @@ def read_ontology(files: list[Path]) -> Ontology:
         keys=keys,
         functional=functional,
         comments=comments,
-        rel_labels={t: labels.get(p, t) for p, t in rel_types.items()},
+        rel_labels={t: labels.get(p) or t for p, t in rel_types.items()},
         flow_types=under(GK + "flowsTo"),
         scrutiny_types=under(GK + "scrutinises"),
         statuses=statuses,

@@ -93,7 +93,8 @@ def emit(
         w = csv.writer(out, lineterminator="\n")
         # csv quotes only the "\n" of the line terminator: a row with a bare "\r" is quoted whole
         quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
-        for row in [cols, *([r.get(c) for c in cols] for r in rows)]:
+        lines: list[list] = [list(cols), *([r.get(c) for c in cols] for r in rows)]
+        for row in lines:
             cells = [csv_cell(v, raw=raw) for v in row]
             (quoted if any("\r" in c for c in cells) else w).writerow(cells)
         return

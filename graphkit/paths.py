@@ -157,7 +157,7 @@ class EdgeFilter:
             return False
         if status in self.excluded_statuses:
             return False
-        if self.max_rank is not None and self.ranks.get(status, 10**6) > self.max_rank:
+        if self.max_rank is not None and self.ranks.get(str(status), 10**6) > self.max_rank:
             return False
         if self.as_of is not None and not self.valid_on(data, self.as_of):
             return False
@@ -506,7 +506,7 @@ def hops(
 
 def hop_strength(hop: Hop, f: EdgeFilter) -> int:
     """A hop is as strong as its strongest claim (one good source suffices)."""
-    return min((f.ranks.get(c.get("status"), 10**6) for c in hop.claims), default=10**6)
+    return min((f.ranks.get(str(c.get("status")), 10**6) for c in hop.claims), default=10**6)
 
 
 def path_strength(path_hops: list[Hop], f: EdgeFilter) -> int:

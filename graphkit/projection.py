@@ -112,9 +112,9 @@ def project(dataset, sch: Schema | None = None) -> PropertyGraph:
 
     pg = PropertyGraph()
     for iri in sorted(labels):
-        node = {"labels": tuple(_order(labels[iri], sch)), **props.get(iri, {})}
+        node: NodeRecord = {"labels": tuple(_order(labels[iri], sch)), **props.get(iri, {})}  # type: ignore[typeddict-item]
         caption = sch.caption_key(node["labels"])
-        node.setdefault("name", node.get(caption or "name") or short_id(iri))
+        node.setdefault("name", str(node.get(caption or "name") or short_id(iri)))
         pg.nodes[short_id(iri)] = node
 
     # Claim edges.
@@ -133,7 +133,7 @@ def project(dataset, sch: Schema | None = None) -> PropertyGraph:
         negated = getattr(sch.status(edge.get("status")), "negated", False)
         edge["flow"] = rel in sch.flow_types and not negated
         edge["sources"] = [
-            pg.nodes[e]["url"] for e in edge.get("evidence", []) if "url" in pg.nodes.get(e, {})
+            pg.nodes[e].get("url") for e in edge.get("evidence", []) if "url" in pg.nodes.get(e, {})
         ]
         pg.edges.append(Edge(s, o, rel, edge))
 

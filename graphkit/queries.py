@@ -107,14 +107,14 @@ def resolve(question: Question, graph, given: dict[str, str]) -> dict[str, objec
         raise LibraryError(f"{question.name} has no parameter {unknown[0]!r} (parameters: {known})")
     out: dict[str, object] = {}
     for p in question.params:
-        value = given.get(p.name, p.default)
+        value: object = given.get(p.name, p.default)
         if value is None:
             raise LibraryError(f"{question.name} needs --param {p.name}=VALUE")
         if p.kind == "entity":
             value = graph.find(value)
         elif p.kind == "int":
             try:
-                value = int(value)
+                value = int(str(value))
             except ValueError:
                 raise LibraryError(f"--param {p.name} must be an integer, got {value!r}") from None
         out[p.name] = value
@@ -139,7 +139,7 @@ def sparql_bindings(question: Question, values: dict[str, object]) -> dict[str, 
             except ValueError:
                 out[name] = ox.Literal(str(v))  # matches nothing, as it should
         else:
-            out[name] = ox.Literal(v)
+            out[name] = ox.Literal(v if isinstance(v, str | int | float | bool) else str(v))
     return out
 
 
@@ -180,9 +180,9 @@ def _on_backend(name: str):
         from graphkit import backends
 
         make = backends.factory(name)
-        engine = make(graph=graph if make.uses_local_files else None)
+        engine = make(graph=graph if getattr(make, "uses_local_files", True) else None)
         try:
-            return engine.query(q.text(engine.query_language), values)
+            return engine.query(q.text(engine.query_language or "cypher"), values)
         finally:
             getattr(engine, "close", lambda: None)()
 

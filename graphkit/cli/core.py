@@ -55,7 +55,7 @@ def path(
     --type, --status or --all-relationships say otherwise. Strongest paths come first: a path is
     as strong as its weakest claim.
     """
-    opts = dict(
+    opts: dict = dict(
         max_hops=max_hops,
         directed=not undirected,
         types=_split(type_),
