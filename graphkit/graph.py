@@ -22,6 +22,7 @@ import networkx as nx
 from graphkit import paths as P
 from graphkit.cache import cache_dir
 from graphkit.errors import ValidationError
+from graphkit.output import cell
 from graphkit.store import input_files
 
 
@@ -343,7 +344,11 @@ class Graph:
             }
             events = [("start", c.get("start"), ""), ("end", c.get("end"), "")]
             events += [
-                ("source", e.get("published"), f"{e.get('title', '')} — {e.get('publisher', '')}")
+                (
+                    "source",
+                    e.get("published"),
+                    f"{cell(e.get('title'))} — {cell(e.get('publisher'))}",
+                )
                 for e in c.get("evidence_records", [])
             ]
             dated = [(k, str(v), what) for k, v, what in events if v]

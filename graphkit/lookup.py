@@ -162,6 +162,8 @@ class NameIndex:
                 break
             if len(norm) == len(q) or norm[len(q)] == " ":
                 offer(i, "prefix", 60.0 + 40.0 * len(q) / len(norm))
+            elif len(q) >= 4:  # the start of a word: "sheriff" for "sheriffs"
+                offer(i, "prefix", 55.0 + 40.0 * len(q) / len(norm))
         # every query word among the label's words: "markey" -> "senator markey"
         words = q.split()
         sets = [self._tokens.get(w, set()) for w in words]

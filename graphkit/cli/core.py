@@ -280,7 +280,22 @@ def timeline(
     """ENTITY's claims and their sources in date order (starts, ends, publications)."""
     g = _load(data, bundled)
     rows = g.timeline(entity, as_of=as_of)
-    emit(rows, fmt, columns=["date", "event", "from", "type", "to", "status", "detail", "claim"])
+    if fmt is not Format.table:
+        emit(
+            rows, fmt, columns=["date", "event", "from", "type", "to", "status", "detail", "claim"]
+        )
+        return
+    from graphkit.cli.render import echo, width, wrap
+
+    w = width()
+    out = []
+    for r in rows:
+        head = f"{r['date'] or 'undated':<10}  {r['event']}: {r['from']} -[{r['type']}]-> {r['to']}"
+        head += f" ({r['status']})" if r.get("status") else ""
+        out += [x if i == 0 else " " * 12 + x for i, x in enumerate(wrap(head, 0, w, 0))]
+        if r["detail"]:
+            out += [" " * 14 + x for x in wrap(r["detail"], 14, w)]
+    echo(out)
 
 
 @command()
@@ -312,7 +327,17 @@ def neighbors(
         as_of=as_of,
         min_status=min_status,
     )
-    emit(rows, fmt, columns=["id", "name", "labels", "distance", "via"])
+    if fmt is not Format.table:
+        emit(rows, fmt, columns=["id", "name", "labels", "distance", "via"])
+        return
+    from graphkit.cli.render import echo, plural, width, wrap
+
+    out = [f"{plural(len(rows), 'entity', 'entities')} within {plural(depth, 'hop')}:"]
+    for r in rows:
+        via = f"{r['via']} " if r["via"] else ""
+        line = f"{r['distance']}  {via}{r['name']} [{r['labels']}]  {r['id']}"
+        out += ["  " + x for x in wrap(line, 2, width(), hang=3)]
+    echo(out)
 
 
 @command()
