@@ -61,11 +61,13 @@ def load(
         except (TypeError, KeyError, ValueError, AttributeError, IndexError):
             G = None  # a well-formed entry with a bad shape: rebuilt like any other
     if G is None:
-        from graphkit.projection import project
+        from graphkit.projection import project, project_files
 
-        if dataset is None:
+        if dataset is None and validate:
             dataset = _parse(files, progress, validate)
-        pg = project(dataset)
+        # without validation no store is needed: project straight from the parser (its RDF
+        # dataset is parsed on first use, for SPARQL)
+        pg = project(dataset) if dataset is not None else project_files(files)
         if folder:
             _write_cache(folder, key, pg, validated=validate)
         G = to_networkx(pg, adopt=True)

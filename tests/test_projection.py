@@ -35,3 +35,17 @@ def test_structural_links_and_idempotence():
     links = {(s, t, typ) for s, t, typ, d in a.edges if "link" in d}
     assert ("contract/FEA001", "org/fea", "AWARDED_BY") in links
     assert ("contract/FEA001", "org/borealis", "AWARDED_TO") in links
+
+
+def test_projection_from_the_parser_equals_projection_from_the_store():
+    """One projection: straight from the files (no store) or from the loaded dataset."""
+    from graphkit.projection import project, project_files
+    from graphkit.store import Dataset, input_files
+
+    files = input_files()
+    a, b = project(Dataset.load(files=files)), project_files(files)
+    assert a.nodes == b.nodes
+    def norm(pg):
+        return sorted((e.source, e.target, e.type, sorted(e.props.items())) for e in pg.edges)
+
+    assert norm(a) == norm(b)
