@@ -11,7 +11,17 @@ from graphkit.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
-READ_ONLY = {"path", "show", "neighbors", "search", "stats", "validate", "ask", "sparql"}
+READ_ONLY = {
+    "path",
+    "show",
+    "neighbors",
+    "timeline",
+    "search",
+    "stats",
+    "validate",
+    "ask",
+    "sparql",
+}
 
 
 def commands() -> list[str]:
