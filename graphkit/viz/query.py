@@ -1,0 +1,106 @@
+"""A query's result as nodes and claims to draw: SPARQL (pyoxigraph) or embedded Cypher."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from graphkit.errors import DataError, GraphkitError
+from graphkit.model import short_id
+
+#: A query runner gets the graph and the query text and returns node ids and claim edges
+#: ``(source, target, claim key)``. Register another language (e.g. Cypher) here.
+QueryRunner = Callable[[object, str], tuple[set[str], list[tuple[str, str, str]]]]
+QUERY_LANGUAGES: dict[str, QueryRunner] = {}
+QUERY_SUFFIXES = {".rq": "sparql", ".sparql": "sparql", ".cypher": "cypher", ".cql": "cypher"}
+
+
+def run_query(graph, query: str | Path, language: str | None = None):
+    """Run a query file (or text) and return ``(node ids, claim edges, label)``."""
+    label = "inline query"
+    if isinstance(query, Path) or (
+        isinstance(query, str) and "\n" not in query and Path(query).is_file()
+    ):
+        path = Path(query)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as e:
+            raise DataError(f"{path}: cannot read query: {e}", path=path) from None
+        language = language or QUERY_SUFFIXES.get(path.suffix.lower(), "sparql")
+        label = path.name
+    else:
+        text, path = str(query), None
+    language = (language or "sparql").lower()
+    runner = QUERY_LANGUAGES.get(language)
+    if runner is None:
+        raise GraphkitError(
+            f"{label}: {language} queries are not supported by viz yet "
+            f"(supported: {', '.join(sorted(QUERY_LANGUAGES))})"
+        )
+    try:
+        nodes, claims = runner(graph, text)
+    except SyntaxError as e:
+        where = f"{path}:{e.lineno}" if path and e.lineno else (str(path) if path else label)
+        raise DataError(
+            f"{where}: query syntax error: {e.msg or e}", path=path, line=e.lineno
+        ) from None
+    return nodes, claims, label
+
+
+def _sparql(graph, text: str):
+    """SELECT: every IRI (or literal node id) in the results names a node or a claim.
+    CONSTRUCT/DESCRIBE: the subjects and objects of the triples do."""
+    import pyoxigraph as ox
+
+    try:
+        result = graph.dataset.query(text)
+    except (ValueError, OSError) as e:
+        raise GraphkitError(f"query failed: {e}") from None
+    if isinstance(result, ox.QueryBoolean):
+        raise GraphkitError("an ASK query has no nodes to draw: use SELECT or CONSTRUCT")
+    terms = []
+    if isinstance(result, ox.QuerySolutions):
+        variables = result.variables
+        for sol in result:
+            terms.extend(sol[v] for v in variables)
+    else:
+        for t in result:
+            terms.extend((t.subject, t.object))
+    claim_index = {k: (u, v) for u, v, k in graph.G.edges(keys=True)}
+    nodes, claims = set(), []
+    for term in terms:
+        if isinstance(term, ox.NamedNode | ox.Literal):
+            sid = short_id(term.value)
+            if sid in graph.G:
+                nodes.add(sid)
+            elif sid in claim_index:
+                claims.append((*claim_index[sid], sid))
+    return nodes, claims
+
+
+QUERY_LANGUAGES["sparql"] = _sparql
+
+
+def _cypher(graph, text: str):
+    """Embedded Cypher (read-only): every value that is a node id or a claim id names one;
+    lists (e.g. ``r.evidence``) are searched too."""
+    from graphkit.backends import embedded_cypher
+
+    _cols, rows = embedded_cypher.run(graph, text, {})
+    claim_index = {k: (u, v) for u, v, k in graph.G.edges(keys=True)}
+    nodes, claims = set(), []
+    todo = [v for row in rows for v in row]
+    while todo:
+        v = todo.pop()
+        if isinstance(v, list | tuple):
+            todo.extend(v)
+        elif isinstance(v, dict):
+            todo.extend(v.values())
+        elif isinstance(v, str) and v in graph.G:
+            nodes.add(v)
+        elif isinstance(v, str) and v in claim_index:
+            claims.append((*claim_index[v], v))
+    return nodes, claims
+
+
+QUERY_LANGUAGES["cypher"] = _cypher
