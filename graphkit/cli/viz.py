@@ -33,10 +33,19 @@ def viz(
     query: Annotated[
         Path | None,
         typer.Option(
-            help="Show the result of a query file: SPARQL SELECT (its IRI/id values name nodes) "
-            "or CONSTRUCT (.rq/.sparql).",
+            help="Show the result of a query file: SPARQL SELECT or CONSTRUCT (.rq/.sparql) or "
+            "read-only Cypher (.cypher); the ids and claims it returns are drawn.",
             exists=True,
             dir_okay=False,
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="Bind a parameter of --query: name=value (repeatable). Declared in the query's "
+            "header as '# param: name:kind = default'; entity values take an id, name or alias.",
         ),
     ] = None,
     label: Annotated[
@@ -72,6 +81,11 @@ def viz(
         raise typer.BadParameter("use only one of --focus, --path and --query")
     if fmt in (VizFormat.svg, VizFormat.png) and path is None:
         raise typer.BadParameter("svg and png draw a path: add --path A B", param_hint="--format")
+    if param and query is None:
+        raise typer.BadParameter("--param binds a parameter of --query", param_hint="--param")
+    from graphkit.sparql import parse_params
+
+    params = parse_params(param)
     g = _load(data, bundled)
     sel = V.select(
         g,
@@ -79,6 +93,7 @@ def viz(
         depth=depth,
         path=tuple(path) if path else None,
         query=query,
+        params=params,
         labels=_split(label),
         types=_split(type_),
         statuses=_split(status),

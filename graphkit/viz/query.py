@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphkit import queries
 from graphkit.errors import DataError, GraphkitError
 from graphkit.model import short_id
+from graphkit.queries import Question
 
-#: A query runner gets the graph and the query text and returns node ids and claim edges
-#: ``(source, target, claim key)``. Register another language (e.g. Cypher) here.
-QueryRunner = Callable[[object, str], tuple[set[str], list[tuple[str, str, str]]]]
+#: A query runner gets the graph, the query text, its header (a :class:`graphkit.queries.Question`)
+#: and the resolved parameter values, and returns node ids and claim edges
+#: ``(source, target, claim key)``. Register another language here.
+QueryRunner = Callable[[object, str, Question, dict], tuple[set[str], list[tuple[str, str, str]]]]
 QUERY_LANGUAGES: dict[str, QueryRunner] = {}
 QUERY_SUFFIXES = {".rq": "sparql", ".sparql": "sparql", ".cypher": "cypher", ".cql": "cypher"}
 
 
-def run_query(graph, query: str | Path, language: str | None = None):
-    """Run a query file (or text) and return ``(node ids, claim edges, label)``."""
+@dataclass
+class QueryResult:
+    """What a query names: node ids, claim edges, a label for the page and the bound values."""
+
+    nodes: set[str]
+    claims: list[tuple[str, str, str]]
+    label: str
+    params: dict[str, object] = field(default_factory=dict)
+
+
+def run_query(
+    graph, query: str | Path, language: str | None = None, params: dict[str, str] | None = None
+) -> QueryResult:
+    """Run a query file (or text) with ``params`` bound (the header's ``# param:`` defaults fill
+    the rest; entity parameters accept names) and return what it names."""
     label = "inline query"
     if isinstance(query, Path) or (
         isinstance(query, str) and "\n" not in query and Path(query).is_file()
@@ -37,23 +54,38 @@ def run_query(graph, query: str | Path, language: str | None = None):
             f"{label}: {language} queries are not supported by viz yet "
             f"(supported: {', '.join(sorted(QUERY_LANGUAGES))})"
         )
+    desc, declared = queries.parse_header(text, path or label)
+    question = Question(label, desc, declared)
     try:
-        nodes, claims = runner(graph, text)
+        values = queries.resolve(question, graph, params or {})
+    except queries.LibraryError as e:
+        hint = "" if declared else " (declare it in the header: # param: name:kind = default)"
+        raise GraphkitError(f"{e}{hint}") from None
+    try:
+        nodes, claims = runner(graph, text, question, values)
     except SyntaxError as e:
         where = f"{path}:{e.lineno}" if path and e.lineno else (str(path) if path else label)
         raise DataError(
             f"{where}: query syntax error: {e.msg or e}", path=path, line=e.lineno
         ) from None
-    return nodes, claims, label
+    return QueryResult(nodes, claims, label, values)
 
 
-def _sparql(graph, text: str):
+def _sparql(graph, text: str, question: Question, values: dict):
     """SELECT: every IRI (or literal node id) in the results names a node or a claim.
     CONSTRUCT/DESCRIBE: the subjects and objects of the triples do."""
     import pyoxigraph as ox
 
+    from graphkit.sparql import refuse_update
+
+    refuse_update(text)
+    subs = {ox.Variable(k): t for k, t in queries.sparql_bindings(question, values).items()}
     try:
-        result = graph.dataset.query(text)
+        result = graph.dataset.query(text, substitutions=subs or None)
+    except RuntimeError as e:  # a bound variable that is not projected
+        raise GraphkitError(
+            f"{question.name}: {e} (a parameter must appear in the SELECT clause)"
+        ) from None
     except (ValueError, OSError) as e:
         raise GraphkitError(f"query failed: {e}") from None
     if isinstance(result, ox.QueryBoolean):
@@ -81,12 +113,12 @@ def _sparql(graph, text: str):
 QUERY_LANGUAGES["sparql"] = _sparql
 
 
-def _cypher(graph, text: str):
+def _cypher(graph, text: str, question: Question, values: dict):
     """Embedded Cypher (read-only): every value that is a node id or a claim id names one;
     lists (e.g. ``r.evidence``) are searched too."""
     from graphkit.backends import embedded_cypher
 
-    _cols, rows = embedded_cypher.run(graph, text, {})
+    _cols, rows = embedded_cypher.run(graph, text, values)
     claim_index = {k: (u, v) for u, v, k in graph.G.edges(keys=True)}
     nodes, claims = set(), []
     todo = [v for row in rows for v in row]

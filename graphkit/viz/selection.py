@@ -88,6 +88,7 @@ def select(
     path: tuple[str, str] | None = None,
     query: str | Path | None = None,
     query_language: str | None = None,
+    params: dict[str, str] | None = None,
     labels: Iterable[str] | None = None,
     types: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
@@ -98,8 +99,9 @@ def select(
     limit: int = 20,
 ) -> Selection:
     """Choose nodes and edges: a neighbourhood, the paths between two entities, the result of a
-    query (a file path or the query text), or the whole graph; then filter by class (``labels``),
-    relationship type, claim status and date."""
+    query (a file path or the query text, with ``params`` bound), or the whole graph; then filter
+    by class (``labels``), relationship type, claim status and date. An empty result is an
+    error, not an empty picture."""
     if sum(x is not None for x in (focus, path, query)) > 1:
         raise GraphkitError("choose one of focus, path and query")
     filt = EdgeFilter.make(types, statuses, since, until)
@@ -119,16 +121,23 @@ def select(
         center = graph.find(focus)
         dist = _reach(G, center, depth, filt, node_ok)
         nodes = set(dist)
-        title = f"{graph.name(center)} and {len(nodes) - 1} entities within {depth} hop(s)"
+        hops = "1 hop" if depth == 1 else f"{depth} hops"
+        title = f"{graph.name(center)} and {len(nodes) - 1} entities within {hops}"
         sel = _induced(G, nodes, filt, title, "focus")
         sel.highlight = {center}
         return sel
     if query is not None:
         from graphkit.viz.query import run_query
 
-        nodes, claims, label = run_query(graph, query, query_language)
-        nodes = {n for n in nodes if not wanted or node_ok(n)}
-        sel = _induced(G, nodes, filt, f"Query: {label}", "query")
+        res = run_query(graph, query, query_language, params)
+        claims = res.claims
+        nodes = {n for n in res.nodes if not wanted or node_ok(n)}
+        bound = ", ".join(
+            f"{k} = {graph.name(v) if isinstance(v, str) and v in G else v}"
+            for k, v in res.params.items()
+        )
+        title = f"Query: {res.label}" + (f" ({bound})" if bound else "")
+        sel = _induced(G, nodes, filt, title, "query")
         keys = {k for *_, k in sel.edges}
         for u, v, k in claims:
             if (
@@ -142,12 +151,20 @@ def select(
                         nodes.add(n)
                         sel.nodes.append(n)
         sel.highlight = {k for *_, k in claims}
+        if not sel.nodes:
+            given = f" with {bound}" if bound else ""
+            raise GraphkitError(
+                f"{res.label}: the query{given} names no node or claim to draw"
+                + (" with these filters" if filt.active or wanted else "")
+            )
         return sel
     nodes = {n for n in G if node_ok(n)}
     sel = _induced(G, nodes, filt, "Whole graph", "graph")
     if filt.active:  # drop what the filters cut off entirely
         touched = {n for u, v, _ in sel.edges for n in (u, v)}
         sel.nodes = [n for n in sel.nodes if n in touched]
+    if not sel.nodes:
+        raise GraphkitError("nothing to draw: no node passes these filters")
     return sel
 
 
