@@ -28,7 +28,11 @@ def viz(
     depth: Annotated[int, typer.Option(help="Hops around --focus.", min=1)] = 1,
     path: Annotated[
         tuple[str, str] | None,
-        typer.Option(help="Show the paths from A to B, highlighted.", metavar="A B"),
+        typer.Option(
+            help="Show the paths from A to B, highlighted; follows only relationships that carry "
+            "technology, data or money unless --type or --all-relationships.",
+            metavar="A B",
+        ),
     ] = None,
     query: Annotated[
         Path | None,
@@ -60,6 +64,26 @@ def viz(
     until: Annotated[
         str | None, typer.Option(help="Only claims active on or before this date.")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Only claims valid on this date (YYYY[-MM[-DD]]; undated claims kept) whose "
+            "evidence was published by then.",
+        ),
+    ] = None,
+    min_status: Annotated[
+        str | None,
+        typer.Option("--min-status", help="Only claims at least this strong, e.g. reported."),
+    ] = None,
+    all_relationships: Annotated[
+        bool,
+        typer.Option(
+            "--all-relationships",
+            help="--path also follows relationships that carry no technology, data or money "
+            "(criticism, investigation, ...); by default it follows only those that do.",
+        ),
+    ] = False,
     max_hops: Annotated[int, typer.Option(help="Longest path for --path.", min=1)] = 4,
     undirected: Annotated[bool, typer.Option(help="--path ignores direction.")] = False,
     max_nodes: Annotated[
@@ -99,6 +123,9 @@ def viz(
         statuses=_split(status),
         since=since,
         until=until,
+        as_of=as_of,
+        min_status=min_status,
+        all_relationships=all_relationships,
         max_hops=max_hops,
         directed=not undirected,
     )
@@ -115,6 +142,8 @@ def viz(
         else:
             page = V.build_html(g, sel, title=title, positions=positions)
             output.write_text(page, encoding="utf-8")
+    if sel.note:
+        typer.echo(sel.note, err=True)
     size = output.stat().st_size
     typer.echo(
         f"wrote {output} ({len(sel.nodes):,} nodes, {len(sel.edges):,} edges, {size:,} bytes)",

@@ -3,68 +3,40 @@ whole graph, filtered by class, relationship type, claim status and date."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
+import networkx as nx
+
+from graphkit import paths as P
 from graphkit.errors import GraphkitError
 from graphkit.model import schema
 
 DEFAULT_MAX_NODES = 500
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
-@dataclass(frozen=True)
-class EdgeFilter:
-    """Which edges to keep: relationship types, claim statuses, and a date window.
-
-    Dates are ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``. With a date window a claim is kept when its
-    ``start``..``end`` interval overlaps the window; claims with no date at all are left out.
-    Statuses and dates apply to claims only; structural links (contracts) pass them.
-    """
-
-    types: frozenset[str] | None = None
-    statuses: frozenset[str] | None = None
-    since: str | None = None
-    until: str | None = None
+class EdgeFilter(P.EdgeFilter):
+    """:class:`graphkit.paths.EdgeFilter` for pictures: claims are judged exactly as path search
+    judges them; structural links (contract awards, which carry no status or dates) are kept
+    unless relationship types were named and theirs is not among them."""
 
     @classmethod
-    def make(cls, types=None, statuses=None, since=None, until=None) -> EdgeFilter:
-        for name, d in (("since", since), ("until", until)):
-            if d is not None and not _DATE.match(str(d)):
-                raise GraphkitError(f"--{name} {d!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-        norm = lambda xs, f: frozenset(f(x) for x in xs) if xs else None  # noqa: E731
-        return cls(norm(types, str.upper), norm(statuses, str.lower), since, until)
+    def of(cls, f: P.EdgeFilter) -> EdgeFilter:
+        return cls(**{x.name: getattr(f, x.name) for x in fields(f)})
 
     @property
     def active(self) -> bool:
-        return any(x is not None for x in (self.types, self.statuses, self.since, self.until))
+        """Narrower than "everything but denied claims"."""
+        return (self.types is not None and not self.flow_only) or any(
+            x is not None
+            for x in (self.statuses, self.as_of, self.max_rank, self.since, self.until)
+        )
 
-    def accepts(self, d: dict) -> bool:
-        if self.types is not None and d.get("type") not in self.types:
-            return False
-        if "claim" not in d:
-            return True
-        if self.statuses is not None and d.get("status") not in self.statuses:
-            return False
-        if self.since or self.until:
-            start, end = d.get("start"), d.get("end")
-            if not start and not end:
-                return False
-            lo, hi = _bound(start or end, low=True), _bound(end, low=False) if end else "9999"
-            if self.until and lo > _bound(self.until, low=False):
-                return False
-            if self.since and hi < _bound(self.since, low=True):
-                return False
-        return True
-
-
-def _bound(date, *, low: bool) -> str:
-    """``2019`` -> ``2019-01-01`` (low) or ``2019-12-31`` (high); full dates unchanged."""
-    s = str(date)[:10]
-    pad = "0000-01-01" if low else "0000-12-31"
-    return s + pad[len(s) :] if len(s) < 10 else s
+    def accepts(self, data) -> bool:
+        if "claim" in data:
+            return super().accepts(data)
+        return self.types is None or self.flow_only or data.get("type") in self.types
 
 
 @dataclass
@@ -78,6 +50,7 @@ class Selection:
     highlight: set[str] = field(default_factory=set)  # node ids and edge keys
     paths: list[list[str]] = field(default_factory=list)
     hops: list = field(default_factory=list)  # per path, the graph's Hop records
+    note: str = ""  # what was followed, for the page and the drawing
 
 
 def select(
@@ -94,17 +67,34 @@ def select(
     statuses: Iterable[str] | None = None,
     since: str | None = None,
     until: str | None = None,
+    as_of: str | None = None,
+    min_status: str | None = None,
+    all_relationships: bool = False,
     max_hops: int = 4,
     directed: bool = True,
     limit: int = 20,
 ) -> Selection:
     """Choose nodes and edges: a neighbourhood, the paths between two entities, the result of a
     query (a file path or the query text, with ``params`` bound), or the whole graph; then filter
-    by class (``labels``), relationship type, claim status and date. An empty result is an
-    error, not an empty picture."""
+    by class (``labels``), relationship type, claim status and date (``since``/``until``, or
+    ``as_of``). An empty result is an error, not an empty picture.
+
+    Claims are judged by :class:`graphkit.paths.EdgeFilter` with the graph's defaults: denied
+    claims are left out, and paths follow only the relationships that carry technology, data or
+    money unless ``types`` are named or ``all_relationships`` is set; the other views show every
+    relationship type unless ``types`` are named."""
     if sum(x is not None for x in (focus, path, query)) > 1:
         raise GraphkitError("choose one of focus, path and query")
-    filt = EdgeFilter.make(types, statuses, since, until)
+    base = graph.edge_filter(
+        types=types,
+        statuses=statuses,
+        all_relationships=all_relationships or path is None,
+        as_of=as_of,
+        min_status=min_status,
+    )
+    filt = EdgeFilter.of(base).with_(
+        since=P.check_date(since, "--since"), until=P.check_date(until, "--until")
+    )
     schema_labels = set(schema().node_labels)
     wanted = None
     if labels:
@@ -119,7 +109,8 @@ def select(
         return _select_path(graph, path, filt, node_ok, max_hops, directed, limit)
     if focus is not None:
         center = graph.find(focus)
-        dist = _reach(G, center, depth, filt, node_ok)
+        view = nx.subgraph_view(G, filter_node=lambda n: n == center or node_ok(n))
+        dist = P.distances(view, center, depth, filt.with_(directed=False))
         nodes = set(dist)
         hops = "1 hop" if depth == 1 else f"{depth} hops"
         title = f"{graph.name(center)} and {len(nodes) - 1} entities within {hops}"
@@ -175,23 +166,6 @@ def _label(text: str, known: set[str]) -> str:
     raise GraphkitError(f"unknown class {text!r}; the ontology defines: {', '.join(sorted(known))}")
 
 
-def _reach(G, center: str, depth: int, filt: EdgeFilter, node_ok) -> dict[str, int]:
-    """Breadth-first distances over kept edges in both directions (claims and links)."""
-    dist = {center: 0}
-    frontier = [center]
-    for k in range(1, depth + 1):
-        nxt = []
-        for n in frontier:
-            steps = [(v, d) for _, v, d in G.out_edges(n, data=True)]
-            steps += [(u, d) for u, _, d in G.in_edges(n, data=True)]
-            for m, d in steps:
-                if m not in dist and node_ok(m) and filt.accepts(d):
-                    dist[m] = k
-                    nxt.append(m)
-        frontier = nxt
-    return dist
-
-
 def _induced(G, nodes: set[str], filt: EdgeFilter, title: str, mode: str) -> Selection:
     edges = [
         (u, v, k)
@@ -202,14 +176,19 @@ def _induced(G, nodes: set[str], filt: EdgeFilter, title: str, mode: str) -> Sel
 
 
 def _select_path(graph, ends, filt, node_ok, max_hops, directed, limit) -> Selection:
+    """Paths found by :meth:`graphkit.graph.Graph.path` with the same filter; the date window
+    (``since``/``until``) then drops the claims outside it, and paths left with an empty hop."""
     a, b = ends
     r = graph.path(
         a,
         b,
         max_hops=max_hops,
         directed=directed,
-        types=filt.types,
+        types=None if filt.flow_only else filt.types,
         statuses=filt.statuses,
+        all_relationships=filt.types is None,
+        as_of=filt.as_of,
+        min_status=_status_of_rank(graph, filt.max_rank),
         limit=limit,
     )
     paths, hops = [], []
@@ -221,12 +200,19 @@ def _select_path(graph, ends, filt, node_ok, max_hops, directed, limit) -> Selec
             hops.append(hs)
     if not paths:
         hint = ""
-        hops = r.near.get("undirected_hops")
-        if directed and hops and hops <= max_hops:
-            hint = f" Ignoring direction (--undirected) there is one of {hops} hops."
+        near = r.near
+        if directed and near.get("undirected_hops"):
+            n = near["undirected_hops"]
+            hint += f" Ignoring direction (--undirected) there is a path of {n} hop(s)."
+        other = near.get("other_relationships")
+        if other:
+            hint += (
+                f" Through other relationships ({', '.join(other['types'])}) there is a path of "
+                f"{other['hops']} hop(s): add --all-relationships or --type."
+            )
         raise GraphkitError(
-            f"no path from {graph.name(r.source)} to {graph.name(r.target)} "
-            f"within {max_hops} hops with these filters.{hint}"
+            f"no path from {graph.name(r.source)} to {graph.name(r.target)} within {max_hops} "
+            f"hops following {filt.describe()}.{hint}"
         )
     nodes = sorted({n for p in paths for n in p})
     edges, seen = [], set()
@@ -243,7 +229,15 @@ def _select_path(graph, ends, filt, node_ok, max_hops, directed, limit) -> Selec
                     edges.append((u, v, c["claim"]))
     title = f"Paths from {graph.name(r.source)} to {graph.name(r.target)}"
     hl = {r.source, r.target} | seen
-    return Selection(nodes, edges, title, "path", hl, paths, hops)
+    sel = Selection(nodes, edges, title, "path", hl, paths, hops)
+    sel.note = "Following " + filt.describe()
+    return sel
+
+
+def _status_of_rank(graph, rank: int | None) -> str | None:
+    if rank is None:
+        return None
+    return next(s.notation for s in graph.ontology.statuses.values() if s.rank == rank)
 
 
 def check_size(sel: Selection, max_nodes: int) -> None:
