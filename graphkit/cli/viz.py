@@ -136,7 +136,7 @@ def viz(
         V.svg_to_png(V.path_svg(g, sel), output)
     else:
         with _status(f"Laying out {len(sel.nodes):,} nodes"):
-            positions = V.layout(sel)
+            positions = V.layout(sel, g)
         if fmt is VizFormat.json:
             output.write_text(to_json(V.page_data(g, sel, positions)), encoding="utf-8")
         else:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from graphkit.errors import GraphkitError
 from graphkit.model import schema
-from graphkit.viz.layout import layout
+from graphkit.viz.layout import layout, wrap_label
 from graphkit.viz.selection import DEFAULT_MAX_NODES, Selection, check_size, select
 
 #: Colour-blind-friendly palette (Okabe-Ito, then Paul Tol's muted), assigned in ontology order.
@@ -43,14 +43,31 @@ def styles() -> tuple[dict[str, dict], dict[str, str]]:
     return classes, edge_colors
 
 
+#: Up to this many nodes every label is drawn at default zoom; above it only the hubs (the
+#: ``LABEL_HUBS`` best connected), highlighted, selected and searched nodes keep theirs.
+LABEL_ALL_UP_TO = 150
+LABEL_HUBS = 40
+
+
 def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
-    """Everything the page shows, as plain JSON-able data."""
+    """Everything the page shows, as plain JSON-able data.
+
+    ``edges`` are the claims (and structural links) one by one; ``links`` are what is drawn:
+    one line per pair of nodes, listing its claims as ``members``.
+    """
     G = graph.G
     sch = schema()
     class_style, edge_colors = styles()
     dashed = {s.notation for s in sch.statuses.values() if s.uncertain}
-    positions = positions if positions is not None else layout(sel)
+    positions = positions if positions is not None else layout(sel, graph)
     degree = Counter(n for u, v, _ in sel.edges for n in (u, v))
+    pairs = {tuple(sorted((u, v))) for u, v, _ in sel.edges if u != v}
+    spread = Counter(n for pair in pairs for n in pair)
+    if len(sel.nodes) <= LABEL_ALL_UP_TO:
+        pinned = set(sel.nodes)
+    else:
+        hubs = sorted(sel.nodes, key=lambda n: (-spread[n], n))[:LABEL_HUBS]
+        pinned = set(hubs) | (set(sel.nodes) & sel.highlight)
     evidence_ids: set[str] = set()
     contract_ids: set[str] = set()
     comments = {lb: sch.comments.get(c, "") for c, lb in sch.class_labels.items()}
@@ -65,7 +82,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
         nodes.append(
             {
                 "id": n,
-                "label": name if len(name) <= 40 else name[:39] + "…",
+                "label": wrap_label(name),
                 "x": round(x, 1),
                 "y": round(y, 1),
                 "cls": cls,
@@ -73,6 +90,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
                 "shape": style["shape"],
                 "size": round(10 + min(16, 3 * math.sqrt(degree[n])), 1),
                 "hl": n in sel.highlight,
+                "pin": n in pinned,
             }
         )
         props = [[k, _plain(v)] for k, v in sorted(d.items()) if k not in ("labels", "name")]
@@ -81,13 +99,10 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
         if "Evidence" in d["labels"]:
             evidence_ids.add(n)
 
-    pair_count: Counter = Counter()
     edges = []
+    groups: dict[tuple[str, str], list[dict]] = {}
     for u, v, k in sel.edges:
         d = G.edges[u, v, k]
-        pair = tuple(sorted((u, v)))
-        nth = pair_count[pair]
-        pair_count[pair] += 1
         typ = d["type"]
         e = {
             "id": k,
@@ -96,8 +111,8 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
             "type": typ,
             "color": edge_colors.get(typ, "#777777"),
             "hl": k in sel.highlight,
-            "curve": round(0.18 * nth, 2) if nth else 0,
         }
+        groups.setdefault(tuple(sorted((u, v))), []).append(e)
         if "claim" in d:
             e.update(
                 claim=d["claim"],
@@ -115,6 +130,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
         else:
             e.update(dashes=True, verb=typ.replace("_", " ").lower())
         edges.append(e)
+    links = [_link(members) for members in groups.values()]
 
     evidence = {}
     for ev in sorted(evidence_ids):
@@ -151,10 +167,34 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
         else [],
         "nodes": nodes,
         "edges": edges,
+        "links": links,
         "details": details,
         "evidence": evidence,
         "contracts": contracts,
-        "options": _vis_options(len(nodes), len(edges)),
+        "options": _vis_options(len(nodes), len(links)),
+        "note": sel.note,
+    }
+
+
+def _link(members: list[dict]) -> dict:
+    """One drawn line for the claims between two nodes: drawn from the first claim's source,
+    with an arrow at each end some claim points to, coloured by the most frequent type."""
+    first = members[0]
+    a, b = first["from"], first["to"]
+    ends = {"to" if e["to"] == b else "from" for e in members}
+    typ = Counter(e["type"] for e in members).most_common(1)[0][0]
+    link_id = first["id"] if len(members) == 1 else f"link:{first['id']}"
+    for e in members:
+        e["link"] = link_id
+    return {
+        "id": link_id,
+        "from": a,
+        "to": b,
+        "arrows": sorted(ends, reverse=True),
+        "color": next(e["color"] for e in members if e["type"] == typ),
+        "dashes": all(e.get("dashes") for e in members),
+        "hl": any(e["hl"] for e in members),
+        "members": [e["id"] for e in members],
     }
 
 
@@ -195,7 +235,8 @@ def _vis_options(n_nodes: int, n_edges: int) -> dict:
             "font": {"size": 10, "align": "middle", "color": "#444444", "strokeWidth": 3},
             "smooth": False,
             "selectionWidth": 2,
-            "scaling": {"label": {"drawThreshold": 7}},
+            # line labels (relationship types) wait for a closer zoom when there are many
+            "scaling": {"label": {"drawThreshold": 7 if n_edges <= 30 else 10}},
         },
     }
 
