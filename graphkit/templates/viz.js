@@ -82,15 +82,21 @@
   window.gkEdges = edges;
   window.gkPinned = pinned;
   // Pinned labels keep at least MIN_LABEL_PX on screen at any zoom; the others appear as one
-  // zooms in (vis-network's draw threshold).
+  // zooms in (vis-network's draw threshold). With few lines their labels are kept readable too.
+  var EDGE_FONT = 10, MIN_EDGE_PX = 10, FEW_LINES = 40;
   var labelSize = null;
   function fitLabels(force) {
-    var size = Math.round(Math.max(FONT, MIN_LABEL_PX / network.getScale()));
+    var scale = network.getScale();
+    var size = Math.round(Math.max(FONT, MIN_LABEL_PX / scale));
     if (size === labelSize && !force) return;
     labelSize = size;
     nodes.update(D.nodes.map(function (n) {
       return { id: n.id, font: { size: pinned[n.id] ? size : FONT } };
     }));
+    if (D.links.length <= FEW_LINES) {
+      var es = Math.round(Math.max(EDGE_FONT, MIN_EDGE_PX / scale));
+      edges.update(D.links.map(function (l) { return { id: l.id, font: { size: es } }; }));
+    }
   }
   function pin(id) {
     if (pinned[id]) return;
@@ -98,9 +104,18 @@
     fitLabels(true);
   }
   window.gkLabelSize = function () { return labelSize; };
+  // First view: everything inside the window with room for labels, magnified up to 1.3x.
+  function firstView() {
+    if (!D.nodes.length) return;
+    var xs = D.nodes.map(function (n) { return n.x; }), ys = D.nodes.map(function (n) { return n.y; });
+    var x0 = Math.min.apply(null, xs) - 90, x1 = Math.max.apply(null, xs) + 90;
+    var y0 = Math.min.apply(null, ys) - 30, y1 = Math.max.apply(null, ys) + 50;
+    var w = container.clientWidth || 800, h = container.clientHeight || 600;
+    var scale = Math.min(1.3, 0.95 * Math.min(w / (x1 - x0), h / (y1 - y0)));
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
+  }
   network.once("afterDrawing", function () {
-    // The initial fit ignores labels: zoom out a little so end nodes and labels stay inside.
-    network.moveTo({ scale: network.getScale() * 0.85, animation: false });
+    firstView();
     fitLabels(true);
     network.once("afterDrawing", function () {
       window.gkDrawnAt = performance.now();
@@ -111,8 +126,8 @@
   network.on("zoom", function () { fitLabels(false); });
   document.getElementById("gk-counts").textContent =
     D.nodes.length + " nodes \u00b7 " + D.edges.length + " relationships" +
-    (D.links.length < D.edges.length ? " on " + D.links.length + " lines" : "") +
-    (D.note ? " \u00b7 " + D.note : "");
+    (D.links.length < D.edges.length ? " on " + D.links.length + " lines" : "");
+  document.getElementById("gk-note").textContent = D.note || "";
 
   // -- legend and filters ----------------------------------------------------------------------
   var hidden = { cls: {}, type: {}, status: {} };
@@ -321,5 +336,5 @@
     network.focus(hit.id, { scale: Math.max(1, network.getScale()), animation: false });
     showNode(hit.id);
   });
-  document.getElementById("gk-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  document.getElementById("gk-fit").addEventListener("click", function () { firstView(); });
 })();
