@@ -19,7 +19,8 @@ NODE_PX = 30.0  # room for the node's own shape above its label
 CLEARANCE = 22.0  # how far a line passes from a node it does not join
 EDGE_PX = 150.0  # typical length of a line in the force-directed layout
 MAX_GROW = 1.6  # label boxes grow at most this much for a picture shrunk to fit
-_MAX_DECLUTTER = 1000  # above this many nodes only the force-directed layout runs
+_MAX_DECLUTTER = 600  # above this many nodes only the force-directed layout runs
+_MAX_LINE_CHECKS = 200_000  # nodes x lines above which lines may cross nodes
 
 
 def wrap_label(name: str, width: int = LABEL_WIDTH, lines: int = 2) -> str:
@@ -72,9 +73,10 @@ def layout(sel: Selection, graph=None, *, seed: int = 7) -> dict[str, tuple[floa
     if len(sel.nodes) > _MAX_DECLUTTER:
         return _pack([part for part, _ in comps], boxes)
     # Labels keep at least 12 px on screen, so when the picture must be shrunk to fit the
-    # window they take more room in page pixels: grow the boxes and make room again.
+    # window they take more room in page pixels: grow the boxes and make room again (only
+    # while every label is shown; larger pictures label their hubs).
     grow = 1.0
-    for _ in range(3):
+    for _ in range(3 if len(sel.nodes) <= 150 else 1):
         big = {n: (w * grow, NODE_PX + (h - NODE_PX) * grow) for n, (w, h) in boxes.items()}
         comps = [(_declutter(part, sub, big), sub) for part, sub in comps]
         pos = _pack([part for part, _ in comps], big)
@@ -195,74 +197,71 @@ def _spring(nodes: list[str], edges: list[tuple[str, str]], seed: int = 7):
     return {nid: (float(x) * scale, float(y) * scale) for nid, (x, y) in zip(nodes, pos)}
 
 
-def _declutter(pos, pairs, boxes, *, move_x: bool = True, rounds: int = 150):
+def _declutter(pos, pairs, boxes, *, move_x: bool = True, rounds: int | None = None):
     """Push apart nodes whose label boxes overlap, and nodes that a line they do not join
-    passes through (perpendicular to the line; vertically only with ``move_x=False``)."""
+    passes through (perpendicular to the line; vertically only with ``move_x=False``).
+    Lines are checked while nodes x lines stays under ``_MAX_LINE_CHECKS``."""
     import numpy as np
 
     names = list(pos)
     n = len(names)
     if n < 2:
         return pos
+    rounds = rounds or (120 if n <= 200 else 40)
     idx = {v: i for i, v in enumerate(names)}
     p = np.array([pos[v] for v in names], dtype=np.float64)
     wh = np.array([boxes[v] for v in names], dtype=np.float64)
     ends = np.array([(idx[a], idx[b]) for a, b in pairs if a in idx and b in idx], dtype=np.int64)
     ends = ends.reshape(-1, 2)
+    if n * len(ends) > _MAX_LINE_CHECKS:
+        ends = ends[:0]
+    ar = np.arange(n)
     eye = np.eye(n, dtype=bool)
+    order = np.sign(np.subtract.outer(ar, ar)).astype(np.float64)  # breaks ties
+    half_w = (wh[:, 0, None] + wh[None, :, 0]) / 2 + 8
+    half_h = (wh[:, 1, None] + wh[None, :, 1]) / 2 + 4
+    own = (ends[None, :, 0] == ar[:, None]) | (ends[None, :, 1] == ar[:, None])
+    reach = CLEARANCE + wh[:, 1, None] / 4
     for _ in range(rounds):
         moved = 0.0
         # label boxes: overlap along x and y for every pair
         dx = p[:, 0, None] - p[None, :, 0]
         dy = p[:, 1, None] - p[None, :, 1]
-        ox = (wh[:, 0, None] + wh[None, :, 0]) / 2 + 8 - np.abs(dx)
-        oy = (wh[:, 1, None] + wh[None, :, 1]) / 2 + 4 - np.abs(dy)
+        ox = half_w - np.abs(dx)
+        oy = half_h - np.abs(dy)
         hit = (ox > 0) & (oy > 0) & ~eye
         if hit.any():
             # prefer sideways moves: boxes are wide, and so is the window
-            along_x = (ox < 2 * oy) if move_x else np.zeros_like(hit)
-            order = np.sign(np.subtract.outer(np.arange(n), np.arange(n))).astype(np.float64)
+            along_x = hit & (ox < 2 * oy) if move_x else np.zeros_like(hit)
+            along_y = hit & ~along_x
             sx = np.where(dx > 0, 1.0, np.where(dx < 0, -1.0, order))
             sy = np.where(dy > 0, 1.0, np.where(dy < 0, -1.0, order))
-            push_x = np.where(hit & along_x, ox * sx, 0.0) * 0.5
-            push_y = np.where(hit & ~along_x, oy * sy, 0.0) * 0.5
-            step = np.stack([push_x.sum(1), push_y.sum(1)], 1)
+            step = np.stack([(along_x * ox * sx).sum(1), (along_y * oy * sy).sum(1)], 1) * 0.5
             step /= np.sqrt(np.maximum(1.0, hit.sum(1)))[:, None]  # damped: several at once
             p += step
-            moved = max(moved, float(np.abs(step).max()))
-            if not len(ends):
-                continue
-        # lines through nodes
-        if len(ends):
+            moved = float(np.abs(step).max())
+        bad_any = False
+        if len(ends):  # lines through nodes
             a, b = p[ends[:, 0]], p[ends[:, 1]]
             ab = b - a
-            ll = np.maximum((ab * ab).sum(1), 1e-9)
-            ap = p[:, None, :] - a[None, :, :]
-            t = (ap * ab[None]).sum(2) / ll[None]
-            closest = a[None] + t[..., None] * ab[None]
-            off = p[:, None, :] - closest
-            dist = np.sqrt((off * off).sum(2))
-            own = (ends[None, :, 0] == np.arange(n)[:, None]) | (
-                ends[None, :, 1] == np.arange(n)[:, None]
-            )
-            reach = CLEARANCE + wh[:, 1, None] / 4
-            bad = (t > 0.02) & (t < 0.98) & (dist < reach) & ~own
+            length = np.sqrt(np.maximum((ab * ab).sum(1), 1e-9))
+            normal = np.stack([-ab[:, 1], ab[:, 0]], 1) / length[:, None]
+            apx = p[:, 0, None] - a[None, :, 0]
+            apy = p[:, 1, None] - a[None, :, 1]
+            t = (apx * ab[None, :, 0] + apy * ab[None, :, 1]) / (length * length)[None]
+            signed = apx * normal[None, :, 0] + apy * normal[None, :, 1]
+            bad = (t > 0.02) & (t < 0.98) & (np.abs(signed) < reach) & ~own
             if bad.any():
-                normal = np.stack([-ab[:, 1], ab[:, 0]], 1) / np.sqrt(ll)[:, None]
-                side = np.sign((off * normal[None]).sum(2))
-                side[side == 0] = 1.0
-                amount = np.where(bad, reach - dist + 2, 0.0) * side
-                step = (amount[..., None] * normal[None]).sum(1)
+                bad_any = True
+                side = np.where(signed >= 0, 1.0, -1.0)
+                amount = np.where(bad, (reach - np.abs(signed) + 2) * side, 0.0)
+                step = amount @ normal
                 if not move_x:
                     step[:, 0] = 0.0
-                    step[:, 1] = np.where(
-                        np.abs(step[:, 1]) > 0,
-                        np.sign(step[:, 1]) * np.maximum(np.abs(step[:, 1]), 1.0) * 2,
-                        0.0,
-                    )
+                    step[:, 1] = np.sign(step[:, 1]) * np.maximum(np.abs(step[:, 1]), 1.0) * 2
                 p += step
                 moved = max(moved, float(np.abs(step).max()))
-        if moved < 0.5 or (not hit.any() and not (len(ends) and bad.any())):
+        if moved < 0.5 or not (hit.any() or bad_any):
             break
     return {v: (float(x), float(y)) for v, (x, y) in zip(names, p)}
 
