@@ -734,3 +734,17 @@ def test_parallel_claims_are_one_line_with_a_count_listed_on_click(browser, para
         assert page.errors == []
     finally:
         page.close()
+
+
+@pytest.mark.browser
+def test_print_pdf(tmp_path):
+    if V.chromium_path() is None:
+        if IN_CI:
+            pytest.fail("Chromium is needed for PDF output")
+        pytest.skip("Chromium not found (apt-get install chromium, or GRAPHKIT_CHROMIUM)")
+    page = tmp_path / "report.html"
+    page.write_text("<!DOCTYPE html><meta charset='utf-8'><h1>Report</h1><p>Text.</p>")
+    pdf = V.print_pdf(page, tmp_path / "report.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 500
+    with pytest.raises(GraphkitError, match="no such page"):
+        V.print_pdf(tmp_path / "missing.html", tmp_path / "x.pdf")
