@@ -241,9 +241,12 @@
     });
     return ul;
   }
-  function claimBox(e) {
+  function claimBox(e, pairFrom) {
+    // In a list of the claims between two entities, only the type and direction are new.
     var box = el("div", null, "gk-claim");
-    var rel = el("div", name(e.from) + " —" + e.type + "→ " + name(e.to), "gk-rel");
+    var text = pairFrom === undefined ? name(e.from) + " —" + e.type + "→ " + name(e.to)
+      : (e.from === pairFrom ? "—" + e.type + "→" : "←" + e.type + "—");
+    var rel = el("div", text, "gk-rel");
     rel.addEventListener("click", function () { network.selectEdges([e.link]); showEdge(e.id); });
     box.appendChild(rel);
     var meta = el("div", null, "gk-meta");
@@ -308,7 +311,10 @@
     clear();
     panel.appendChild(el("h2", name(l.from) + " \u2014 " + name(l.to)));
     panel.appendChild(el("div", ms.length + " relationships: " + linkLabel(ms), "gk-sub gk-count-line"));
-    ms.forEach(function (e) { panel.appendChild(claimBox(e)); });
+    ms.slice().sort(function (a, b) {
+      var x = (a.start || "") + a.id, y = (b.start || "") + b.id;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }).forEach(function (e) { panel.appendChild(claimBox(e, l.from)); });
   }
   window.gkShowNode = showNode;
   window.gkShowEdge = showEdge;
