@@ -104,15 +104,18 @@
     fitLabels(true);
   }
   window.gkLabelSize = function () { return labelSize; };
-  // First view: everything inside the window with room for labels, magnified up to 1.3x.
+  // First view: every node inside the window with room for its label (about 190 px across
+  // and 50 px below on screen), magnified up to 1.3x.
   function firstView() {
     if (!D.nodes.length) return;
     var xs = D.nodes.map(function (n) { return n.x; }), ys = D.nodes.map(function (n) { return n.y; });
-    var x0 = Math.min.apply(null, xs) - 90, x1 = Math.max.apply(null, xs) + 90;
-    var y0 = Math.min.apply(null, ys) - 30, y1 = Math.max.apply(null, ys) + 50;
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
     var w = container.clientWidth || 800, h = container.clientHeight || 600;
-    var scale = Math.min(1.3, 0.95 * Math.min(w / (x1 - x0), h / (y1 - y0)));
-    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 }, scale: scale, animation: false });
+    var scale = Math.min(1.3, Math.max(w - 200, 100) / Math.max(x1 - x0, 1),
+                         Math.max(h - 100, 100) / Math.max(y1 - y0, 1));
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 + 20 / scale }, scale: scale,
+                     animation: false });
   }
   network.once("afterDrawing", function () {
     firstView();

@@ -46,6 +46,14 @@ def wrap_label(name: str, width: int = LABEL_WIDTH, lines: int = 2) -> str:
     return "\n".join(out)
 
 
+def caption(node_id: str, d: dict) -> str:
+    """The label on the canvas: the name, or for a node whose name is only its id (say, a
+    statement), the start of its summary."""
+    name = str(d.get("name", node_id))
+    summary = d.get("summary")
+    return str(summary) if name == node_id and summary else name
+
+
 def label_box(label: str) -> tuple[float, float]:
     """Width and height in page pixels of a node with this (wrapped) label."""
     rows = label.split("\n")
@@ -58,7 +66,7 @@ def layout(sel: Selection, graph=None, *, seed: int = 7) -> dict[str, tuple[floa
     With ``graph`` the boxes kept free around nodes fit their names; without, a default size.
     """
     boxes = {
-        n: label_box(wrap_label(str(graph.name(n)))) if graph is not None else (120.0, 62.0)
+        n: label_box(wrap_label(caption(n, graph.G.nodes[n]))) if graph is not None else (120, 62)
         for n in sel.nodes
     }
     pairs = sorted({(u, v) for u, v, _ in sel.edges if u != v})

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from graphkit.errors import GraphkitError
 from graphkit.model import schema
-from graphkit.viz.layout import layout, wrap_label
+from graphkit.viz.layout import caption, layout, wrap_label
 from graphkit.viz.selection import DEFAULT_MAX_NODES, Selection, check_size, select
 
 #: Colour-blind-friendly palette (Okabe-Ito, then Paul Tol's muted), assigned in ontology order.
@@ -82,7 +82,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
         nodes.append(
             {
                 "id": n,
-                "label": wrap_label(name),
+                "label": wrap_label(caption(n, d)),
                 "x": round(x, 1),
                 "y": round(y, 1),
                 "cls": cls,
