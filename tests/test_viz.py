@@ -363,6 +363,18 @@ def test_layout_keeps_labels_apart_and_lines_off_nodes(forty):
                 assert math.hypot(x - x1 - t * dx, y - y1 - t * dy) > 12, (u, v, n)
 
 
+def test_as_of_keeps_valid_claims_and_marks_undated_ones(mini):
+    data = V.page_data(mini, V.select(mini, focus="Borealis", as_of="2019-06"))
+    claims = {e["id"]: e for e in data["edges"] if "claim" in e}
+    assert claims["claim/borealis-supplies-fea"]["undated"] is True  # no dates: kept, marked
+    assert data["as_of"] == "2019-06"
+    assert all(
+        e["undated"] is False for e in V.page_data(mini, V.select(mini))["edges"] if "claim" in e
+    )
+    before = V.select(mini, focus="Borealis", as_of="2018")  # hosting starts 2019
+    assert "claim/acme-hosts-borealis" not in {k for *_, k in before.edges}
+
+
 VENDORS = ROOT / "queries" / "vendors-of-agency"
 
 

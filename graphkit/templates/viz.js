@@ -130,7 +130,9 @@
   document.getElementById("gk-counts").textContent =
     D.nodes.length + " nodes \u00b7 " + D.edges.length + " relationships" +
     (D.links.length < D.edges.length ? " on " + D.links.length + " lines" : "");
-  document.getElementById("gk-note").textContent = D.note || "";
+  document.getElementById("gk-note").textContent =
+    [D.note, D.as_of ? "claims valid on " + D.as_of + " (undated claims kept and marked)" : ""]
+      .filter(Boolean).join(" \u00b7 ");
 
   // -- legend and filters ----------------------------------------------------------------------
   var hidden = { cls: {}, type: {}, status: {} };
@@ -255,6 +257,7 @@
     var meta = el("div", null, "gk-meta");
     if (e.status) meta.appendChild(el("span", e.status, "gk-badge"));
     if (dates(e)) meta.appendChild(el("span", dates(e)));
+    if (e.undated) meta.appendChild(el("span", "dates unknown: kept, may not hold on " + D.as_of, "gk-badge"));
     box.appendChild(meta);
     if (e.summary) box.appendChild(el("div", e.summary));
     (e.contracts || []).forEach(function (c) {

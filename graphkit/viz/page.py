@@ -123,6 +123,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
                 evidence=list(d.get("evidence", [])),
                 contracts=list(d.get("contracts", [])),
                 dashes=d.get("status") in dashed,
+                undated=bool(sel.as_of) and not d.get("start") and not d.get("end"),
                 verb=sch.rel_labels.get(typ, typ),
             )
             evidence_ids.update(e["evidence"])
@@ -173,6 +174,7 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
         "contracts": contracts,
         "options": _vis_options(len(nodes), len(links)),
         "note": sel.note,
+        "as_of": sel.as_of,
     }
 
 

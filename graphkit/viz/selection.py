@@ -51,6 +51,7 @@ class Selection:
     paths: list[list[str]] = field(default_factory=list)
     hops: list = field(default_factory=list)  # per path, the graph's Hop records
     note: str = ""  # what was followed, for the page and the drawing
+    as_of: str | None = None  # claims without dates are marked when a date was asked for
 
 
 def select(
@@ -116,6 +117,7 @@ def select(
         title = f"{graph.name(center)} and {len(nodes) - 1} entities within {hops}"
         sel = _induced(G, nodes, filt, title, "focus")
         sel.highlight = {center}
+        sel.as_of = filt.as_of
         return sel
     if query is not None:
         from graphkit.viz.query import run_query
@@ -148,6 +150,7 @@ def select(
                 f"{res.label}: the query{given} names no node or claim to draw"
                 + (" with these filters" if filt.active or wanted else "")
             )
+        sel.as_of = filt.as_of
         return sel
     nodes = {n for n in G if node_ok(n)}
     sel = _induced(G, nodes, filt, "Whole graph", "graph")
@@ -156,6 +159,7 @@ def select(
         sel.nodes = [n for n in sel.nodes if n in touched]
     if not sel.nodes:
         raise GraphkitError("nothing to draw: no node passes these filters")
+    sel.as_of = filt.as_of
     return sel
 
 
@@ -231,6 +235,7 @@ def _select_path(graph, ends, filt, node_ok, max_hops, directed, limit) -> Selec
     hl = {r.source, r.target} | seen
     sel = Selection(nodes, edges, title, "path", hl, paths, hops)
     sel.note = "Following " + filt.describe()
+    sel.as_of = filt.as_of
     return sel
 
 
