@@ -375,6 +375,23 @@ def test_as_of_keeps_valid_claims_and_marks_undated_ones(mini):
     assert "claim/acme-hosts-borealis" not in {k for *_, k in before.edges}
 
 
+def test_above_150_nodes_hubs_and_highlights_keep_their_labels(tmp_path_factory):
+    from graphkit.viz.page import LABEL_HUBS
+
+    ents = {"hub": ("GovernmentAgency", "Big Agency")}
+    claims = []
+    for i in range(160):
+        ents[f"b{i}"] = ("Company", f"Company {i}")
+        claims.append((f"b{i}", "supplies", "hub" if i < 60 else f"b{i % 60}", "confirmed"))
+    g = _load(tmp_path_factory, "big", _ttl(ents, claims))
+    data = V.page_data(g, V.select(g, focus="Big Agency", depth=2), positions={})
+    pinned = {n["id"] for n in data["nodes"] if n["pin"]}
+    assert len(data["nodes"]) == 161 and len(pinned) == LABEL_HUBS
+    assert "org/hub" in pinned and "org/b100" not in pinned  # a hub, and a leaf
+    small = V.page_data(g, V.select(g, focus="Company 100"), positions={})
+    assert all(n["pin"] for n in small["nodes"])
+
+
 VENDORS = ROOT / "queries" / "vendors-of-agency"
 
 

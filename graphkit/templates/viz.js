@@ -346,7 +346,11 @@
     pin(hit.id);
     network.selectNodes([hit.id]);
     network.focus(hit.id, { scale: Math.max(1, network.getScale()), animation: false });
+    fitLabels(true);  // focus() emits no zoom event
     showNode(hit.id);
   });
-  document.getElementById("gk-fit").addEventListener("click", function () { firstView(); });
+  document.getElementById("gk-fit").addEventListener("click", function () {
+    firstView();
+    fitLabels(true);
+  });
 })();
