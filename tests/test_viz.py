@@ -392,6 +392,15 @@ def test_above_150_nodes_hubs_and_highlights_keep_their_labels(tmp_path_factory)
     assert all(n["pin"] for n in small["nodes"])
 
 
+def test_query_ids_inside_text_name_nodes(mini, tmp_path):
+    q = tmp_path / "chain.rq"
+    q.write_text('SELECT ?path WHERE { BIND("org/acme-cloud > org/borealis > org/fea" AS ?path) }')
+    assert set(V.select(mini, query=q).nodes) == {"org/acme-cloud", "org/borealis", "org/fea"}
+    c = tmp_path / "chain.cypher"
+    c.write_text("RETURN 'org/acme-cloud > org/borealis, not an id' AS path")
+    assert set(V.select(mini, query=c).nodes) == {"org/acme-cloud", "org/borealis"}
+
+
 VENDORS = ROOT / "queries" / "vendors-of-agency"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,28 @@ def run_query(
     return QueryResult(nodes, claims, label, values)
 
 
+_SEPARATORS = re.compile(r"[\s,;|<>]+")
+
+
+class _Named:
+    """Node and claim ids named by result values: a value that is an id, or text whose
+    whitespace- or arrow-separated tokens are ids (a path written as ``org/a > org/b``)."""
+
+    def __init__(self, graph):
+        self.G = graph.G
+        self.claim_index = {k: (u, v) for u, v, k in graph.G.edges(keys=True)}
+        self.nodes: set[str] = set()
+        self.claims: list[tuple[str, str, str]] = []
+
+    def add(self, value: str) -> None:
+        whole = value in self.G or value in self.claim_index or len(value) > 2000
+        for tok in [value] if whole else _SEPARATORS.split(value):
+            if tok in self.G:
+                self.nodes.add(tok)
+            elif tok in self.claim_index:
+                self.claims.append((*self.claim_index[tok], tok))
+
+
 def _sparql(graph, text: str, question: Question, values: dict):
     """SELECT: every IRI (or literal node id) in the results names a node or a claim.
     CONSTRUCT/DESCRIBE: the subjects and objects of the triples do."""
@@ -98,16 +121,13 @@ def _sparql(graph, text: str, question: Question, values: dict):
     else:
         for t in result:
             terms.extend((t.subject, t.object))
-    claim_index = {k: (u, v) for u, v, k in graph.G.edges(keys=True)}
-    nodes, claims = set(), []
+    named = _Named(graph)
     for term in terms:
-        if isinstance(term, ox.NamedNode | ox.Literal):
-            sid = short_id(term.value)
-            if sid in graph.G:
-                nodes.add(sid)
-            elif sid in claim_index:
-                claims.append((*claim_index[sid], sid))
-    return nodes, claims
+        if isinstance(term, ox.NamedNode):
+            named.add(short_id(term.value))
+        elif isinstance(term, ox.Literal):
+            named.add(term.value)
+    return named.nodes, named.claims
 
 
 QUERY_LANGUAGES["sparql"] = _sparql
@@ -119,8 +139,7 @@ def _cypher(graph, text: str, question: Question, values: dict):
     from graphkit.backends import embedded_cypher
 
     _cols, rows = embedded_cypher.run(graph, text, values)
-    claim_index = {k: (u, v) for u, v, k in graph.G.edges(keys=True)}
-    nodes, claims = set(), []
+    named = _Named(graph)
     todo = [v for row in rows for v in row]
     while todo:
         v = todo.pop()
@@ -128,11 +147,9 @@ def _cypher(graph, text: str, question: Question, values: dict):
             todo.extend(v)
         elif isinstance(v, dict):
             todo.extend(v.values())
-        elif isinstance(v, str) and v in graph.G:
-            nodes.add(v)
-        elif isinstance(v, str) and v in claim_index:
-            claims.append((*claim_index[v], v))
-    return nodes, claims
+        elif isinstance(v, str):
+            named.add(v)
+    return named.nodes, named.claims
 
 
 QUERY_LANGUAGES["cypher"] = _cypher
