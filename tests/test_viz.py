@@ -98,6 +98,11 @@ def mini():
 
 
 @pytest.fixture(scope="module")
+def bundled():
+    return graphkit.load()
+
+
+@pytest.fixture(scope="module")
 def parallel(tmp_path_factory):
     """Mini plus a vendor with three claims on the same agency (two SUPPLIES, one HOSTS) and a
     critic of that vendor."""
@@ -341,12 +346,12 @@ def test_parallel_claims_are_one_line_listing_every_claim(parallel):
     )
 
 
-def test_layout_keeps_labels_apart_and_lines_off_nodes(forty):
-    from graphkit.viz.layout import label_box, wrap_label
+def _assert_clear_layout(graph, sel):
+    """Label boxes do not overlap; no line passes within 12 px of a node it does not join."""
+    from graphkit.viz.layout import caption, label_box, wrap_label
 
-    sel = V.select(forty)
-    pos = V.layout(sel, forty)
-    box = {n: label_box(wrap_label(forty.name(n))) for n in sel.nodes}
+    pos = V.layout(sel, graph)
+    box = {n: label_box(wrap_label(caption(n, graph.G.nodes[n]))) for n in sel.nodes}
     for a, b in itertools.combinations(sel.nodes, 2):
         (xa, ya), (xb, yb) = pos[a], pos[b]
         apart_x = abs(xa - xb) >= (box[a][0] + box[b][0]) / 2
@@ -361,6 +366,14 @@ def test_layout_keeps_labels_apart_and_lines_off_nodes(forty):
             t = ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy)
             if 0.05 < t < 0.95:
                 assert math.hypot(x - x1 - t * dx, y - y1 - t * dy) > 12, (u, v, n)
+
+
+def test_layout_keeps_labels_apart_and_lines_off_nodes(forty, bundled):
+    _assert_clear_layout(forty, V.select(forty))
+    # layered: the direct AWS -> ICE line skips a layer of intermediaries
+    sel = V.select(bundled, path=("AWS", "ICE"))
+    assert ["org/amazon-web-services", "org/ice"] in sel.paths and len(sel.paths) > 2
+    _assert_clear_layout(bundled, sel)
 
 
 def test_as_of_keeps_valid_claims_and_marks_undated_ones(mini):
@@ -712,11 +725,6 @@ def test_every_label_is_drawn_on_a_40_node_page(browser, forty, tmp_path):
     missing = {n: (ink["shown"][n], ink["blank"][n]) for n in sel.nodes}
     missing = {n: v for n, v in missing.items() if v[0] < 0 or v[0] - v[1] < 20}
     assert missing == {}  # every label region inside the view and inked by its label
-
-
-@pytest.fixture(scope="module")
-def bundled():
-    return graphkit.load()
 
 
 @pytest.mark.browser

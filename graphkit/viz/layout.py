@@ -229,7 +229,9 @@ def _declutter(pos, pairs, boxes, *, move_x: bool = True, rounds: int | None = N
     half_w = (wh[:, 0, None] + wh[None, :, 0]) / 2 + 8
     half_h = (wh[:, 1, None] + wh[None, :, 1]) / 2 + 4
     own = (ends[None, :, 0] == ar[:, None]) | (ends[None, :, 1] == ar[:, None])
-    reach = CLEARANCE + wh[:, 1, None] / 4
+    # a line keeps off the node and its label: the centre of the box below the node's centre
+    drop = (wh[:, 1] - NODE_PX) / 2
+    reach = np.maximum(CLEARANCE, wh[:, 1, None] / 2 + 6)
     for _ in range(rounds):
         moved = 0.0
         # label boxes: overlap along x and y for every pair
@@ -255,7 +257,7 @@ def _declutter(pos, pairs, boxes, *, move_x: bool = True, rounds: int | None = N
             length = np.sqrt(np.maximum((ab * ab).sum(1), 1e-9))
             normal = np.stack([-ab[:, 1], ab[:, 0]], 1) / length[:, None]
             apx = p[:, 0, None] - a[None, :, 0]
-            apy = p[:, 1, None] - a[None, :, 1]
+            apy = (p[:, 1] + drop)[:, None] - a[None, :, 1]
             t = (apx * ab[None, :, 0] + apy * ab[None, :, 1]) / (length * length)[None]
             signed = apx * normal[None, :, 0] + apy * normal[None, :, 1]
             bad = (t > 0.02) & (t < 0.98) & (np.abs(signed) < reach) & ~own
@@ -263,9 +265,13 @@ def _declutter(pos, pairs, boxes, *, move_x: bool = True, rounds: int | None = N
                 bad_any = True
                 side = np.where(signed >= 0, 1.0, -1.0)
                 amount = np.where(bad, (reach - np.abs(signed) + 2) * side, 0.0)
-                step = amount @ normal
-                if not move_x:
-                    step[:, 0] = 0.0
+                if move_x:
+                    step = amount @ normal
+                else:  # columns stay: off a slanted line up or down, off a vertical one aside
+                    vertical = np.abs(ab[:, 0]) < 0.3 * np.abs(ab[:, 1])
+                    aside = (amount * vertical[None]) @ normal
+                    step = (amount * ~vertical[None]) @ normal
+                    step[:, 0] = aside[:, 0]
                     step[:, 1] = np.sign(step[:, 1]) * np.maximum(np.abs(step[:, 1]), 1.0) * 2
                 p += step
                 moved = max(moved, float(np.abs(step).max()))
