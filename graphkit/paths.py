@@ -69,7 +69,9 @@ class EdgeFilter:
     ``as_of`` keeps claims valid on that date (start <= date <= end; unknown dates kept and
     marked by :meth:`undated`) whose evidence was published by then (``published`` maps a claim
     id to the date of its earliest source, ``None`` when a source is undated);
-    ``max_rank`` keeps statuses at least as strong as a status of that rank.
+    ``max_rank`` keeps statuses at least as strong as a status of that rank;
+    ``since``/``until`` keep claims whose start..end interval overlaps that window (claims with
+    no date at all are left out).
     """
 
     directed: bool = True
@@ -81,6 +83,8 @@ class EdgeFilter:
     ranks: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
     published: Mapping[str, str | None] = field(default_factory=dict, compare=False, repr=False)
     flow_only: bool = False  # for messages: the type set is the ontology's flow default
+    since: str | None = None
+    until: str | None = None
 
     @classmethod
     def make(
@@ -94,6 +98,8 @@ class EdgeFilter:
         as_of: str | None = None,
         min_status: str | None = None,
         published: Mapping[str, str | None] | None = None,
+        since: str | None = None,
+        until: str | None = None,
     ) -> EdgeFilter:
         """A filter with the ontology's defaults: flow relationship types only (unless
         ``types`` or ``all_relationships``), negated statuses left out (unless named in
@@ -140,6 +146,8 @@ class EdgeFilter:
             ranks=ranks,
             published=published or {},
             flow_only=flow_only,
+            since=check_date(since, "--since"),
+            until=check_date(until, "--until"),
         )
 
     def with_(self, **changes) -> EdgeFilter:
@@ -161,7 +169,20 @@ class EdgeFilter:
             return False
         if self.as_of is not None and not self.valid_on(data, self.as_of):
             return False
+        if (self.since or self.until) and not self.overlaps(data):
+            return False
         return True
+
+    def overlaps(self, data: Mapping) -> bool:
+        """The claim's start..end interval overlaps ``since``..``until``; undated claims do not."""
+        start, end = data.get("start"), data.get("end")
+        if not start and not end:
+            return False
+        lo = bound(start or end, low=True)
+        hi = bound(end, low=False) if end else "9999"
+        if self.until and lo > bound(self.until, low=False):
+            return False
+        return not (self.since and hi < bound(self.since, low=True))
 
     def valid_on(self, data: Mapping, date: str) -> bool:
         """Valid on ``date``: start <= date <= end (missing bounds are open), and a source of the
@@ -197,6 +218,8 @@ class EdgeFilter:
             parts.append("at least " + stronger[self.max_rank - 1])
         if self.as_of:
             parts.append(f"valid on {self.as_of}")
+        if self.since or self.until:
+            parts.append(f"active {self.since or '…'} to {self.until or '…'}")
         if not self.directed:
             parts.append("either direction")
         return "; ".join(parts)

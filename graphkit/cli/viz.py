@@ -28,15 +28,28 @@ def viz(
     depth: Annotated[int, typer.Option(help="Hops around --focus.", min=1)] = 1,
     path: Annotated[
         tuple[str, str] | None,
-        typer.Option(help="Show the paths from A to B, highlighted.", metavar="A B"),
+        typer.Option(
+            help="Show the paths from A to B, highlighted; follows only relationships that carry "
+            "technology, data or money unless --type or --all-relationships.",
+            metavar="A B",
+        ),
     ] = None,
     query: Annotated[
         Path | None,
         typer.Option(
-            help="Show the result of a query file: SPARQL SELECT (its IRI/id values name nodes) "
-            "or CONSTRUCT (.rq/.sparql).",
+            help="Show the result of a query file: SPARQL SELECT or CONSTRUCT (.rq/.sparql) or "
+            "read-only Cypher (.cypher); the ids and claims it returns are drawn.",
             exists=True,
             dir_okay=False,
+        ),
+    ] = None,
+    param: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--param",
+            "-p",
+            help="Bind a parameter of --query: name=value (repeatable). Declared in the query's "
+            "header as '# param: name:kind = default'; entity values take an id, name or alias.",
         ),
     ] = None,
     label: Annotated[
@@ -51,6 +64,26 @@ def viz(
     until: Annotated[
         str | None, typer.Option(help="Only claims active on or before this date.")
     ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Only claims valid on this date (YYYY[-MM[-DD]]; undated claims kept) whose "
+            "evidence was published by then.",
+        ),
+    ] = None,
+    min_status: Annotated[
+        str | None,
+        typer.Option("--min-status", help="Only claims at least this strong, e.g. reported."),
+    ] = None,
+    all_relationships: Annotated[
+        bool,
+        typer.Option(
+            "--all-relationships",
+            help="--path also follows relationships that carry no technology, data or money "
+            "(criticism, investigation, ...); by default it follows only those that do.",
+        ),
+    ] = False,
     max_hops: Annotated[int, typer.Option(help="Longest path for --path.", min=1)] = 4,
     undirected: Annotated[bool, typer.Option(help="--path ignores direction.")] = False,
     max_nodes: Annotated[
@@ -72,6 +105,11 @@ def viz(
         raise typer.BadParameter("use only one of --focus, --path and --query")
     if fmt in (VizFormat.svg, VizFormat.png) and path is None:
         raise typer.BadParameter("svg and png draw a path: add --path A B", param_hint="--format")
+    if param and query is None:
+        raise typer.BadParameter("--param binds a parameter of --query", param_hint="--param")
+    from graphkit.sparql import parse_params
+
+    params = parse_params(param)
     g = _load(data, bundled)
     sel = V.select(
         g,
@@ -79,11 +117,15 @@ def viz(
         depth=depth,
         path=tuple(path) if path else None,
         query=query,
+        params=params,
         labels=_split(label),
         types=_split(type_),
         statuses=_split(status),
         since=since,
         until=until,
+        as_of=as_of,
+        min_status=min_status,
+        all_relationships=all_relationships,
         max_hops=max_hops,
         directed=not undirected,
     )
@@ -94,12 +136,14 @@ def viz(
         V.svg_to_png(V.path_svg(g, sel), output)
     else:
         with _status(f"Laying out {len(sel.nodes):,} nodes"):
-            positions = V.layout(sel)
+            positions = V.layout(sel, g)
         if fmt is VizFormat.json:
             output.write_text(to_json(V.page_data(g, sel, positions)), encoding="utf-8")
         else:
             page = V.build_html(g, sel, title=title, positions=positions)
             output.write_text(page, encoding="utf-8")
+    if sel.note:
+        typer.echo(sel.note, err=True)
     size = output.stat().st_size
     typer.echo(
         f"wrote {output} ({len(sel.nodes):,} nodes, {len(sel.edges):,} edges, {size:,} bytes)",

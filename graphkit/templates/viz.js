@@ -34,6 +34,12 @@
   }
 
   // -- network ------------------------------------------------------------------------------
+  // One drawn line ("link") per pair of nodes; its claims are listed when it is clicked.
+  var linkById = {};
+  D.links.forEach(function (l) { linkById[l.id] = l; });
+  var FONT = 13, MIN_LABEL_PX = 12;
+  var pinned = {};  // nodes whose labels are drawn at every zoom
+  D.nodes.forEach(function (n) { if (n.pin) pinned[n.id] = true; });
   var nodes = new vis.DataSet(D.nodes.map(function (n) {
     return {
       id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, size: n.size, cls: n.cls,
@@ -43,39 +49,108 @@
                hover: { background: n.color, border: "#000000" } }
     };
   }));
-  var edges = new vis.DataSet(D.edges.map(function (e) {
+  function members(l, visibleOnly) {
+    return l.members.map(function (id) { return edgeById[id]; }).filter(function (e) {
+      return !visibleOnly || !edgeHidden(e);
+    });
+  }
+  function linkLabel(ms) {
+    if (ms.length === 1) return ms[0].type;
+    var counts = {};
+    ms.forEach(function (e) { counts[e.type] = (counts[e.type] || 0) + 1; });
+    return Object.keys(counts).sort(function (a, b) { return counts[b] - counts[a] || (a < b ? -1 : 1); })
+      .map(function (t) { return counts[t] > 1 ? t + " \u00d7" + counts[t] : t; }).join(" \u00b7 ");
+  }
+  function linkWidth(l, ms) {
+    var base = l.hl ? 3.5 : (ms.some(function (e) { return e.status === "confirmed"; }) ? 2 : 1.2);
+    return ms.length > 1 ? Math.min(9, base + 1.5 * Math.log2(ms.length)) : base;
+  }
+  function visLink(l, ms) {
     return {
-      id: e.id, from: e.from, to: e.to, label: e.type, type: e.type, status: e.status,
-      dashes: !!e.dashes, width: e.hl ? 3.5 : (e.status === "confirmed" ? 2 : 1.2),
-      color: { color: e.color, highlight: "#000000", hover: e.color, opacity: e.hl ? 1 : 0.85 },
-      smooth: e.curve ? { enabled: true, type: "curvedCW", roundness: e.curve } : false
+      id: l.id, from: l.from, to: l.to, label: linkLabel(ms), count: ms.length,
+      dashes: !!l.dashes, width: linkWidth(l, ms),
+      arrows: { to: { enabled: l.arrows.indexOf("to") >= 0, scaleFactor: 0.55 },
+                from: { enabled: l.arrows.indexOf("from") >= 0, scaleFactor: 0.55 } },
+      color: { color: l.color, highlight: "#000000", hover: l.color, opacity: l.hl ? 1 : 0.85 }
     };
-  }));
+  }
+  var edges = new vis.DataSet(D.links.map(function (l) { return visLink(l, members(l, false)); }));
   var container = document.getElementById("gk-network");
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, D.options);
   window.gkNetwork = network;
   window.gkNodes = nodes;
   window.gkEdges = edges;
+  window.gkPinned = pinned;
+  // Pinned labels keep at least MIN_LABEL_PX on screen at any zoom; the others appear as one
+  // zooms in (vis-network's draw threshold). With few lines their labels are kept readable too.
+  var EDGE_FONT = 10, MIN_EDGE_PX = 10, FEW_LINES = 40;
+  var labelSize = null;
+  function fitLabels(force) {
+    var scale = network.getScale();
+    var size = Math.round(Math.max(FONT, MIN_LABEL_PX / scale));
+    if (size === labelSize && !force) return;
+    labelSize = size;
+    nodes.update(D.nodes.map(function (n) {
+      return { id: n.id, font: { size: pinned[n.id] ? size : FONT } };
+    }));
+    if (D.links.length <= FEW_LINES) {
+      var es = Math.round(Math.max(EDGE_FONT, MIN_EDGE_PX / scale));
+      edges.update(D.links.map(function (l) { return { id: l.id, font: { size: es } }; }));
+    }
+  }
+  function pin(id) {
+    if (pinned[id]) return;
+    pinned[id] = true;
+    fitLabels(true);
+  }
+  window.gkLabelSize = function () { return labelSize; };
+  // First view: every node inside the window with room for its label (about 190 px across
+  // and 50 px below on screen), magnified up to 1.3x.
+  function firstView() {
+    if (!D.nodes.length) return;
+    var xs = D.nodes.map(function (n) { return n.x; }), ys = D.nodes.map(function (n) { return n.y; });
+    var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
+    var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
+    var w = container.clientWidth || 800, h = container.clientHeight || 600;
+    var scale = Math.min(1.3, Math.max(w - 200, 100) / Math.max(x1 - x0, 1),
+                         Math.max(h - 100, 100) / Math.max(y1 - y0, 1));
+    network.moveTo({ position: { x: (x0 + x1) / 2, y: (y0 + y1) / 2 + 20 / scale }, scale: scale,
+                     animation: false });
+  }
   network.once("afterDrawing", function () {
-    // The initial fit ignores labels: zoom out a little so end nodes and labels stay inside.
-    network.moveTo({ scale: network.getScale() * 0.75, animation: false });
-    window.gkDrawnAt = performance.now();
-    document.body.setAttribute("data-ready", "1");
+    firstView();
+    fitLabels(true);
+    network.once("afterDrawing", function () {
+      window.gkDrawnAt = performance.now();
+      document.body.setAttribute("data-ready", "1");
+    });
+    network.redraw();
   });
+  network.on("zoom", function () { fitLabels(false); });
   document.getElementById("gk-counts").textContent =
-    D.nodes.length + " nodes · " + D.edges.length + " edges";
+    D.nodes.length + " nodes \u00b7 " + D.edges.length + " relationships" +
+    (D.links.length < D.edges.length ? " on " + D.links.length + " lines" : "");
+  document.getElementById("gk-note").textContent =
+    [D.note, D.as_of ? "claims valid on " + D.as_of + " (undated claims kept and marked)" : ""]
+      .filter(Boolean).join(" \u00b7 ");
 
   // -- legend and filters ----------------------------------------------------------------------
   var hidden = { cls: {}, type: {}, status: {} };
+  function edgeHidden(e) {
+    return !!(hidden.type[e.type] || (e.status && hidden.status[e.status]) ||
+      hidden.cls[byId[e.from].cls] || hidden.cls[byId[e.to].cls]);
+  }
   function applyFilters() {
     var nodeUpd = D.nodes.map(function (n) { return { id: n.id, hidden: !!hidden.cls[n.cls] }; });
-    var edgeUpd = D.edges.map(function (e) {
-      var off = hidden.type[e.type] || (e.status && hidden.status[e.status]) ||
-        hidden.cls[byId[e.from].cls] || hidden.cls[byId[e.to].cls];
-      return { id: e.id, hidden: !!off };
+    var linkUpd = D.links.map(function (l) {
+      var ms = members(l, true);
+      if (!ms.length) return { id: l.id, hidden: true };
+      var v = visLink(l, ms);
+      v.hidden = false;
+      return v;
     });
     nodes.update(nodeUpd);
-    edges.update(edgeUpd);
+    edges.update(linkUpd);
   }
   function control(section, kind, key, marker, count, help) {
     var lab = el("label");
@@ -137,7 +212,16 @@
   }
   function domEvent(p) { return p.event && (p.event.srcEvent || p.event); }
   network.on("hoverNode", function (p) { showTip(nodeSummary(p.node), domEvent(p)); });
-  network.on("hoverEdge", function (p) { if (edgeById[p.edge]) showTip(edgeSummary(edgeById[p.edge]), domEvent(p)); });
+  function linkSummary(l) {
+    var ms = members(l, true);
+    if (ms.length === 1) return edgeSummary(ms[0]);
+    var st = {};
+    ms.forEach(function (e) { if (e.status) st[e.status] = (st[e.status] || 0) + 1; });
+    return name(l.from) + " \u2014 " + name(l.to) + "\n" + ms.length + " relationships: " +
+      linkLabel(ms) + "\n" + Object.keys(st).sort().map(function (s) { return s + " " + st[s]; }).join(" \u00b7 ") +
+      "\nClick to list them all.";
+  }
+  network.on("hoverEdge", function (p) { if (linkById[p.edge]) showTip(linkSummary(linkById[p.edge]), domEvent(p)); });
   network.on("blurNode", hideTip);
   network.on("blurEdge", hideTip);
   network.on("dragStart", hideTip);
@@ -162,14 +246,18 @@
     });
     return ul;
   }
-  function claimBox(e) {
+  function claimBox(e, pairFrom) {
+    // In a list of the claims between two entities, only the type and direction are new.
     var box = el("div", null, "gk-claim");
-    var rel = el("div", name(e.from) + " —" + e.type + "→ " + name(e.to), "gk-rel");
-    rel.addEventListener("click", function () { network.selectEdges([e.id]); showEdge(e.id); });
+    var text = pairFrom === undefined ? name(e.from) + " —" + e.type + "→ " + name(e.to)
+      : (e.from === pairFrom ? "—" + e.type + "→" : "←" + e.type + "—");
+    var rel = el("div", text, "gk-rel");
+    rel.addEventListener("click", function () { network.selectEdges([e.link]); showEdge(e.id); });
     box.appendChild(rel);
     var meta = el("div", null, "gk-meta");
     if (e.status) meta.appendChild(el("span", e.status, "gk-badge"));
     if (dates(e)) meta.appendChild(el("span", dates(e)));
+    if (e.undated) meta.appendChild(el("span", "dates unknown: kept, may not hold on " + D.as_of, "gk-badge"));
     box.appendChild(meta);
     if (e.summary) box.appendChild(el("div", e.summary));
     (e.contracts || []).forEach(function (c) {
@@ -221,12 +309,26 @@
     panel.appendChild(el("div", e.claim || e.id, "gk-sub"));
     panel.appendChild(claimBox(e));
   }
+  function showLink(id) {
+    var l = linkById[id];
+    if (!l) return;
+    var ms = members(l, true);
+    if (ms.length === 1) { showEdge(ms[0].id); return; }
+    clear();
+    panel.appendChild(el("h2", name(l.from) + " \u2014 " + name(l.to)));
+    panel.appendChild(el("div", ms.length + " relationships: " + linkLabel(ms), "gk-sub gk-count-line"));
+    ms.slice().sort(function (a, b) {
+      var x = (a.start || "") + a.id, y = (b.start || "") + b.id;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }).forEach(function (e) { panel.appendChild(claimBox(e, l.from)); });
+  }
   window.gkShowNode = showNode;
   window.gkShowEdge = showEdge;
+  window.gkShowLink = showLink;
   network.on("click", function (p) {
     hideTip();
-    if (p.nodes.length) showNode(p.nodes[0]);
-    else if (p.edges.length) showEdge(p.edges[0]);
+    if (p.nodes.length) { pin(p.nodes[0]); showNode(p.nodes[0]); }
+    else if (p.edges.length) showLink(p.edges[0]);
   });
 
   // -- find and fit ------------------------------------------------------------------------------
@@ -241,9 +343,14 @@
     var hit = D.nodes.find(function (n) { return name(n.id).toLowerCase() === q; }) ||
       D.nodes.find(function (n) { return name(n.id).toLowerCase().indexOf(q) >= 0; });
     if (!hit) return;
+    pin(hit.id);
     network.selectNodes([hit.id]);
-    network.focus(hit.id, { scale: 1.2, animation: false });
+    network.focus(hit.id, { scale: Math.max(1, network.getScale()), animation: false });
+    fitLabels(true);  // focus() emits no zoom event
     showNode(hit.id);
   });
-  document.getElementById("gk-fit").addEventListener("click", function () { network.fit({ animation: false }); });
+  document.getElementById("gk-fit").addEventListener("click", function () {
+    firstView();
+    fitLabels(true);
+  });
 })();
