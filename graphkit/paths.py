@@ -41,11 +41,25 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def check_date(text: str | None, option: str = "--as-of") -> str | None:
-    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (returned unchanged), else a clear error."""
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (a real month and day; returned unchanged), else
+    a clear error.
+
+    >>> check_date("2019-02"), check_date(None)
+    ('2019-02', None)
+    """
+    import datetime as dt
+
     if text is None:
         return None
     s = str(text).strip()
-    if not _DATE.match(s):
+    ok = bool(_DATE.match(s))
+    if ok:
+        y, m, d = (s.split("-") + ["01", "01"])[:3]
+        try:
+            dt.date(int(y), int(m), int(d))
+        except ValueError:
+            ok = False
+    if not ok:
         raise GraphkitError(f"{option} {text!r}: expected a date YYYY, YYYY-MM or YYYY-MM-DD")
     return s
 
