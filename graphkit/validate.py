@@ -568,8 +568,9 @@ def pyshacl_shacl(dataset, *, sparql_on_oxigraph: bool = False) -> list[Problem]
     import rdflib
 
     term_log = logging.getLogger("rdflib.term")
-    level = term_log.level
+    level, normalize = term_log.level, rdflib.NORMALIZE_LITERALS
     term_log.setLevel(logging.CRITICAL)  # ill-typed literals are reported below, not logged
+    rdflib.NORMALIZE_LITERALS = False  # check values as written ("2020-W01-1", not "2019-12-30")
     try:
         graph = dataset.to_rdflib(include_derived=False)
         shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
@@ -587,6 +588,7 @@ def pyshacl_shacl(dataset, *, sparql_on_oxigraph: bool = False) -> list[Problem]
         )
     finally:
         term_log.setLevel(level)
+        rdflib.NORMALIZE_LITERALS = normalize
     if not isinstance(results, rdflib.Graph):  # pySHACL refused the shapes
         from graphkit.errors import GraphkitError
 
