@@ -258,7 +258,7 @@ def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
             properties=tuple(shape(o) for o in props.get(sh("property"), [])),
             sparql=tuple(
                 SparqlConstraint(
-                    message=one(s, "message").value,
+                    message=(one(s, "message") or ox.Literal("SPARQL constraint violated")).value,
                     select=one(s, "select").value,
                     prefixes=sum((prefixes(p) for p in graph[s].get(sh("prefixes"), [])), ()),
                 )
@@ -651,9 +651,9 @@ class Locator:
                 break
             parent = next(iter(self.dataset.store.quads_for_pattern(None, None, term)), None)
             if parent is None:
-                return problem
+                break  # a blank node nothing refers to: its file, without a line
             term = parent.subject
-            under = under or _str(term)
+            under = _str(term) if isinstance(term, ox.NamedNode) else None
         path = self.file_of(term)
         if path is None:
             return replace(problem, under=under)

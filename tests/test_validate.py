@@ -338,3 +338,23 @@ def test_cli_json_rows_carry_file_line_and_constraint(tmp_path):
         (12, "MinCount", "publisher"),
         (12, "MinCount", "type"),
     }
+
+
+def test_odd_input_is_reported_never_a_crash(tmp_path):
+    """Blank-node claims and lists, odd datatypes, lexical forms no parser would take."""
+    f = tmp_path / "odd.ttl"
+    f.write_text(
+        PREFIXES + "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "[] a gk:Claim ; rdf:subject [ a gk:Company ] ; rdf:predicate gk:supplies ;\n"
+        '   rdf:object "x"@en ; gk:startDate "2020-02-30"^^xsd:date ,\n'
+        '       "9999999999-01"^^xsd:gYearMonth ;\n'
+        '   gk:endDate "-0001"^^xsd:gYear ; prov:wasDerivedFrom ( ido:a ido:b ) .\n'
+        'ido:odd a gk:Company ; schema:name "O" ; gk:startDate "x"^^<https://example.org/dt> .\n',
+        encoding="utf-8",
+    )
+    r = cli("--data", str(f))
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output and "internal error" not in r.output
+    lines = r.output.strip().splitlines()[1:]
+    assert lines and all(line.startswith(f"  {f}") for line in lines), r.output
+    assert any("unknown reference to org/a" in line for line in lines)
