@@ -229,6 +229,9 @@ def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
         unknown = [p for p in props if p.startswith(SH) and p[len(SH) :] not in _KNOWN]
         if unknown:
             raise DataError(f"{path}: the fast validator does not support {', '.join(unknown)}")
+        path_node = one(node, "path")
+        if path_node is not None and not isinstance(path_node, ox.NamedNode):
+            raise DataError(f"{path}: the fast validator supports only IRIs as sh:path")
         constraints: list[tuple[str, object]] = []
         lo, hi = one(node, "minCount"), one(node, "maxCount")
         if lo is not None or hi is not None:
@@ -250,7 +253,7 @@ def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
         message, severity = one(node, "message"), one(node, "severity")
         return Shape(
             id=_str(node),
-            path=one(node, "path").value if one(node, "path") is not None else None,
+            path=path_node.value if path_node is not None else None,
             targets=tuple(o.value for o in props.get(sh("targetClass"), [])),
             message=message.value if message is not None else None,
             severity=severity.value.rsplit("#", 1)[-1] if severity is not None else "Violation",
