@@ -1,9 +1,14 @@
 """Validation: the SHACL shapes of ``ontology/shapes.ttl`` plus reference checks.
 
-Two engines check the shapes (:data:`ENGINES`): ``fast``, the default, compiles every shape into a
-few SPARQL queries over the whole dataset on pyoxigraph and checks literal values in Python;
-``pyshacl`` runs pySHACL, the reference that the tests compare ``fast`` against. Every problem names
-the file and line where its subject is written, from one index per file built in a single pass.
+Two engines check the shapes (:data:`ENGINES`): ``fast``, the default, reads each property of a
+shape once from pyoxigraph's indexes and checks it in Python, and runs each SHACL-SPARQL constraint
+once over the whole dataset; ``pyshacl`` runs pySHACL, the reference that the tests compare ``fast``
+against. Every problem names the file and line where its subject is written, from one index per
+file (:func:`line_index`), built once however many problems the file has.
+
+Literal values: ``fast`` checks the lexical form of xsd:date (a real calendar day) and xsd:decimal
+(as rdflib does); other datatypes only by name, as pySHACL does. The shapes add patterns where more
+is needed (gYear, gYearMonth, amounts), so both engines report the same problems.
 """
 
 from __future__ import annotations
@@ -224,6 +229,9 @@ def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
         unknown = [p for p in props if p.startswith(SH) and p[len(SH) :] not in _KNOWN]
         if unknown:
             raise DataError(f"{path}: the fast validator does not support {', '.join(unknown)}")
+        path_node = one(node, "path")
+        if path_node is not None and not isinstance(path_node, ox.NamedNode):
+            raise DataError(f"{path}: the fast validator supports only IRIs as sh:path")
         constraints: list[tuple[str, object]] = []
         lo, hi = one(node, "minCount"), one(node, "maxCount")
         if lo is not None or hi is not None:
@@ -245,7 +253,7 @@ def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
         message, severity = one(node, "message"), one(node, "severity")
         return Shape(
             id=_str(node),
-            path=one(node, "path").value if one(node, "path") is not None else None,
+            path=path_node.value if path_node is not None else None,
             targets=tuple(o.value for o in props.get(sh("targetClass"), [])),
             message=message.value if message is not None else None,
             severity=severity.value.rsplit("#", 1)[-1] if severity is not None else "Violation",
@@ -253,7 +261,7 @@ def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
             properties=tuple(shape(o) for o in props.get(sh("property"), [])),
             sparql=tuple(
                 SparqlConstraint(
-                    message=one(s, "message").value,
+                    message=(one(s, "message") or ox.Literal("SPARQL constraint violated")).value,
                     select=one(s, "select").value,
                     prefixes=sum((prefixes(p) for p in graph[s].get(sh("prefixes"), [])), ()),
                 )
@@ -563,8 +571,9 @@ def pyshacl_shacl(dataset, *, sparql_on_oxigraph: bool = False) -> list[Problem]
     import rdflib
 
     term_log = logging.getLogger("rdflib.term")
-    level = term_log.level
+    level, normalize = term_log.level, rdflib.NORMALIZE_LITERALS
     term_log.setLevel(logging.CRITICAL)  # ill-typed literals are reported below, not logged
+    rdflib.NORMALIZE_LITERALS = False  # check values as written ("2020-W01-1", not "2019-12-30")
     try:
         graph = dataset.to_rdflib(include_derived=False)
         shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
@@ -582,6 +591,7 @@ def pyshacl_shacl(dataset, *, sparql_on_oxigraph: bool = False) -> list[Problem]
         )
     finally:
         term_log.setLevel(level)
+        rdflib.NORMALIZE_LITERALS = normalize
     if not isinstance(results, rdflib.Graph):  # pySHACL refused the shapes
         from graphkit.errors import GraphkitError
 
@@ -644,9 +654,9 @@ class Locator:
                 break
             parent = next(iter(self.dataset.store.quads_for_pattern(None, None, term)), None)
             if parent is None:
-                return problem
+                break  # a blank node nothing refers to: its file, without a line
             term = parent.subject
-            under = under or _str(term)
+            under = _str(term) if isinstance(term, ox.NamedNode) else None
         path = self.file_of(term)
         if path is None:
             return replace(problem, under=under)

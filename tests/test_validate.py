@@ -309,3 +309,52 @@ def test_cli_engine_pyshacl_prints_the_same_report(tmp_path):
     assert fast.exit_code == ref.exit_code == 1
     assert fast.output == ref.output and "e.ttl:12: evidence/no-url:" in fast.output
     assert cli("--engine", "nope").exit_code == 2
+
+
+def test_unsupported_shape_constraint_is_refused_by_name(tmp_path):
+    from graphkit.errors import DataError
+
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix ex: <https://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass ex:C ;\n"
+        "    sh:property [ sh:path ex:p ; sh:maxLength 3 ] .\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="maxLength"):
+        load_shapes(shapes)
+
+
+def test_cli_json_rows_carry_file_line_and_constraint(tmp_path):
+    import json
+
+    f = write(tmp_path / "e.ttl", '\nide:no-url a gk:Evidence ; dcterms:title "T" .\n')
+    r = cli("--data", str(MINI), "--data", str(f), "-f", "json")
+    assert r.exit_code == 1
+    rows = json.loads(r.output)
+    assert {(row["line"], row["constraint"], row["path"].rsplit("/", 1)[-1]) for row in rows} == {
+        (12, "MinCount", "url"),
+        (12, "MinCount", "publisher"),
+        (12, "MinCount", "type"),
+    }
+
+
+def test_odd_input_is_reported_never_a_crash(tmp_path):
+    """Blank-node claims and lists, odd datatypes, lexical forms no parser would take."""
+    f = tmp_path / "odd.ttl"
+    f.write_text(
+        PREFIXES + "@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n"
+        "[] a gk:Claim ; rdf:subject [ a gk:Company ] ; rdf:predicate gk:supplies ;\n"
+        '   rdf:object "x"@en ; gk:startDate "2020-02-30"^^xsd:date ,\n'
+        '       "9999999999-01"^^xsd:gYearMonth ;\n'
+        '   gk:endDate "-0001"^^xsd:gYear ; prov:wasDerivedFrom ( ido:a ido:b ) .\n'
+        'ido:odd a gk:Company ; schema:name "O" ; gk:startDate "x"^^<https://example.org/dt> .\n',
+        encoding="utf-8",
+    )
+    r = cli("--data", str(f))
+    assert r.exit_code == 1, r.output
+    assert "Traceback" not in r.output and "internal error" not in r.output
+    lines = r.output.strip().splitlines()[1:]
+    assert lines and all(line.startswith(f"  {f}") for line in lines), r.output
+    assert any("unknown reference to org/a" in line for line in lines)

@@ -377,7 +377,7 @@ def validate(
     engine: Annotated[
         str,
         typer.Option(
-            help="SHACL engine: fast (SPARQL on pyoxigraph) or pyshacl (the slow reference)."
+            help="SHACL engine: fast (graphkit's, on pyoxigraph) or pyshacl (the slow reference)."
         ),
     ] = "fast",
 ) -> None:
