@@ -23,12 +23,12 @@ Why this form:
 - **Private and atomic.** The folder is 0700 and must belong to the user (a folder owned by
   someone else, or one that cannot be made private, turns the cache off rather than falling back
   to a shared path); files are written to a private temporary file (0600) and renamed into place.
-- **Fast enough, and measured** (BENCHMARKS.md "Cache"): at 100k claims (62k nodes, 117k edges)
-  the JSON payload is 36 MB, 4.5 MB after zlib level 1; decompressing, hashing and decoding it
-  costs about what unpickling the same projection costs. The C JSON decoder builds the node and
-  edge dicts every consumer takes, so a columnar layout (string table + numpy arrays) would move
-  that per-record work into Python rather than remove it; it would pay only once consumers read
-  columns directly. The labels table shares one tuple per label set.
+- **As fast as the pickle it replaces** (BENCHMARKS.md "Cache"): at 100k claims (62k nodes,
+  117k edges) the JSON is 36 MB, 4.5 MB after zlib level 1, and a cached ``load()`` takes as long
+  as the old pickle cache did. The C JSON decoder builds the node and edge dicts that networkx
+  and every other consumer take (``load()`` adopts them without copying); a columnar layout
+  (string table + numpy arrays) would move that per-record work into Python rather than remove
+  it, and pays only once consumers read columns directly. Label tuples are stored once.
 """
 
 from __future__ import annotations
