@@ -37,7 +37,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import time
 import zlib
 from collections.abc import Iterable
@@ -167,6 +166,8 @@ def _write_raw(folder: Path, key: str, payload: bytes, *, validated: bool) -> Pa
         "size": len(payload),
         "sha256": hashlib.sha256(payload).hexdigest(),
     }
+    import tempfile
+
     path = entry_path(folder, key)
     tmp = None
     try:
