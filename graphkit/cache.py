@@ -33,13 +33,15 @@ Why this form:
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import sys
 import time
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,6 +128,22 @@ def read(folder: Path, key: str) -> Entry | None:
         return Entry(pg=pg, validated=header.get("validated") is True)
     except Exception:  # noqa: BLE001 - any unreadable entry is simply rebuilt
         return None
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while decoding an entry and building a graph from it.
+
+    Decoding creates millions of acyclic objects (reference counting frees them); without the
+    pause, generation scans over the growing heap take about half of a cached load's time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _split(blob: bytes) -> tuple[dict, bytes]:
