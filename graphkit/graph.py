@@ -49,7 +49,8 @@ def load(
     if cache and os.environ.get("GRAPHKIT_NO_CACHE") is None:
         folder = C.private_dir(cache_dir())
     key = C.inputs_key(files)
-    entry = C.read(folder, key) if folder else None
+    with C.gc_paused():
+        entry = C.read(folder, key) if folder else None
     dataset = None
     if entry is not None and folder is not None and validate and not entry.validated:
         dataset = _parse(files, progress, validate)
@@ -57,7 +58,8 @@ def load(
     G = None
     if entry is not None:
         try:
-            G = to_networkx(entry.pg, adopt=True)
+            with C.gc_paused():
+                G = to_networkx(entry.pg, adopt=True)
         except (TypeError, KeyError, ValueError, AttributeError, IndexError):
             G = None  # a well-formed entry with a bad shape: rebuilt like any other
     if G is None:
@@ -70,7 +72,8 @@ def load(
         pg = project(dataset) if dataset is not None else project_files(files)
         if folder:
             _write_cache(folder, key, pg, validated=validate)
-        G = to_networkx(pg, adopt=True)
+        with C.gc_paused():
+            G = to_networkx(pg, adopt=True)
     graph = Graph(G, files=files, dataset=dataset)
     graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
     return graph

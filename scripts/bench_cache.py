@@ -62,9 +62,16 @@ def extract(rev: str, into: Path) -> Path:
 
 
 def run_once(code: str, env: dict) -> tuple[float, float | None]:
-    """Wall-clock seconds of a fresh process, and the ``load()`` seconds it printed (if any)."""
+    """Wall-clock seconds of a fresh process, and the ``load()`` seconds it printed (if any).
+
+    The process runs in the tree it measures: ``python -c`` puts the working directory first on
+    ``sys.path``, ahead of ``PYTHONPATH``.
+    """
     t = time.perf_counter()
-    r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True,
+        cwd=env["PYTHONPATH"],
+    )  # fmt: skip
     wall = time.perf_counter() - t
     if r.returncode:
         raise SystemExit(f"failed ({r.returncode}): {code}\n{r.stderr[-2000:]}")
@@ -84,6 +91,12 @@ def compare(code: str, variants: dict, caches: Path, runs: int) -> dict:
         cache = caches / name.replace(" ", "_").replace("(", "").replace(")", "")
         env |= {"PYTHONPATH": str(tree), "GRAPHKIT_CACHE_DIR": str(cache), **(extra or {})}
         envs[name] = env
+        where = subprocess.run(
+            [sys.executable, "-c", "import graphkit; print(graphkit.__file__)"],
+            env=env, cwd=tree, capture_output=True, text=True,
+        ).stdout.strip()  # fmt: skip
+        if not Path(where).resolve().is_relative_to(Path(tree).resolve()):
+            raise SystemExit(f"{name}: imports graphkit from {where}, not from {tree}")
         run_once(code, env)
     samples: dict[str, list] = {name: [] for name in variants}
     for _ in range(runs):
@@ -110,9 +123,9 @@ folder = Path({str(cache)!r})
 t0 = time.perf_counter(); files = input_files([{synthetic!r}], bundled=False)
 key = C.inputs_key(files); t1 = time.perf_counter()
 entry = C.read(folder, key); t2 = time.perf_counter()
-G = to_networkx(entry.pg); t3 = time.perf_counter()
+G = to_networkx(entry.pg, adopt=True); t3 = time.perf_counter()
 size = C.entry_path(folder, key).stat().st_size
-raw = len(C.encode(entry.pg))
+raw = len(C.encode(C.read(folder, key).pg))
 p = pickle.dumps(G, protocol=pickle.HIGHEST_PROTOCOL)
 t4 = time.perf_counter(); pickle.loads(p); t5 = time.perf_counter()
 print(json.dumps({{"hash_inputs": t1 - t0, "read_verify_decode": t2 - t1, "networkx": t3 - t2,

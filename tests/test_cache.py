@@ -217,6 +217,9 @@ def test_swapped_cypher_db_of_another_dataset_is_not_served(cache, tmp_path):
     dbs = cache / "cypher"
     db_small = dbs / f"{E.MAPPING_VERSION}-data-{small.cache_key}.lbdb"
     db_big = dbs / f"{E.MAPPING_VERSION}-data-{big.cache_key}.lbdb"
+    built = db_small.stat().st_mtime_ns
+    E._open.clear()
+    assert E.run(small, q, {})[1] == want_small and db_small.stat().st_mtime_ns == built  # reused
     for with_stamp in (False, True):
         E._open.clear()  # as in a new process
         shutil.copy(db_big, db_small)

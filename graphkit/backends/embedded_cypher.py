@@ -73,7 +73,7 @@ _EDGE_KEYS = (
 )
 
 _lock = threading.Lock()
-_open: dict[str, tuple[object, object]] = {}  # cache key -> (Database, Connection)
+_open: dict[str, tuple[object, object]] = {}  # database path -> (Database, Connection)
 
 
 class CypherError(GraphkitError):
@@ -176,11 +176,11 @@ def _label_unions(sch) -> dict[str, str]:
 def _connection(graph_or_pg):
     pg, key = _projection_and_key(graph_or_pg)
     with _lock:
-        if key in _open:
-            return _open[key][1]
+        path = _db_path(key)
+        if str(path) in _open:
+            return _open[str(path)][1]
         import ladybug as lb
 
-        path = _db_path(key)
         stamp = path.with_name(path.name + ".json")
         if not (path.is_file() and _stamp_ok(stamp, key, path)):
             # missing, swapped, truncated or left by an older build: build it afresh
@@ -190,7 +190,7 @@ def _connection(graph_or_pg):
             _write_stamp(stamp, key, path)
         db = lb.Database(str(path), read_only=True)
         conn = lb.Connection(db)
-        _open[key] = (db, conn)
+        _open[str(path)] = (db, conn)
         return conn
 
 
