@@ -24,5 +24,15 @@ __all__ = [
     "GraphkitError",
     "PathResult",
     "ValidationError",
+    "import_file",
     "load",
 ]
+
+
+def __getattr__(name: str):
+    """Lazy attributes: ``graphkit.import_file`` imports the importers on first use."""
+    if name == "import_file":
+        from graphkit.importers import import_file
+
+        return import_file
+    raise AttributeError(f"module 'graphkit' has no attribute {name!r}")

@@ -18,6 +18,7 @@ every later import. :func:`duplicates` lists likely duplicates for review.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -107,14 +108,24 @@ def compatible(a: str, b: str) -> bool:
     return a == b or a in sup.get(b, ()) or b in sup.get(a, ())
 
 
-def read_records(files: Iterable[Path], origin: str) -> tuple[dict[str, Record], dict[str, str]]:
-    """Entities (and contracts by award key) declared in ``files``."""
+def _store(files: Iterable[Path]):
     import pyoxigraph as ox
 
     store = ox.Store()
     for f in files:
         if Path(f).is_file():
             store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def read_records(files: Iterable[Path], origin: str) -> tuple[dict[str, Record], dict[str, str]]:
+    """Entities (and contracts by award key and by PIID) declared in ``files``."""
+    return _records(_store(files), origin)
+
+
+def _records(store, origin: str) -> tuple[dict[str, Record], dict[str, str]]:
+    import pyoxigraph as ox
+
     classes = schema().class_labels
     entity_classes = {c for c in classes if compatible(c, GK + "Entity")}
     recs: dict[str, Record] = {}
@@ -145,11 +156,31 @@ def read_records(files: Iterable[Path], origin: str) -> tuple[dict[str, Record],
         if key not in onto.identifier_keys and key in by_key:
             for rec, v in each(by_key[key]):
                 rec.attrs.setdefault(key, v.strip().casefold())
-    contracts = {
-        q.object.value: q.subject.value
-        for q in store.quads_for_pattern(None, ox.NamedNode(GK + "awardKey"), None, None)
-    }
+    contracts: dict[str, str] = {}
+    for pred in ("awardKey", "piid"):  # an award key never looks like a PIID
+        for q in sorted(
+            store.quads_for_pattern(None, ox.NamedNode(GK + pred), None, None),
+            key=lambda q: q.subject.value,
+        ):
+            if isinstance(q.subject, ox.NamedNode):
+                contracts.setdefault(q.object.value, q.subject.value)
     return recs, contracts
+
+
+ClaimKey = tuple[str, str, str, frozenset]
+
+
+def _claims(store) -> dict[ClaimKey, str]:
+    """``(subject, predicate, object, contracts) -> claim id`` of the claims in ``store``."""
+    found: dict[ClaimKey, str] = {}
+    q = f"""SELECT ?c ?s ?p ?o (GROUP_CONCAT(STR(?k); separator=" ") AS ?ks) WHERE {{
+        ?c a <{GK}Claim> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o .
+        OPTIONAL {{ ?c <{GK}underContract> ?k }} }} GROUP BY ?c ?s ?p ?o ORDER BY ?c"""
+    for r in store.query(q):
+        ks = r["ks"].value.split() if r["ks"] is not None else []
+        key = (r["s"].value, r["p"].value, r["o"].value, frozenset(ks))
+        found.setdefault(key, r["c"].value)
+    return found
 
 
 def _deeper(a: str, b: str) -> str:
@@ -246,7 +277,10 @@ class Resolver:
         self.records: dict[str, Record] = {}
         self.by_id: dict[tuple[str, str], list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
-        cur, self.curated_contracts = read_records(curated, "curated")
+        store = _store(curated)
+        cur, self.curated_contracts = _records(store, "curated")
+        self.claims: dict[ClaimKey, str] = _claims(store)
+        self._run_claims: dict[ClaimKey, str] = {}
         imp, _ = read_records(imported, "imported")
         for rec in [*cur.values(), *(r for k, r in imp.items() if k not in cur)]:
             self._index(rec)
@@ -255,10 +289,13 @@ class Resolver:
 
     @classmethod
     def default(cls, out_dir: Path, extra: Iterable[Path] = (), *, bundled: bool = True):
-        """Curated ``data/`` (plus ``extra``), earlier imports in ``out_dir``, decisions file."""
+        """Curated ``data/*.ttl`` (plus ``extra``; not the bundled sources of ``data/sources/``,
+        so an import does not depend on which sources load), earlier imports in ``out_dir``,
+        the decisions file."""
+        from graphkit.sources import curated_files
         from graphkit.store import rdf_files
 
-        curated = rdf_files([data_dir()]) if bundled else []
+        curated = curated_files() if bundled else []
         curated += rdf_files(list(extra))
         return cls(curated, [Path(out_dir) / "entities.ttl"], resolutions_file())
 
@@ -323,23 +360,34 @@ class Resolver:
         whose names repeat from state to state). A UEI or DUNS may differ: one company has a
         registration per site."""
         keys = set(schema().blocking_keys(rec.cls))
-        return any(
-            k in rec.ids and rec.ids[k] != v for k, v in ids.items() if k in keys
-        ) or any(k in rec.attrs and rec.attrs[k] != v for k, v in attrs.items() if k in keys)
+        return any(k in rec.ids and rec.ids[k] != v for k, v in ids.items() if k in keys) or any(
+            k in rec.attrs and rec.attrs[k] != v for k, v in attrs.items() if k in keys
+        )
 
     def _mint(self, cls: str, base: str, ids: dict[str, str]) -> str:
         ns = namespace_of(cls)
         base = slug(base) or "entity"
-        tries = [base] + [f"{base}-{slug(v)}" for _k, v in sorted(ids.items())]
-        tries += [f"{base}-{n}" for n in range(2, 10_000)]
+        tries = itertools.chain(
+            [base],
+            (f"{base}-{slug(v)}" for _k, v in sorted(ids.items())),
+            (f"{base}-{n}" for n in range(2, 10_000)),
+        )
         for t in tries:
             if ns + t not in self.records:
                 return ns + t
         raise RuntimeError("no free id")  # pragma: no cover
 
-    def contract(self, award_key: str) -> str | None:
-        """A curated contract with this award key, if any."""
-        return self.curated_contracts.get(award_key)
+    def contract(self, key: str) -> str | None:
+        """A curated (or earlier bundled) contract with this award key or PIID, if any."""
+        return self.curated_contracts.get(key)
+
+    def claim(self, key: ClaimKey, new_id: str) -> tuple[str, bool]:
+        """``(id, known)``: the id of the claim a curated or earlier file declares with this
+        subject, predicate, object and contracts (``known``), else the id of this import's
+        claim with that key, first ``new_id`` (so a later row adds evidence to it)."""
+        if key in self.claims:
+            return self.claims[key], True
+        return self._run_claims.setdefault(key, new_id), False
 
 
 # ---------------------------------------------------------------------------------------------

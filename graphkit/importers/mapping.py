@@ -79,6 +79,10 @@ def parse_date(text: str) -> tuple[str, str]:
     raise RowError(f"not a date: {text!r}")
 
 
+def _today() -> str:
+    return dt.date.today().isoformat()
+
+
 def parse_decimal(text: str) -> str:
     s = text.strip().replace(",", "").replace("$", "")
     if not _DECIMAL.match(s):
@@ -144,10 +148,24 @@ class Template:
         parts.append(text[pos:])
         return cls([p for p in parts if p != ""])
 
+    def __post_init__(self) -> None:
+        self.render = self._compiled()
+
+    def _compiled(self):
+        """The fastest renderer for this shape: a constant, one plain column, or the general one."""
+        parts = self.parts
+        if all(isinstance(p, str) for p in parts):
+            const = "".join(parts).strip()
+            return lambda row, nodes: const
+        if len(parts) == 1 and isinstance(parts[0][0], int) and not parts[0][1]:
+            i = parts[0][0]
+            return lambda row, nodes: row[i].strip()
+        return self._render
+
     def columns(self) -> list[int]:
         return [p[0] for p in self.parts if isinstance(p, tuple) and isinstance(p[0], int)]
 
-    def render(self, row: list[str], nodes: dict) -> str:
+    def _render(self, row: list[str], nodes: dict) -> str:
         out = []
         for p in self.parts:
             if isinstance(p, str):
@@ -175,6 +193,8 @@ class Alternatives:
     def __init__(self, spec, header: list[str]):
         specs = spec if isinstance(spec, list) else [spec]
         self.templates = [Template.compile(str(s), header) for s in specs]
+        if len(self.templates) == 1:
+            self.render = self.templates[0].render
 
     def render(self, row, nodes) -> str:
         for t in self.templates:
@@ -225,11 +245,42 @@ def expand(curie: str) -> str:
     return PREFIXES[prefix] + local
 
 
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def _checked_iri(text: str) -> str:
+    """``text`` (a full IRI or a known prefix's CURIE) as a full IRI; :class:`RowError` if it
+    is not one (a name, a value with spaces, an unknown prefix)."""
+    try:
+        full = expand(text.strip())
+    except MappingError:
+        raise RowError(f"not an IRI: {text!r} (unknown prefix or no prefix)") from None
+    if not _IRI.match(full):
+        raise RowError(f"not an IRI: {text!r}")
+    return full
+
+
+@functools.cache
+def _record_classes() -> frozenset[str]:
+    """Classes of the ontology that are not property-graph nodes (``gk:ContractRecord``)."""
+    import pyoxigraph as ox
+
+    from graphkit.model import OWL, ontology_files
+
+    store = ox.Store()
+    for p in ontology_files():
+        store.load(path=str(p), format=ox.RdfFormat.TURTLE)
+    q = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class"))
+    return frozenset(x.subject.value for x in q if x.subject.value.startswith(GK))
+
+
 def _class_iri(label: str) -> str:
     by_label = {v: k for k, v in schema().class_labels.items()}
     if label in by_label:
         return by_label[label]
     full = expand(label) if ":" in label else GK + label
+    if full in _record_classes() and full not in (GK + "Claim", GK + "Entity"):
+        return full
     if full not in schema().class_labels:
         raise MappingError(f"unknown class {label!r} (one of {', '.join(sorted(by_label))})")
     return full
@@ -243,6 +294,7 @@ class Prop:
     type: str = "string"
     required: bool = False
     invalid: str = "error"  # unparseable value: error (bad row) | skip (leave out) | drop (node)
+    future: bool = False  # a date after today is expected (an end date), not warned about
 
 
 @dataclass
@@ -259,6 +311,7 @@ class NodeSpec:
     required: bool
     distinct_from: str | None
     existing_contract: Alternatives | None
+    when_known: str | None = None  # made only when this node is a known (not declared) one
 
 
 @dataclass
@@ -346,11 +399,17 @@ class CompiledMapping:
             for n in ns.get("repeat", [None]):
                 self.nodes.append(self._node(name, ns, header, n))
         names = {n.name for n in self.nodes}
+        for n in self.nodes:
+            if n.when_known and n.when_known not in names:
+                raise MappingError(
+                    f"node {n.name!r}: when_known names unknown node {n.when_known!r}"
+                )
         self.claims = [self._claim(c, header, names) for c in spec.get("claims") or []]
         for n in self.nodes:
             for p in n.props:
                 if p.ref and p.ref not in names:
                     raise MappingError(f"node {n.name!r} links to unknown node {p.ref!r}")
+        self.today = _today()
         self.sch = schema()
         self.functional = {iri(p) for p in self.sch.functional} | {
             iri(RDF + x) for x in ("subject", "predicate", "object")
@@ -403,7 +462,9 @@ class CompiledMapping:
             if invalid not in ("error", "skip", "drop"):
                 raise MappingError(f"node {name!r}: invalid: must be error, skip or drop")
             alts = Alternatives(d["value"], header)
-            props.append(Prop(pred, alts, None, typ, bool(d.get("required")), invalid))
+            props.append(
+                Prop(pred, alts, None, typ, bool(d.get("required")), invalid, bool(d.get("future")))
+            )
         return NodeSpec(
             name=name,
             classes=classes,
@@ -417,6 +478,7 @@ class CompiledMapping:
             required=bool(ns.get("required")),
             distinct_from=ns.get("distinct_from"),
             existing_contract=alt("existing_contract"),
+            when_known=ns.get("when_known"),
         )
 
     def _claim(self, c: dict, header, names: set[str]) -> ClaimSpec:
@@ -478,10 +540,12 @@ class CompiledMapping:
                 if node.declare:
                     self._emit(node, row, nodes, ents if node.spec.entity else main, warn)
         for c in self.claims:
-            self._claim_rows(c, row, nodes, main)
+            self._claim_rows(c, row, nodes, main, resolver)
         return main, ents
 
     def _make(self, spec: NodeSpec, row, nodes, resolver: Resolver) -> Node | None:
+        if spec.when_known and not any(not n.declare for n in nodes.get(spec.when_known, [])):
+            return None
         if spec.when and not FILTERS["bool"](spec.when.render(row, nodes), ""):
             return None
         if spec.unless and FILTERS["bool"](spec.unless.render(row, nodes), ""):
@@ -514,9 +578,11 @@ class CompiledMapping:
             ns = self.sch.namespace_of(cls)
             node = Node(ns + local, cls, True, spec)
             if spec.existing_contract:
-                found = resolver.contract(spec.existing_contract.render(row, nodes))
-                if found:
-                    node = Node(found, cls, False, spec)
+                for t in spec.existing_contract.templates:  # award key, then PIID, ...
+                    found = resolver.contract(t.render(row, nodes))
+                    if found:
+                        node = Node(found, cls, False, spec)
+                        break
         if spec.distinct_from and any(n.iri == node.iri for n in nodes.get(spec.distinct_from, [])):
             return None
         for p in spec.props:
@@ -565,13 +631,15 @@ class CompiledMapping:
                 lex, typ = parse_date(text)
                 if not typ:
                     raise RowError(f"not a date: {text!r}")
+                if not p.future and lex[:10] > self.today:
+                    warn(f"{where}: {lex} is in the future")
                 return literal(lex, XSD + typ)
             if p.type == "url":
                 if not _URL.match(text):
                     raise RowError(f"not an absolute http(s) URL: {text!r}")
                 return literal(text)
             if p.type == "iri":
-                return iri(expand(text))
+                return iri(_checked_iri(text))
             scheme = p.type.split(":", 1)[1]
             c = concept(scheme, text)
             if c is None:
@@ -584,7 +652,7 @@ class CompiledMapping:
                 return None
             raise RowError(f"{where}: {e}") from None
 
-    def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet) -> None:
+    def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet, resolver: Resolver) -> None:
         subjects = [n for r in c.subjects for n in nodes.get(r, [])]
         objects = [n for r in c.objects for n in nodes.get(r, [])]
         evidence = [n for r in c.evidence for n in nodes.get(r, [])]
@@ -598,20 +666,41 @@ class CompiledMapping:
                     raise RowError(f"claim id {c.id.templates[0].parts} renders empty")
                 if not evidence:
                     raise RowError(f"claim {local} has no evidence (no usable source URL)")
-                cid = iri(ID + "claim/" + local)
+                contracts = [n for r in c.contracts for n in nodes.get(r, [])]
+                key = (s.iri, c.predicate, o.iri, frozenset(k.iri for k in contracts))
+                full, known = resolver.claim(key, ID + "claim/" + local)
+                cid = iri(full)
+                if known or full != ID + "claim/" + local:  # a known claim: more evidence
+                    for e in evidence:
+                        out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+                    continue
                 out.add(cid, TYPE, iri(GK + "Claim"))
                 out.add(cid, iri(RDF + "subject"), iri(s.iri))
                 out.add(cid, iri(RDF + "predicate"), iri(c.predicate))
                 out.add(cid, iri(RDF + "object"), iri(o.iri))
                 out.add(cid, iri(GK + "status"), iri(c.status))
-                for key, alt in (("startDate", c.start), ("endDate", c.end)):
+                dates = {}
+                for name, alt in (("startDate", c.start), ("endDate", c.end)):
                     text = alt.render(row, ctx) if alt else ""
                     if text:
-                        lex, typ = parse_date(text)
-                        out.add(cid, iri(GK + key), literal(lex, XSD + typ))
+                        try:
+                            dates[name] = parse_date(text)
+                        except RowError as e:
+                            raise RowError(f"claim {name}: {e}") from None
+                start, end = dates.get("startDate"), dates.get("endDate")
+                if start and end and end[0] < start[0]:
+                    self._warn(
+                        f"claim {local}: end date {end[0]} before start date {start[0]};"
+                        " end date left out"
+                    )
+                    del dates["endDate"]
+                if start and start[0][:10] > self.today:
+                    self._warn(f"claim {local}: start date {start[0]} is in the future")
+                for name, (lex, typ) in dates.items():
+                    out.add(cid, iri(GK + name), literal(lex, XSD + typ))
                 if c.summary and (text := c.summary.render(row, ctx)):
                     out.add(cid, iri(GK + "summary"), literal(text))
-                for k in (n for r in c.contracts for n in nodes.get(r, [])):
+                for k in contracts:
                     out.add(cid, iri(GK + "underContract"), iri(k.iri))
                 for e in evidence:
                     out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
@@ -625,6 +714,9 @@ def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> N
         mine = into.data.setdefault(s, {})
         for p, objs in props.items():
             have = mine.setdefault(p, set())
+            if p not in functional:
+                have.update(objs)
+                continue
             for o in sorted(objs):
                 if o in have:
                     continue

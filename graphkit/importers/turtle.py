@@ -10,6 +10,7 @@ ido:acme schema:name "Acme" .
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -28,11 +29,22 @@ _CONTROL = re.compile(r'[\\"\n\r\t\x00-\x1f\x7f]')
 TYPE = "a"
 
 
+_BY_NAMESPACE = dict(_NAMESPACES)
+_SPLIT_ONLY = all(ns[-1] in "/#" for ns, _p in _NAMESPACES)
+
+
+@functools.lru_cache(maxsize=1 << 17)
 def iri(value: str) -> str:
-    """An IRI as Turtle: a prefixed name where possible, else ``<...>``."""
-    for ns, prefix in _NAMESPACES:
-        if value.startswith(ns) and _LOCAL.match(value[len(ns) :]):
-            return f"{prefix}:{value[len(ns) :]}"
+    """An IRI as Turtle: a prefixed name where possible, else ``<...>`` (memoised)."""
+    if _SPLIT_ONLY:  # a local name holds no "/" or "#": the namespace ends at the last one
+        cut = max(value.rfind("/"), value.rfind("#")) + 1
+        prefix = _BY_NAMESPACE.get(value[:cut])
+        if prefix is not None and _LOCAL.match(value[cut:]):
+            return f"{prefix}:{value[cut:]}"
+    else:  # pragma: no cover - every namespace of model.PREFIXES ends in / or #
+        for ns, prefix in _NAMESPACES:
+            if value.startswith(ns) and _LOCAL.match(value[len(ns) :]):
+                return f"{prefix}:{value[len(ns) :]}"
     return "<" + value.replace(">", "%3E").replace(" ", "%20") + ">"
 
 
