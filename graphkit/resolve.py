@@ -335,9 +335,18 @@ class Resolver:
         else:
             result = self._mint(cls, hint or norm or name, ids)
             self._index(Record(result, cls, name, {norm}, ids, attrs, "new"))
+        self._adopt(self.records[result], ids)
         result = self.decisions.canonical(result)
         self._cache[key] = result
         return result
+
+    def _adopt(self, rec: Record, ids: dict[str, str]) -> None:
+        """A record matched by name takes the row's identifiers it lacks, so a later row with the
+        same name and another UEI (a parent registration) is kept apart from it."""
+        for kv in ids.items():
+            if kv[0] not in rec.ids:
+                rec.ids[kv[0]] = kv[1]
+                self.by_id.setdefault(kv, []).append(rec.iri)
 
     def _match(self, cls, norm, ids, attrs, origins) -> str | None:
         def ok(iri: str) -> bool:

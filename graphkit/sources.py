@@ -10,6 +10,7 @@ dataset its file describes; a claim declared in a file that describes no dataset
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ NONE = "none"
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
 ENTITIES = "entities.ttl"
 
-__all__ = ["SourceCount", "claims_per_source", "curated_files", "names", "select"]
+__all__ = ["SourceCount", "claims_per_source", "curated_files", "names", "requires", "select"]
 
 
 def _dir() -> Path:
@@ -56,12 +57,35 @@ def select(chosen: Iterable[str]) -> list[Path]:
         raise DataError(
             f"unknown source {unknown[0]!r} (one of {', '.join([*known, CURATED, NONE])})"
         )
+    todo = list(wanted)
+    while todo:  # the sources a chosen one refers to (dcterms:requires) load with it
+        for req in requires(todo.pop()):
+            if req not in wanted:
+                wanted.add(req)
+                todo.append(req)
     sources = _dir().resolve()
     files = [f for f in rdf_files([data_dir()]) if sources not in f.resolve().parents]
     if wanted:
         files.append(_dir() / ENTITIES)
         files += [_dir() / f"{n}.ttl" for n in known if n in wanted]
     return files
+
+
+_REQUIRES = re.compile(r"^    dcterms:requires (.*?) [;.]$", re.M)
+
+
+def requires(name: str) -> list[str]:
+    """The sources ``name`` refers to: the ``dcterms:requires`` of its dataset description."""
+    from graphkit.importers.build import SOURCE_NS
+
+    text = (_dir() / f"{name}.ttl").read_text(encoding="utf-8")
+    start = text.find(f"\n<{SOURCE_NS}{name}> a ")
+    if start < 0:
+        return []
+    found = _REQUIRES.search(text[start : text.find("\n\n", start + 1)])
+    if not found:
+        return []
+    return [t.strip().rstrip(">").rsplit("/", 1)[-1] for t in found[1].split(",")]
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import pytest
 from graphkit.errors import DataError
 from graphkit.importers.build import build, manifest, sources_dir
 from graphkit.model import ID, ontology_files
-from graphkit.sources import claims_per_source, curated_files, select
+from graphkit.sources import claims_per_source, curated_files, requires, select
 from graphkit.store import Dataset, input_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -95,12 +95,12 @@ def test_spyfiles_say_cc_by_sa(dataset):
 def test_minnesota_obligated_sums_per_recipient(dataset):
     """Every recipient of the Minnesota file: the obligated sum of its rows equals the SPARQL sum
     of the USAspending figures (the contracts that file declares plus its records of contracts
-    declared before), grouped by the contractor the award resolved to."""
+    declared before), grouped by the recipient as that file names it (resolved)."""
     g = _graph("usaspending-prime-mn")
-    q = f"""SELECT ?key ?r ?v WHERE {{
-        GRAPH <{g}> {{ {{ ?k a gk:Contract ; gk:awardKey ?key ; gk:obligatedAmount ?v }}
-            UNION {{ ?rec gk:recordOf ?k ; gk:awardKey ?key ; gk:obligatedAmount ?v }} }}
-        ?k gk:contractor ?r }}"""
+    q = f"""SELECT ?key ?r ?v WHERE {{ GRAPH <{g}> {{
+        {{ ?k a gk:Contract ; gk:awardKey ?key ; gk:obligatedAmount ?v ; gk:contractor ?r }}
+        UNION {{ ?rec gk:recordOf ?k ; gk:awardKey ?key ; gk:obligatedAmount ?v ;
+                 gk:contractor ?r }} }} }}"""
     by_key = {}
     graph_sum: dict[str, Decimal] = defaultdict(Decimal)
     for key, r, v in _rows(dataset, q):
@@ -222,5 +222,9 @@ def test_select_sources():
     none = {f.name for f in input_files(sources=["none"])}
     assert not none & {f"{n}.ttl" for n in SOURCES} and "entities.ttl" not in none
     assert len(input_files(sources=["none"])) == len(ontology_files()) + len(select([]))
+    # a source that adds records or evidence to another's contracts and claims loads it too
+    needs = {f.name for f in input_files(sources=["usaspending-prime-mn"])}
+    assert {f"{n}.ttl" for n in requires("usaspending-prime-mn")} <= needs
+    assert "torn-apart-freezer" in requires("usaspending-prime-mn")
     with pytest.raises(DataError, match="unknown source 'nope'"):
         input_files(sources=["nope"])

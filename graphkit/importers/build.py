@@ -20,7 +20,7 @@ import yaml
 
 from graphkit.errors import DataError
 from graphkit.importers import ENTITIES, ImportResult, builtin, import_csv
-from graphkit.importers.turtle import TYPE, TripleSet, iri, literal
+from graphkit.importers.turtle import TYPE, TripleSet, iri, literal, read_turtle
 from graphkit.model import DCTERMS, GK, ID, PROV, XSD, data_dir, project_root
 from graphkit.resolve import Resolver, resolutions_file
 from graphkit.sources import curated_files
@@ -89,11 +89,24 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _describe(src: Source, digest: str):
-    """A ``describe`` callback for :func:`import_csv`: the DCAT/VoID description of the file."""
+def _describe(src: Source, digest: str, declared: dict[str, str]):
+    """A ``describe`` callback for :func:`import_csv`: the DCAT/VoID description of the file.
+
+    ``declared`` maps the ids that earlier sources declare to the source; a file that refers to
+    one (a contract record, more evidence on a claim) ``dcterms:requires`` that source."""
 
     def add(result: ImportResult, ts: TripleSet) -> None:
         ds, ck = iri(src.iri), iri(src.iri + "/sha256")
+        used = set()
+        for s, props in ts.data.items():
+            if TYPE not in props and s in declared:
+                used.add(declared[s])
+            for objs in props.values():
+                used.update(
+                    declared[o] for o in objs if o in declared and TYPE not in ts.data.get(o, {})
+                )
+        for name in sorted(used):
+            ts.add(ds, iri(DCTERMS + "requires"), iri(SOURCE_NS + name))
         claims = sum(1 for s in ts.subjects() if iri(GK + "Claim") in ts.values(s, TYPE))
         desc = [
             (ds, TYPE, iri(DCAT + "Dataset")),
@@ -155,6 +168,7 @@ def build(
         work = Path(tmp) / "sources"
         work.mkdir()
         built: list[Path] = []
+        declared: dict[str, str] = {}  # Turtle term of an id -> the source declaring it
         for src in sources:
             path = input_dir / src.file
             resolver = Resolver(curated_files() + built, [work / ENTITIES], resolutions_file())
@@ -165,11 +179,14 @@ def build(
                 resolver=resolver,
                 output=f"{src.name}.ttl",
                 comment=_header(src),
-                describe=_describe(src, sha256(path)),
+                describe=_describe(src, sha256(path), declared),
                 log=log,
             )
             results[src.name] = result
             built.append(result.out)
+            for s, props in read_turtle(result.out).data.items():
+                if TYPE in props:
+                    declared.setdefault(s, src.name)
         _replace(work, out_dir)
     return results
 
