@@ -19,6 +19,7 @@ from graphkit.importers.atlas import import_atlas
 from graphkit.importers.mapping import Mapping
 from graphkit.importers.usaspending import import_usaspending, mapping_for
 from graphkit.model import GK, ID, PREFIXES, SCHEMA, SKOS, TAXONOMY
+from graphkit.sources import curated_files
 from graphkit.store import Dataset
 from graphkit.validate import validate
 
@@ -114,11 +115,14 @@ def test_prime_resolves_agencies_and_west_publishing(prime):
     store = _store(result.out)
     agencies = {a for (a,) in _rows(store, "SELECT DISTINCT ?a WHERE { ?k gk:awardingAgency ?a }")}
     assert agencies == {ID + "org/ice"}
+    # one claim per West award: imported, or the curated claim on that contract citing the award
+    with_curated = _store(result.out, *curated_files())
     west = _rows(
-        store,
-        """SELECT (COUNT(?c) AS ?n) WHERE { ?c rdf:subject ido:west-publishing ;
+        with_curated,
+        """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c rdf:subject ido:west-publishing ;
              rdf:predicate gk:supplies ; rdf:object ido:ice ; gk:status status:confirmed ;
-             gk:underContract ?k ; prov:wasDerivedFrom ?e . ?e schema:url ?u }""",
+             gk:underContract ?k ; prov:wasDerivedFrom ?e . ?e schema:url ?u .
+             FILTER(STRSTARTS(STR(?e), STR(ide:usaspending-CONT_AWD_))) }""",
     )
     df = pd.read_csv(PRIME, dtype=str)
     assert int(west[0][0]) == (df.recipient_name == "WEST PUBLISHING CORPORATION").sum()
@@ -172,8 +176,8 @@ def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
         "SELECT DISTINCT ?c WHERE { ?c rdf:predicate gk:supplies ; rdf:object ido:ice }",
     )
     assert len(primes) == df.prime_award_unique_key.nunique()
-    # every subawardee supplies its prime (one claim per pair, each report as evidence);
-    # a company reporting a subaward to itself makes no claim
+    # every subawardee supplies its prime under the prime contract (one claim per pair and
+    # contract, each report as evidence); a company reporting a subaward to itself makes no claim
     reports = _rows(
         store,
         """SELECT (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
@@ -182,7 +186,8 @@ def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
     )
     to_self = (df.subawardee_uei == df.prime_awardee_uei).sum()
     assert int(reports[0][0]) == len(df) - to_self
-    pairs = df[df.subawardee_uei != df.prime_awardee_uei][["subawardee_uei", "prime_awardee_uei"]]
+    cols = ["subawardee_uei", "prime_awardee_uei", "prime_award_unique_key"]
+    pairs = df[df.subawardee_uei != df.prime_awardee_uei][cols]
     assert int(reports[0][1]) <= len(pairs.drop_duplicates())
 
 

@@ -25,6 +25,7 @@ from graphkit.importers.mapping import (
     MappingError,
     RowError,
     merge,
+    merge_row,
 )
 from graphkit.importers.turtle import TripleSet, read_turtle, write_atomic
 from graphkit.resolve import Resolver
@@ -166,8 +167,8 @@ def import_csv(
                     raise DataError(msg, path=path, line=line) from None
                 result.skipped.append(msg)
                 continue
-            merge(main, m, compiled.functional, warn)
-            merge(ents, e, compiled.functional, warn)
+            merge_row(main, m, compiled.functional, warn)
+            merge_row(ents, e, compiled.functional, warn)
             result.imported += 1
             if bar is not None and n % 500 == 0:
                 bar.update(task, completed=line)

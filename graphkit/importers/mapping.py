@@ -40,6 +40,7 @@ _FALSE = {"", "f", "false", "no", "n", "0", "none", "null", "nan"}
 
 #: Prefix of warnings about a second value of a single-valued property.
 CONFLICT = "differing values: "
+_NAME, _ALT = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
 
 
 class RowError(ValueError):
@@ -77,6 +78,27 @@ def parse_date(text: str) -> tuple[str, str]:
     except ValueError:
         pass
     raise RowError(f"not a date: {text!r}")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _decimal_term(text: str) -> str:
+    return literal(parse_decimal(text), XSD + "decimal")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _integer_term(text: str) -> str:
+    if not re.fullmatch(r"-?\d+", text):
+        raise RowError(f"not an integer: {text!r}")
+    return literal(str(int(text)), XSD + "integer")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _date_term(text: str) -> tuple[str, str]:
+    """``(Turtle literal, lexical form)`` of a date value (memoised: dates repeat)."""
+    lex, typ = parse_date(text)
+    if not typ:
+        raise RowError(f"not a date: {text!r}")
+    return literal(lex, XSD + typ), lex
 
 
 def _today() -> str:
@@ -312,6 +334,8 @@ class NodeSpec:
     distinct_from: str | None
     existing_contract: Alternatives | None
     when_known: str | None = None  # made only when this node is a known (not declared) one
+    blocking: list = field(default_factory=list)  # (blocking key, Prop) of an entity
+    drop: list = field(default_factory=list)  # props whose bad value drops the node
 
 
 @dataclass
@@ -411,6 +435,14 @@ class CompiledMapping:
                     raise MappingError(f"node {n.name!r} links to unknown node {p.ref!r}")
         self.today = _today()
         self.sch = schema()
+        self._ns = functools.lru_cache(maxsize=None)(self.sch.namespace_of)
+        for n in self.nodes:
+            for p in n.props:
+                key = self.sch.keys.get(p.pred)
+                if key in self.sch.blocking and p.value:
+                    n.blocking.append((key, p))
+                if p.invalid == "drop" and p.value:
+                    n.drop.append(p)
         self.functional = {iri(p) for p in self.sch.functional} | {
             iri(RDF + x) for x in ("subject", "predicate", "object")
         }
@@ -534,7 +566,7 @@ class CompiledMapping:
                     raise RowError(f"required {spec.name!r} is missing")
                 continue
             nodes.setdefault(spec.name, []).append(node)
-        main, ents = TripleSet(), TripleSet()
+        main, ents = RowTriples(), RowTriples()
         for insts in nodes.values():
             for node in insts:
                 if node.declare:
@@ -562,12 +594,7 @@ class CompiledMapping:
             if not name:
                 return None
             ids = {k: a.render(row, nodes) for k, a in spec.ids.items()}
-            attrs = {}
-            for p in spec.props:
-                key = self.sch.keys.get(p.pred)
-                key = key if key in self.sch.blocking else None
-                if key and p.value:
-                    attrs[key] = p.value.render(row, nodes)
+            attrs = {key: p.value.render(row, nodes) for key, p in spec.blocking}
             hint = spec.id.render(row, nodes) if spec.id else ""
             node_iri = resolver.resolve(cls, name, ids, attrs, hint)
             node = Node(node_iri, cls, not resolver.is_curated(node_iri), spec)
@@ -575,8 +602,7 @@ class CompiledMapping:
             local = _SAFE.sub("-", spec.id.render(row, nodes))
             if not local:
                 return None
-            ns = self.sch.namespace_of(cls)
-            node = Node(ns + local, cls, True, spec)
+            node = Node(self._ns(cls) + local, cls, True, spec)
             if spec.existing_contract:
                 for t in spec.existing_contract.templates:  # award key, then PIID, ...
                     found = resolver.contract(t.render(row, nodes))
@@ -585,8 +611,8 @@ class CompiledMapping:
                         break
         if spec.distinct_from and any(n.iri == node.iri for n in nodes.get(spec.distinct_from, [])):
             return None
-        for p in spec.props:
-            if p.invalid == "drop" and (text := p.value.render(row, nodes)):
+        for p in spec.drop:
+            if text := p.value.render(row, nodes):
                 dropped: list[str] = []
                 if self._value(p, text, node, dropped.append) is None:
                     self._warn(f"{dropped[0].replace('left out', 'source left out')}")
@@ -617,23 +643,18 @@ class CompiledMapping:
                 out.add(s, iri(p.pred), obj)
 
     def _value(self, p: Prop, text: str, node: Node, warn) -> str | None:
-        where = f"{node.spec.name} {iri(p.pred)}"
         try:
             if p.type == "string":
                 return literal(text)
             if p.type == "decimal":
-                return literal(parse_decimal(text), XSD + "decimal")
+                return _decimal_term(text)
             if p.type == "integer":
-                if not re.fullmatch(r"-?\d+", text):
-                    raise RowError(f"not an integer: {text!r}")
-                return literal(str(int(text)), XSD + "integer")
+                return _integer_term(text)
             if p.type == "date":
-                lex, typ = parse_date(text)
-                if not typ:
-                    raise RowError(f"not a date: {text!r}")
+                term, lex = _date_term(text)
                 if not p.future and lex[:10] > self.today:
-                    warn(f"{where}: {lex} is in the future")
-                return literal(lex, XSD + typ)
+                    warn(f"{node.spec.name} {iri(p.pred)}: {lex} is in the future")
+                return term
             if p.type == "url":
                 if not _URL.match(text):
                     raise RowError(f"not an absolute http(s) URL: {text!r}")
@@ -643,10 +664,14 @@ class CompiledMapping:
             scheme = p.type.split(":", 1)[1]
             c = concept(scheme, text)
             if c is None:
-                warn(f"{where}: {text!r} is not in the {scheme} taxonomy; left out")
+                warn(
+                    f"{node.spec.name} {iri(p.pred)}: {text!r} is not in the {scheme} taxonomy;"
+                    " left out"
+                )
                 return None
             return iri(c)
         except RowError as e:
+            where = f"{node.spec.name} {iri(p.pred)}"
             if p.invalid != "error":
                 warn(f"{where}: {e}; left out")
                 return None
@@ -706,6 +731,41 @@ class CompiledMapping:
                     out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
 
 
+class RowTriples(list):
+    """The triples of one row, in the order the mapping makes them (merged by :func:`merge`)."""
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.append((s, p, o))
+
+
+def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None) -> None:
+    """:func:`merge` for one row's triples: the first value of a single-valued property wins (a
+    later name becomes a ``skos:altLabel``)."""
+    name, alt = _NAME, _ALT
+    data = into.data
+    for s, p, o in new:
+        props = data.get(s)
+        if props is None:
+            props = data[s] = {}
+        have = props.get(p)
+        if have is None:
+            props[p] = {o}
+            if p == name and o in props.get(alt, ()):
+                props[alt].discard(o)
+            continue
+        if o in have:
+            continue
+        if p in functional:
+            if p == name:
+                props.setdefault(alt, set()).add(o)
+            elif warn:
+                warn(f"{CONFLICT}{s} {p}: kept {min(have)}, ignored {o}")
+            continue
+        if p == alt and o in props.get(name, ()):
+            continue
+        have.add(o)
+
+
 def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> None:
     """Add ``new`` to ``into``; a second value of a single-valued property is dropped (a second
     name becomes a ``skos:altLabel``)."""
@@ -714,7 +774,7 @@ def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> N
         mine = into.data.setdefault(s, {})
         for p, objs in props.items():
             have = mine.setdefault(p, set())
-            if p not in functional:
+            if p not in functional or (not have and len(objs) == 1):
                 have.update(objs)
                 continue
             for o in sorted(objs):

@@ -27,6 +27,7 @@ _NAMESPACES = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _CONTROL = re.compile(r'[\\"\n\r\t\x00-\x1f\x7f]')
 TYPE = "a"
+_XSD_STRING = XSD + "string"
 
 
 _BY_NAMESPACE = dict(_NAMESPACES)
@@ -50,8 +51,14 @@ def iri(value: str) -> str:
 
 def literal(value: str, datatype: str | None = None) -> str:
     """A literal as Turtle; ``datatype`` is a full IRI (plain strings need none)."""
-    text = _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), value)
-    return f'"{text}"' + (f"^^{iri(datatype)}" if datatype and datatype != XSD + "string" else "")
+    text = (
+        _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), value)
+        if _CONTROL.search(value)
+        else value
+    )
+    if datatype and datatype != _XSD_STRING:
+        return f'"{text}"^^{iri(datatype)}'
+    return f'"{text}"'
 
 
 class TripleSet:
