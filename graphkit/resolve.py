@@ -12,6 +12,8 @@ every later import. :func:`duplicates` lists likely duplicates for review.
 'department of homeland security'
 >>> normalize("U.S. Immigration & Customs Enforcement")
 'us immigration and customs enforcement'
+>>> normalize("JOHNS HOPKINS UNIVERSITY, THE")
+'johns hopkins university'
 >>> slug("Martin County Sheriff's Office")
 'martin-county-sheriffs-office'
 """
@@ -68,9 +70,23 @@ def normalize(name: str) -> str:
         run = single
     if len(merged) > 1 and merged[0] == "the":
         merged = merged[1:]
-    while len(merged) > 1 and merged[-1] in LEGAL_SUFFIXES:
-        merged.pop()
+    while len(merged) > 1 and (merged[-1] in LEGAL_SUFFIXES or merged[-1] == "the"):
+        merged.pop()  # "JOHNS HOPKINS UNIVERSITY, THE", "ACME, INC., THE"
     return " ".join(merged)
+
+
+#: Tokens that number otherwise equal names apart: "Partners II" is not "Partners".
+_ROMAN = frozenset("ii iii iv v vi vii viii ix x xi xii".split())
+
+
+def numbering(norm: str) -> frozenset[str]:
+    """The number tokens of a normalised name (digits and roman numerals): names that differ in
+    them are distinct entities, however similar ("callyo 2009" and "callyo 2010").
+
+    >>> sorted(numbering("veteran technology partners ii")), sorted(numbering("family first 5"))
+    (['ii'], ['5'])
+    """
+    return frozenset(t for t in norm.split() if t.isdigit() or t in _ROMAN)
 
 
 def slug(text: str) -> str:
@@ -480,8 +496,13 @@ def duplicates(
         import numpy as np
 
         for i, j in zip(*np.nonzero(scores)):
-            # Blocking: fuzzy pairs share their first word ("avon police" is not "canton police").
-            if i < j and keys[i].split()[0] == keys[j].split()[0]:
+            # Blocking: fuzzy pairs share their first word ("avon police" is not "canton police")
+            # and their numbers ("family first 5" is not "family first 6").
+            if (
+                i < j
+                and keys[i].split()[0] == keys[j].split()[0]
+                and numbering(keys[i]) == numbering(keys[j])
+            ):
                 why = f"similar names {keys[i]!r} ~ {keys[j]!r}"
                 for a in by_name[keys[i]]:
                     for b in by_name[keys[j]]:

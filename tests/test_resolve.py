@@ -31,6 +31,11 @@ ORG = ID + "org/"
         ("THOMSON REUTERS (MARKETS) LLC", "thomson reuters markets"),  # not the parent
         ("Sheriff’s Office", "sheriffs office"),
         ("Company", "company"),
+        ("JOHNS HOPKINS UNIVERSITY, THE", "johns hopkins university"),
+        (
+            "ESCAL INSTITUTE OF ADVANCED TECHNOLOGIES, INC., THE",
+            "escal institute of advanced technologies",
+        ),
     ],
 )
 def test_normalize(name, norm):
@@ -187,3 +192,21 @@ def test_resolve_does_not_propose_distinct_deloitte_entities(tmp_path):
     names = [{r["a_name"].upper(), r["b_name"].upper()} for r in rows]
     assert {"DELOITTE CONSULTING LLP", "DELOITTE TOUCHE TOHMATSU LIMITED"} not in names
     assert not any("but a different" in r["reason"] for r in rows)
+
+
+def test_numbered_names_are_not_proposed_as_duplicates(tmp_path):
+    f = tmp_path / "numbered.ttl"
+    f.write_text(
+        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix ido: <https://w3id.org/graphkit/id/org/> .\n"
+        'ido:c9 a gk:Company ; schema:name "Callyo 2009" .\n'
+        'ido:c10 a gk:Company ; schema:name "Callyo 2010" .\n'
+        'ido:v1 a gk:Company ; schema:name "Veteran Technology Partners" .\n'
+        'ido:v2 a gk:Company ; schema:name "VETERAN TECHNOLOGY PARTNERS II LLC" .\n'
+        'ido:t1 a gk:Company ; schema:name "Thermo Fisher Scientific" .\n'
+        'ido:t2 a gk:Company ; schema:name "Thermo Fischer Scientific" .\n'
+    )
+    pairs = {(r["a"], r["b"]) for r in duplicates([f], resolutions=None, min_score=80)}
+    assert ("org/t1", "org/t2") in pairs
+    assert ("org/c10", "org/c9") not in pairs and ("org/v1", "org/v2") not in pairs

@@ -93,12 +93,20 @@ class TripleSet:
     def body(self) -> str:
         """All triples as Turtle statements, subjects, predicates and objects sorted."""
         out = []
-        for s in sorted(self.data):
-            props = self.data[s]
-            preds = sorted(props, key=lambda p: (p != TYPE, p))
-            lines = [f"    {p} {', '.join(sorted(props[p]))}" for p in preds if props[p]]
+        data = self.data
+        for s in sorted(data):
+            props = data[s]
+            preds = sorted(props)
+            if TYPE in props:  # "a" first
+                preds.remove(TYPE)
+                preds.insert(0, TYPE)
+            lines = [
+                f"{p} {next(iter(objs)) if len(objs) == 1 else ', '.join(sorted(objs))}"
+                for p in preds
+                if (objs := props[p])
+            ]
             if lines:
-                out.append(s + lines[0][3:] + "".join(f" ;\n{x}" for x in lines[1:]) + " .\n")
+                out.append(f"{s} " + " ;\n    ".join(lines) + " .\n")
         return "\n".join(out)
 
     def turtle(self, header: str = "") -> str:
