@@ -318,6 +318,9 @@ class Prop:
     invalid: str = "error"  # unparseable value: error (bad row) | skip (leave out) | drop (node)
     future: bool = False  # a date after today is expected (an end date), not warned about
 
+    def __post_init__(self) -> None:
+        self.term = iri(self.pred)  # the predicate as Turtle
+
 
 @dataclass
 class NodeSpec:
@@ -619,28 +622,30 @@ class CompiledMapping:
                     return None
         return node
 
-    def _emit(self, node: Node, row, nodes, out: TripleSet, warn) -> None:
+    def _emit(self, node: Node, row, nodes, out: RowTriples, warn) -> None:
         s = iri(node.iri)
-        out.add(s, TYPE, iri(node.cls))
+        add = out.append
+        add((s, TYPE, iri(node.cls)))
         if node.spec.entity:
-            out.add(s, iri(SCHEMA + "name"), literal(node.spec.label.render(row, nodes)))
+            add((s, _NAME, literal(node.spec.label.render(row, nodes))))
             for k, a in node.spec.ids.items():
                 v = a.render(row, nodes)
                 if v:
-                    out.add(s, iri(GK + k), literal(v.upper() if k != "wikidata" else v))
+                    add((s, iri(GK + k), literal(v.upper() if k != "wikidata" else v)))
         for p in node.spec.props:
             if p.ref:
-                for target in nodes.get(p.ref, []):
-                    out.add(s, iri(p.pred), iri(target.iri))
+                for target in nodes.get(p.ref, ()):
+                    add((s, p.term, iri(target.iri)))
                 continue
             text = p.value.render(row, nodes)
             if not text:
                 if p.required:
-                    raise RowError(f"{node.spec.name}: {iri(p.pred)} is empty")
+                    raise RowError(f"{node.spec.name}: {p.term} is empty")
                 continue
-            obj = self._value(p, text, node, warn)
-            if obj:
-                out.add(s, iri(p.pred), obj)
+            if p.type == "string":
+                add((s, p.term, literal(text)))
+            elif obj := self._value(p, text, node, warn):
+                add((s, p.term, obj))
 
     def _value(self, p: Prop, text: str, node: Node, warn) -> str | None:
         try:
