@@ -169,6 +169,7 @@ def import_csv(
                 continue
             merge_row(main, m, compiled.functional, warn)
             merge_row(ents, e, compiled.functional, warn)
+            compiled.commit()
             result.imported += 1
             if bar is not None and n % 500 == 0:
                 bar.update(task, completed=line)

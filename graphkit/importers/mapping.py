@@ -41,6 +41,7 @@ _FALSE = {"", "f", "false", "no", "n", "0", "none", "null", "nan"}
 #: Prefix of warnings about a second value of a single-valued property.
 CONFLICT = "differing values: "
 _NAME, _ALT = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
+_MISSING = object()
 
 
 class RowError(ValueError):
@@ -339,6 +340,7 @@ class NodeSpec:
     when_known: str | None = None  # made only when this node is a known (not declared) one
     blocking: list = field(default_factory=list)  # (blocking key, Prop) of an entity
     drop: list = field(default_factory=list)  # props whose bad value drops the node
+    cols: list[int] | None = None  # columns of an entity made of columns only (made once)
 
 
 @dataclass
@@ -446,6 +448,11 @@ class CompiledMapping:
                     n.blocking.append((key, p))
                 if p.invalid == "drop" and p.value:
                     n.drop.append(p)
+        for n in self.nodes:
+            n.cols = self._cacheable(n)
+        self._made: dict[tuple, Node | None] = {}
+        self._emitted: set[tuple] = set()
+        self._pending: list[tuple] = []
         self.functional = {iri(p) for p in self.sch.functional} | {
             iri(RDF + x) for x in ("subject", "predicate", "object")
         }
@@ -562,8 +569,25 @@ class CompiledMapping:
             raise RowError("the row key is empty")
         nodes: dict[str, list[Node]] = {}
         self._warn = warn
+        self._pending = []
+        skip: set[int] = set()  # ids of nodes emitted by an earlier row with the same values
         for spec in self.nodes:
-            node = self._make(spec, row, nodes, resolver)
+            if spec.cols is None:
+                node = self._make(spec, row, nodes, resolver)
+            else:  # an entity made of columns only: made and emitted once per distinct values
+                key = (id(spec), *[row[i] for i in spec.cols])
+                node = self._made.get(key, _MISSING)
+                if node is _MISSING:
+                    node = self._made[key] = self._make(spec, row, {}, resolver)
+                if node is not None:
+                    if spec.distinct_from and any(
+                        n.iri == node.iri for n in nodes.get(spec.distinct_from, [])
+                    ):
+                        node = None
+                    elif key in self._emitted:
+                        skip.add(id(node))
+                    else:
+                        self._pending.append(key)
             if node is None:
                 if spec.required:
                     raise RowError(f"required {spec.name!r} is missing")
@@ -572,11 +596,37 @@ class CompiledMapping:
         main, ents = RowTriples(), RowTriples()
         for insts in nodes.values():
             for node in insts:
-                if node.declare:
+                if node.declare and id(node) not in skip:
                     self._emit(node, row, nodes, ents if node.spec.entity else main, warn)
         for c in self.claims:
             self._claim_rows(c, row, nodes, main, resolver)
         return main, ents
+
+    def commit(self) -> None:
+        """The last row was imported: its entities need not be emitted again."""
+        self._emitted.update(self._pending)
+        self._pending = []
+
+    def _cacheable(self, spec: NodeSpec) -> list[int] | None:
+        """Columns an entity node depends on, when it depends on nothing else and can warn about
+        nothing (string properties only); else None."""
+        if not spec.entity or spec.when_known or spec.drop:
+            return None
+        alts = [spec.label, spec.id, spec.when, spec.unless, *spec.ids.values()]
+        alts += [w for _c, w in spec.classes]
+        for p in spec.props:
+            if p.ref or p.type != "string":
+                return None
+            alts.append(p.value)
+        cols: set[int] = set()
+        for alt in alts:
+            for t in alt.templates if alt is not None else ():
+                for part in t.parts:
+                    if isinstance(part, tuple):
+                        if not isinstance(part[0], int):
+                            return None
+                        cols.add(part[0])
+        return sorted(cols)
 
     def _make(self, spec: NodeSpec, row, nodes, resolver: Resolver) -> Node | None:
         if spec.when_known and not any(not n.declare for n in nodes.get(spec.when_known, [])):
