@@ -29,6 +29,8 @@ _EXPORTS = {
     "ontology": "graphkit.model",
     "EdgeFilter": "graphkit.paths",
     "Match": "graphkit.lookup",
+    "import_file": "graphkit.importers",
+    "report": "graphkit.report",
 }
 __all__ = sorted(_EXPORTS)
 
@@ -41,6 +43,7 @@ if TYPE_CHECKING:  # pragma: no cover
         ValidationError,
     )
     from graphkit.graph import Graph, PathResult, load  # noqa: F401
+    from graphkit.importers import import_file  # noqa: F401
     from graphkit.lookup import Match  # noqa: F401
     from graphkit.model import Ontology, ontology  # noqa: F401
     from graphkit.paths import EdgeFilter  # noqa: F401

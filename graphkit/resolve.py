@@ -12,12 +12,15 @@ every later import. :func:`duplicates` lists likely duplicates for review.
 'department of homeland security'
 >>> normalize("U.S. Immigration & Customs Enforcement")
 'us immigration and customs enforcement'
+>>> normalize("JOHNS HOPKINS UNIVERSITY, THE")
+'johns hopkins university'
 >>> slug("Martin County Sheriff's Office")
 'martin-county-sheriffs-office'
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -67,9 +70,23 @@ def normalize(name: str) -> str:
         run = single
     if len(merged) > 1 and merged[0] == "the":
         merged = merged[1:]
-    while len(merged) > 1 and merged[-1] in LEGAL_SUFFIXES:
-        merged.pop()
+    while len(merged) > 1 and (merged[-1] in LEGAL_SUFFIXES or merged[-1] == "the"):
+        merged.pop()  # "JOHNS HOPKINS UNIVERSITY, THE", "ACME, INC., THE"
     return " ".join(merged)
+
+
+#: Tokens that number otherwise equal names apart: "Partners II" is not "Partners".
+_ROMAN = frozenset("ii iii iv v vi vii viii ix x xi xii".split())
+
+
+def numbering(norm: str) -> frozenset[str]:
+    """The number tokens of a normalised name (digits and roman numerals): names that differ in
+    them are distinct entities, however similar ("callyo 2009" and "callyo 2010").
+
+    >>> sorted(numbering("veteran technology partners ii")), sorted(numbering("family first 5"))
+    (['ii'], ['5'])
+    """
+    return frozenset(t for t in norm.split() if t.isdigit() or t in _ROMAN)
 
 
 def slug(text: str) -> str:
@@ -107,14 +124,24 @@ def compatible(a: str, b: str) -> bool:
     return a == b or a in sup.get(b, ()) or b in sup.get(a, ())
 
 
-def read_records(files: Iterable[Path], origin: str) -> tuple[dict[str, Record], dict[str, str]]:
-    """Entities (and contracts by award key) declared in ``files``."""
+def _store(files: Iterable[Path]):
     import pyoxigraph as ox
 
     store = ox.Store()
     for f in files:
         if Path(f).is_file():
             store.bulk_load(path=str(f), format=ox.RdfFormat.TURTLE)
+    return store
+
+
+def read_records(files: Iterable[Path], origin: str) -> tuple[dict[str, Record], dict[str, str]]:
+    """Entities (and contracts by award key and by PIID) declared in ``files``."""
+    return _records(_store(files), origin)
+
+
+def _records(store, origin: str) -> tuple[dict[str, Record], dict[str, str]]:
+    import pyoxigraph as ox
+
     classes = schema().class_labels
     entity_classes = {c for c in classes if compatible(c, GK + "Entity")}
     recs: dict[str, Record] = {}
@@ -145,11 +172,31 @@ def read_records(files: Iterable[Path], origin: str) -> tuple[dict[str, Record],
         if key not in onto.identifier_keys and key in by_key:
             for rec, v in each(by_key[key]):
                 rec.attrs.setdefault(key, v.strip().casefold())
-    contracts = {
-        q.object.value: q.subject.value
-        for q in store.quads_for_pattern(None, ox.NamedNode(GK + "awardKey"), None, None)
-    }
+    contracts: dict[str, str] = {}
+    for pred in ("awardKey", "piid"):  # an award key never looks like a PIID
+        for q in sorted(
+            store.quads_for_pattern(None, ox.NamedNode(GK + pred), None, None),
+            key=lambda q: q.subject.value,
+        ):
+            if isinstance(q.subject, ox.NamedNode):
+                contracts.setdefault(q.object.value, q.subject.value)
     return recs, contracts
+
+
+ClaimKey = tuple[str, str, str, frozenset]
+
+
+def _claims(store) -> dict[ClaimKey, str]:
+    """``(subject, predicate, object, contracts) -> claim id`` of the claims in ``store``."""
+    found: dict[ClaimKey, str] = {}
+    q = f"""SELECT ?c ?s ?p ?o (GROUP_CONCAT(STR(?k); separator=" ") AS ?ks) WHERE {{
+        ?c a <{GK}Claim> ; <{RDF}subject> ?s ; <{RDF}predicate> ?p ; <{RDF}object> ?o .
+        OPTIONAL {{ ?c <{GK}underContract> ?k }} }} GROUP BY ?c ?s ?p ?o ORDER BY ?c"""
+    for r in store.query(q):
+        ks = r["ks"].value.split() if r["ks"] is not None else []
+        key = (r["s"].value, r["p"].value, r["o"].value, frozenset(ks))
+        found.setdefault(key, r["c"].value)
+    return found
 
 
 def _deeper(a: str, b: str) -> str:
@@ -246,7 +293,10 @@ class Resolver:
         self.records: dict[str, Record] = {}
         self.by_id: dict[tuple[str, str], list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
-        cur, self.curated_contracts = read_records(curated, "curated")
+        store = _store(curated)
+        cur, self.curated_contracts = _records(store, "curated")
+        self.claims: dict[ClaimKey, str] = _claims(store)
+        self._run_claims: dict[ClaimKey, str] = {}
         imp, _ = read_records(imported, "imported")
         for rec in [*cur.values(), *(r for k, r in imp.items() if k not in cur)]:
             self._index(rec)
@@ -255,10 +305,13 @@ class Resolver:
 
     @classmethod
     def default(cls, out_dir: Path, extra: Iterable[Path] = (), *, bundled: bool = True):
-        """Curated ``data/`` (plus ``extra``), earlier imports in ``out_dir``, decisions file."""
+        """Curated ``data/*.ttl`` (plus ``extra``; not the bundled sources of ``data/sources/``,
+        so an import does not depend on which sources load), earlier imports in ``out_dir``,
+        the decisions file."""
+        from graphkit.sources import curated_files
         from graphkit.store import rdf_files
 
-        curated = rdf_files([data_dir()]) if bundled else []
+        curated = curated_files() if bundled else []
         curated += rdf_files(list(extra))
         return cls(curated, [Path(out_dir) / "entities.ttl"], resolutions_file())
 
@@ -298,9 +351,18 @@ class Resolver:
         else:
             result = self._mint(cls, hint or norm or name, ids)
             self._index(Record(result, cls, name, {norm}, ids, attrs, "new"))
+        self._adopt(self.records[result], ids)
         result = self.decisions.canonical(result)
         self._cache[key] = result
         return result
+
+    def _adopt(self, rec: Record, ids: dict[str, str]) -> None:
+        """A record matched by name takes the row's identifiers it lacks, so a later row with the
+        same name and another UEI (a parent registration) is kept apart from it."""
+        for kv in ids.items():
+            if kv[0] not in rec.ids:
+                rec.ids[kv[0]] = kv[1]
+                self.by_id.setdefault(kv, []).append(rec.iri)
 
     def _match(self, cls, norm, ids, attrs, origins) -> str | None:
         def ok(iri: str) -> bool:
@@ -330,16 +392,27 @@ class Resolver:
     def _mint(self, cls: str, base: str, ids: dict[str, str]) -> str:
         ns = namespace_of(cls)
         base = slug(base) or "entity"
-        tries = [base] + [f"{base}-{slug(v)}" for _k, v in sorted(ids.items())]
-        tries += [f"{base}-{n}" for n in range(2, 10_000)]
+        tries = itertools.chain(
+            [base],
+            (f"{base}-{slug(v)}" for _k, v in sorted(ids.items())),
+            (f"{base}-{n}" for n in range(2, 10_000)),
+        )
         for t in tries:
             if ns + t not in self.records:
                 return ns + t
         raise RuntimeError("no free id")  # pragma: no cover
 
-    def contract(self, award_key: str) -> str | None:
-        """A curated contract with this award key, if any."""
-        return self.curated_contracts.get(award_key)
+    def contract(self, key: str) -> str | None:
+        """A curated (or earlier bundled) contract with this award key or PIID, if any."""
+        return self.curated_contracts.get(key)
+
+    def claim(self, key: ClaimKey, new_id: str) -> tuple[str, bool]:
+        """``(id, known)``: the id of the claim a curated or earlier file declares with this
+        subject, predicate, object and contracts (``known``), else the id of this import's
+        claim with that key, first ``new_id`` (so a later row adds evidence to it)."""
+        if key in self.claims:
+            return self.claims[key], True
+        return self._run_claims.setdefault(key, new_id), False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -423,8 +496,13 @@ def duplicates(
         import numpy as np
 
         for i, j in zip(*np.nonzero(scores)):
-            # Blocking: fuzzy pairs share their first word ("avon police" is not "canton police").
-            if i < j and keys[i].split()[0] == keys[j].split()[0]:
+            # Blocking: fuzzy pairs share their first word ("avon police" is not "canton police")
+            # and their numbers ("family first 5" is not "family first 6").
+            if (
+                i < j
+                and keys[i].split()[0] == keys[j].split()[0]
+                and numbering(keys[i]) == numbering(keys[j])
+            ):
                 why = f"similar names {keys[i]!r} ~ {keys[j]!r}"
                 for a in by_name[keys[i]]:
                     for b in by_name[keys[j]]:

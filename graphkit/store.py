@@ -44,11 +44,25 @@ def rdf_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def input_files(data: Iterable[str | Path] = (), *, bundled: bool = True) -> list[Path]:
-    """Ontology files, then the bundled ``data/`` (unless ``bundled=False``), then ``data``."""
+def input_files(
+    data: Iterable[str | Path] = (),
+    *,
+    bundled: bool = True,
+    sources: Iterable[str] | None = None,
+) -> list[Path]:
+    """Ontology files, then the bundled ``data/`` (unless ``bundled=False``), then ``data``.
+
+    ``sources`` chooses the bundled source datasets (``data/sources/<name>.ttl``, see
+    :func:`graphkit.sources.select`): ``None`` loads all, ``[]`` or ``["none"]`` only the
+    curated data; ``"curated"`` in the list keeps the curated files, which load by default."""
     files = list(ontology_files())
     if bundled:
-        files += rdf_files([data_dir()])
+        if sources is None:
+            files += rdf_files([data_dir()])
+        else:
+            from graphkit.sources import select
+
+            files += select(sources)
     files += rdf_files(data)
     seen: set[Path] = set()
     return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]

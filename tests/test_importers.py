@@ -19,6 +19,7 @@ from graphkit.importers.atlas import import_atlas
 from graphkit.importers.mapping import Mapping
 from graphkit.importers.usaspending import import_usaspending, mapping_for
 from graphkit.model import GK, ID, PREFIXES, SCHEMA, SKOS, TAXONOMY
+from graphkit.sources import curated_files
 from graphkit.store import Dataset
 from graphkit.validate import validate
 
@@ -98,15 +99,14 @@ def test_prime_counts_and_amounts_match_the_csv(prime):
 
 
 def _is_curated_contract(key: str) -> bool:
-    from graphkit.model import data_dir
     from graphkit.resolve import Resolver
-    from graphkit.store import rdf_files
+    from graphkit.sources import curated_files
 
     global _CURATED
     try:
         r = _CURATED
     except NameError:
-        r = _CURATED = Resolver(rdf_files([data_dir()]))
+        r = _CURATED = Resolver(curated_files())
     return r.contract(key) is not None
 
 
@@ -115,11 +115,14 @@ def test_prime_resolves_agencies_and_west_publishing(prime):
     store = _store(result.out)
     agencies = {a for (a,) in _rows(store, "SELECT DISTINCT ?a WHERE { ?k gk:awardingAgency ?a }")}
     assert agencies == {ID + "org/ice"}
+    # one claim per West award: imported, or the curated claim on that contract citing the award
+    with_curated = _store(result.out, *curated_files())
     west = _rows(
-        store,
-        """SELECT (COUNT(?c) AS ?n) WHERE { ?c rdf:subject ido:west-publishing ;
+        with_curated,
+        """SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c rdf:subject ido:west-publishing ;
              rdf:predicate gk:supplies ; rdf:object ido:ice ; gk:status status:confirmed ;
-             gk:underContract ?k ; prov:wasDerivedFrom ?e . ?e schema:url ?u }""",
+             gk:underContract ?k ; prov:wasDerivedFrom ?e . ?e schema:url ?u .
+             FILTER(STRSTARTS(STR(?e), STR(ide:usaspending-CONT_AWD_))) }""",
     )
     df = pd.read_csv(PRIME, dtype=str)
     assert int(west[0][0]) == (df.recipient_name == "WEST PUBLISHING CORPORATION").sum()
@@ -158,14 +161,14 @@ def test_second_import_is_byte_identical(tmp_path):
     first = {f.name: f.read_bytes() for f in files}
     again = import_usaspending(PRIME, out_dir=tmp_path)
     assert {f.name: f.read_bytes() for f in sorted(tmp_path.glob("*.ttl"))} == first
-    assert again.imported == 1369
+    assert again.imported == _count_rows(PRIME)
 
 
 def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
     assert mapping_for(SUBAWARDS).spec["detect"][0] == "prime_award_unique_key"
     result = import_usaspending(SUBAWARDS, out_dir=tmp_path)
     df = pd.read_csv(SUBAWARDS, dtype=str)
-    assert result.imported == len(df) == 482
+    assert result.imported == len(df) == _count_rows(SUBAWARDS)
     store = _store(result.out, tmp_path / "entities.ttl")
     # every prime award is a confirmed claim prime -> ICE
     primes = _rows(
@@ -173,8 +176,8 @@ def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
         "SELECT DISTINCT ?c WHERE { ?c rdf:predicate gk:supplies ; rdf:object ido:ice }",
     )
     assert len(primes) == df.prime_award_unique_key.nunique()
-    # every subawardee supplies its prime (one claim per pair, each report as evidence);
-    # a company reporting a subaward to itself makes no claim
+    # every subawardee supplies its prime under the prime contract (one claim per pair and
+    # contract, each report as evidence); a company reporting a subaward to itself makes no claim
     reports = _rows(
         store,
         """SELECT (COUNT(DISTINCT ?e) AS ?n) (COUNT(DISTINCT ?c) AS ?claims) WHERE {
@@ -183,7 +186,8 @@ def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
     )
     to_self = (df.subawardee_uei == df.prime_awardee_uei).sum()
     assert int(reports[0][0]) == len(df) - to_self
-    pairs = df[df.subawardee_uei != df.prime_awardee_uei][["subawardee_uei", "prime_awardee_uei"]]
+    cols = ["subawardee_uei", "prime_awardee_uei", "prime_award_unique_key"]
+    pairs = df[df.subawardee_uei != df.prime_awardee_uei][cols]
     assert int(reports[0][1]) <= len(pairs.drop_duplicates())
 
 
@@ -328,6 +332,99 @@ def test_mapping_errors_name_the_problem(tmp_path):
     bad.write_text("source: x\nnodes:\n  a: {class: Spaceship, name: '{vendor}'}\n")
     with pytest.raises(DataError, match="Spaceship"):
         import_csv(EXAMPLE / "vendors.csv", Mapping.load(bad), out_dir=tmp_path)
+
+
+_IRI_MAPPING = """source: x
+nodes:
+  vendor: {class: Company, name: "{vendor}"}
+  agency: {class: GovernmentAgency, name: "{agency}"}
+  page:
+    class: Evidence
+    id: "x-{vendor|slug}"
+    properties:
+      schema:url: {value: "{url}", type: url}
+      dcterms:title: "{vendor}"
+      dcterms:publisher: x
+      dcterms:type: {value: "{kind}", type: iri}
+claims:
+  - {id: "x-{@subject}", subject: "@vendor", predicate: supplies, object: "@agency",
+     evidence: "@page", start: "{start}", end: "{end}"}
+"""
+
+
+def _bad_input(tmp_path, rows: list[list[str]]) -> Path:
+    f = tmp_path / "in.csv"
+    with open(f, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["vendor", "agency", "url", "kind", "start", "end"])
+        w.writerows(rows)
+    (tmp_path / "m.yaml").write_text(_IRI_MAPPING)
+    return f
+
+
+_GOOD = ["Acme", "FEA", "https://example.org/a", "evidence-type:news", "2020-01-01", "2021-01-01"]
+
+
+@pytest.mark.parametrize(
+    "kind", ["not an iri", "Government Record", "nope:thing", "http://exa mple.org/x"]
+)
+def test_iri_column_rejects_a_value_that_is_not_an_iri(tmp_path, kind):
+    f = _bad_input(tmp_path, [_GOOD, ["Borealis", "FEA", "https://example.org/b", kind, "", ""]])
+    m = Mapping.load(tmp_path / "m.yaml")
+    with pytest.raises(DataError) as e:
+        import_csv(f, m, out_dir=tmp_path / "out", bundled=False)
+    assert f"{f}:3: row 2:" in str(e.value) and "not an IRI" in str(e.value)
+    r = import_csv(f, m, out_dir=tmp_path / "out", bundled=False, skip_bad=True)
+    assert (r.imported, len(r.skipped)) == (1, 1)
+    assert "dcterms:type evidence-type:news" in r.out.read_text()
+    Dataset.load([r.out, tmp_path / "out" / "entities.ttl"], bundled=False)  # parses
+
+
+def test_dates_not_dates_reversed_or_future_name_the_line(tmp_path):
+    rows = [
+        _GOOD,
+        ["B", "FEA", "https://example.org/b", "evidence-type:news", "2020-13-45", ""],
+        ["C", "FEA", "https://example.org/c", "evidence-type:news", "2021-05-01", "2020-01-01"],
+        ["D", "FEA", "https://example.org/d", "evidence-type:news", "2999-01-01", ""],
+    ]
+    f = _bad_input(tmp_path, rows)
+    m = Mapping.load(tmp_path / "m.yaml")
+    logged: list[str] = []
+    r = import_csv(f, m, out_dir=tmp_path / "out", bundled=False, skip_bad=True, log=logged.append)
+    assert r.imported == 3 and len(r.skipped) == 1
+    assert f"{f}:3: row 2:" in r.skipped[0] and "not a date: '2020-13-45'" in r.skipped[0]
+    text = "\n".join(logged)
+    assert f"{f}:4: row 3:" in text and "end date 2020-01-01 before start date 2021-05-01" in text
+    assert f"{f}:5: row 4:" in text and "2999-01-01 is in the future" in text
+    out = r.out.read_text()
+    assert '"2020-01-01"^^xsd:date' not in out.split("idc:x-c")[1].split(" .")[0]
+    Dataset.load([r.out, tmp_path / "out" / "entities.ttl"], bundled=False)  # parses
+
+
+def test_import_file_api_picks_the_mapping(tmp_path):
+    import graphkit
+
+    r = graphkit.import_file(SUBAWARDS, out_dir=tmp_path, bundled=False)
+    assert r.source == "usaspending" and r.rows == _count_rows(SUBAWARDS)
+    r = graphkit.import_file(ATLAS, source="atlas", out_dir=tmp_path, bundled=False)
+    assert r.rows == _count_rows(ATLAS)
+    with pytest.raises(graphkit.DataError, match="unknown source 'nope'"):
+        graphkit.import_file(ATLAS, source="nope", out_dir=tmp_path)
+    with pytest.raises(graphkit.DataError, match="header does not look like"):
+        graphkit.import_file(ATLAS, source="usaspending", out_dir=tmp_path)
+    r = graphkit.import_file(
+        EXAMPLE / "vendors.csv",
+        mapping=EXAMPLE / "vendors-mapping.yaml",
+        out_dir=tmp_path,
+        bundled=False,
+        curated=[CURATED_FIXTURE],
+    )
+    assert r.imported == _count_rows(EXAMPLE / "vendors.csv")
+
+
+def _count_rows(path: Path) -> int:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return sum(1 for _ in csv.DictReader(fh))
 
 
 assert SKOS and GK and SCHEMA  # namespaces used in SPARQL above

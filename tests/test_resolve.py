@@ -31,6 +31,11 @@ ORG = ID + "org/"
         ("THOMSON REUTERS (MARKETS) LLC", "thomson reuters markets"),  # not the parent
         ("Sheriff’s Office", "sheriffs office"),
         ("Company", "company"),
+        ("JOHNS HOPKINS UNIVERSITY, THE", "johns hopkins university"),
+        (
+            "ESCAL INSTITUTE OF ADVANCED TECHNOLOGIES, INC., THE",
+            "escal institute of advanced technologies",
+        ),
     ],
 )
 def test_normalize(name, norm):
@@ -156,3 +161,52 @@ def test_duplicates_lists_scores_and_reasons(tmp_path):
         ],
     )
     assert res.exit_code == 0 and '"reason"' in res.output
+
+
+SUBAWARDS = Path("/work/shared/data/usaspending-ice-contract-subawards-since-2020-2025-03-28.csv")
+if not SUBAWARDS.is_file():
+    SUBAWARDS = ROOT.parent / "shared" / "data" / SUBAWARDS.name
+
+
+def test_same_name_other_uei_is_another_legal_entity():
+    """A name match is refused when the UEIs differ (the ontology's gk:blocksNameMatchFor); a
+    record matched by name adopts the row's UEI, so a later registration stays apart."""
+    r = Resolver([CURATED], [], None)
+    company = GK + "Company"
+    a = r.resolve(company, "DELOITTE CONSULTING LLP", {"uei": "CKV2L9GZKJK3"})
+    b = r.resolve(company, "DELOITTE CONSULTING LLP", {"uei": "GT54N467W2C6"})
+    assert a != b
+    assert r.resolve(company, "Deloitte Consulting", {"uei": "CKV2L9GZKJK3"}) == a
+    no_uei = r.resolve(company, "Zephyr Widgets")
+    assert r.resolve(company, "ZEPHYR WIDGETS INC", {"uei": "ZEPH00000001"}) == no_uei
+    assert r.resolve(company, "Zephyr Widgets, Inc.", {"uei": "ZEPH00000002"}) != no_uei
+
+
+def test_resolve_does_not_propose_distinct_deloitte_entities(tmp_path):
+    """The real subaward file: DELOITTE CONSULTING LLP and DELOITTE TOUCHE TOHMATSU LIMITED are
+    never proposed as one entity, and every pair proposed for a reason 'same normalised name'
+    has no disagreeing identifier."""
+    out = tmp_path / "imports"
+    import_csv(SUBAWARDS, mapping_for(SUBAWARDS), out_dir=out, bundled=False)
+    rows = duplicates(rdf_files([out]), resolutions=None, min_score=85)
+    names = [{r["a_name"].upper(), r["b_name"].upper()} for r in rows]
+    assert {"DELOITTE CONSULTING LLP", "DELOITTE TOUCHE TOHMATSU LIMITED"} not in names
+    assert not any("but a different" in r["reason"] for r in rows)
+
+
+def test_numbered_names_are_not_proposed_as_duplicates(tmp_path):
+    f = tmp_path / "numbered.ttl"
+    f.write_text(
+        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix ido: <https://w3id.org/graphkit/id/org/> .\n"
+        'ido:c9 a gk:Company ; schema:name "Callyo 2009" .\n'
+        'ido:c10 a gk:Company ; schema:name "Callyo 2010" .\n'
+        'ido:v1 a gk:Company ; schema:name "Veteran Technology Partners" .\n'
+        'ido:v2 a gk:Company ; schema:name "VETERAN TECHNOLOGY PARTNERS II LLC" .\n'
+        'ido:t1 a gk:Company ; schema:name "Thermo Fisher Scientific" .\n'
+        'ido:t2 a gk:Company ; schema:name "Thermo Fischer Scientific" .\n'
+    )
+    pairs = {(r["a"], r["b"]) for r in duplicates([f], resolutions=None, min_score=80)}
+    assert ("org/t1", "org/t2") in pairs
+    assert ("org/c10", "org/c9") not in pairs and ("org/v1", "org/v2") not in pairs

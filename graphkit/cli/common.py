@@ -54,6 +54,14 @@ DataOpt = Annotated[
 BundledOpt = Annotated[
     bool, typer.Option("--bundled/--no-bundled", help="Include the bundled data/ folder.")
 ]
+SourcesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--sources",
+        help="Bundled source datasets to load, e.g. usaspending-prime-mn,atlas-sample"
+        " ('none': curated data only; default: all). See data/sources/.",
+    ),
+]
 
 
 def command(*args, on: typer.Typer | None = None, **kwargs):

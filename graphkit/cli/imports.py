@@ -38,11 +38,11 @@ RefOpt = Annotated[
 
 def _run(path: Path, mapping, out, skip_bad, verbose, data, bundled, resolutions) -> None:
     from graphkit.importers import import_csv
-    from graphkit.model import data_dir
     from graphkit.resolve import Resolver, resolutions_file
+    from graphkit.sources import curated_files
     from graphkit.store import rdf_files
 
-    curated = (rdf_files([data_dir()]) if bundled else []) + rdf_files(list(data or []))
+    curated = (curated_files() if bundled else []) + rdf_files(list(data or []))
     resolver = Resolver(curated, [out / "entities.ttl"], resolutions or resolutions_file())
     result = import_csv(
         path,
@@ -139,13 +139,13 @@ def resolve(
     bundled: BundledOpt = True,
 ) -> None:
     """List likely duplicate entities with a score and the reason, or record a decision."""
-    from graphkit.model import data_dir
     from graphkit.resolve import duplicates, record_decision, resolutions_file
-    from graphkit.store import input_files, rdf_files
+    from graphkit.sources import curated_files
+    from graphkit.store import input_files
 
     path = resolutions or resolutions_file()
     files = [f for f in input_files(data or (), bundled=bundled) if "ontology" not in f.parts]
-    curated = rdf_files([data_dir()]) if bundled else []
+    curated = curated_files() if bundled else []
     if same and not_same:
         raise typer.BadParameter("use --same or --not-same, not both")
     if same or not_same:

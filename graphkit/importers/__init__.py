@@ -25,6 +25,7 @@ from graphkit.importers.mapping import (
     MappingError,
     RowError,
     merge,
+    merge_row,
 )
 from graphkit.importers.turtle import TripleSet, read_turtle, write_atomic
 from graphkit.resolve import Resolver
@@ -32,7 +33,7 @@ from graphkit.resolve import Resolver
 MAPPINGS = Path(__file__).parent / "mappings"
 ENTITIES = "entities.ttl"
 
-__all__ = ["ImportResult", "builtin", "import_csv", "MappingError"]
+__all__ = ["ImportResult", "MappingError", "builtin", "builtin_names", "import_csv", "import_file"]
 
 
 def builtin(name: str) -> Mapping:
@@ -110,9 +111,16 @@ def import_csv(
     bundled: bool = True,
     log: Callable[[str], None] | None = None,
     verbose: bool = False,
+    output: str | None = None,
+    comment: str = "",
+    describe: Callable[[ImportResult, TripleSet], None] | None = None,
 ) -> ImportResult:
     """Import one CSV file with ``mapping``; raise :class:`DataError` on the first bad row unless
-    ``skip_bad`` (then bad rows are listed in ``ImportResult.skipped``)."""
+    ``skip_bad`` (then bad rows are listed in ``ImportResult.skipped``).
+
+    ``output`` names the Turtle file written in ``out_dir`` (default ``<source>-<file stem>.ttl``);
+    ``comment`` replaces its header comment; ``describe(result, triples)`` may add triples (a
+    dataset description) before it is written."""
     path, out_dir = Path(path), Path(out_dir)
     if not path.is_file():
         raise DataError(f"{path}: no such file", path=path)
@@ -121,7 +129,7 @@ def import_csv(
     if resolver is None:
         resolver = Resolver.default(out_dir, curated or [], bundled=bundled)
     stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in path.stem)
-    out = out_dir / f"{mapping.source}-{stem}.ttl"
+    out = out_dir / (output or f"{mapping.source}-{stem}.ttl")
     result = ImportResult(mapping.source, path, out, out_dir / ENTITIES)
     main, ents = TripleSet(), TripleSet()
     warnings: Counter = Counter()
@@ -149,7 +157,7 @@ def import_csv(
     try:
         for n, line, rec in rows:
             result.rows += 1
-            where[0] = f"line {line} (row {n}): "
+            where[0] = f"{path}:{line}: row {n}: "
             try:
                 m, e = compiled.row(rec, resolver, warn)
             except RowError as err:
@@ -159,8 +167,9 @@ def import_csv(
                     raise DataError(msg, path=path, line=line) from None
                 result.skipped.append(msg)
                 continue
-            merge(main, m, compiled.functional, warn)
-            merge(ents, e, compiled.functional, warn)
+            merge_row(main, m, compiled.functional, warn)
+            merge_row(ents, e, compiled.functional, warn)
+            compiled.commit()
             result.imported += 1
             if bar is not None and n % 500 == 0:
                 bar.update(task, completed=line)
@@ -178,11 +187,13 @@ def import_csv(
             for t in graph.values(s, "a"):
                 result.counts[t.split(":", 1)[-1]] += 1
     skipped = f", {len(result.skipped)} bad rows skipped" if result.skipped else ""
-    head = (
+    head = comment or (
         f"Imported by `graphkit import` from {path.name} with the {mapping.source!r} mapping:\n"
         f"{result.imported} of {result.rows} rows{skipped}. Generated file: re-run the import"
         " instead of editing it."
     )
+    if describe is not None:
+        describe(result, main)
     ents_head = (
         f"Organisations and products found by `graphkit import` in the files of {out_dir.name}/;\n"
         "merged on every import (first name kept, other spellings as skos:altLabel)."
@@ -203,15 +214,50 @@ def import_csv(
 
 
 def detect(path: Path, names: list[str]) -> Mapping:
-    """The first built-in mapping among ``names`` whose detect columns are all in the header."""
+    """The built-in mapping among ``names`` whose detect columns are all in the header (the
+    one with the most such columns when several are)."""
     header = read_header(path)
-    for name in names:
-        m = builtin(name)
-        if m.matches(header):
-            return m
+    found = [m for m in map(builtin, names) if m.matches(header)]
+    if found:
+        return max(found, key=lambda m: len(m.spec.get("detect", [])))
     wanted = "; ".join(f"{n}: {', '.join(builtin(n).spec.get('detect', []))}" for n in names)
     raise DataError(f"{path}: header does not look like any of: {wanted}", path=path)
 
 
 def _stderr(msg: str) -> None:
     print(msg, file=sys.stderr)
+
+
+def builtin_names() -> list[str]:
+    """Stems of the built-in mappings (``usaspending-prime``, ``atlas``, ...)."""
+    return sorted(p.stem for p in MAPPINGS.glob("*.yaml"))
+
+
+def import_file(
+    path: str | Path,
+    source: str | None = None,
+    mapping: Mapping | str | Path | None = None,
+    out_dir: str | Path = "imports",
+    **kw,
+) -> ImportResult:
+    """Import one CSV file into Turtle files under ``out_dir`` (the Python form of
+    ``graphkit import``).
+
+    ``mapping`` is a :class:`Mapping` or the path of a YAML mapping; else ``source`` names a
+    built-in mapping (``usaspending-prime``) or a family of them (``usaspending``: the one whose
+    detect columns the header has); else every built-in mapping is tried. Other keywords as
+    :func:`import_csv`. Raises :class:`DataError` (a :class:`graphkit.GraphkitError`)."""
+    path = Path(path)
+    if mapping is not None:
+        m = mapping if isinstance(mapping, Mapping) else Mapping.load(mapping)
+    else:
+        names = builtin_names()
+        if source is not None:
+            names = [n for n in names if n == source or n.startswith(f"{source}-")]
+            if not names:
+                known = sorted({n.split("-")[0] for n in builtin_names()} | set(builtin_names()))
+                raise DataError(f"unknown source {source!r} (one of {', '.join(known)})")
+        if not path.is_file():
+            raise DataError(f"{path}: no such file", path=path)
+        m = detect(path, names)
+    return import_csv(path, m, out_dir=out_dir, **kw)

@@ -40,6 +40,8 @@ _FALSE = {"", "f", "false", "no", "n", "0", "none", "null", "nan"}
 
 #: Prefix of warnings about a second value of a single-valued property.
 CONFLICT = "differing values: "
+_NAME, _ALT = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
+_MISSING = object()
 
 
 class RowError(ValueError):
@@ -77,6 +79,31 @@ def parse_date(text: str) -> tuple[str, str]:
     except ValueError:
         pass
     raise RowError(f"not a date: {text!r}")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _decimal_term(text: str) -> str:
+    return literal(parse_decimal(text), XSD + "decimal")
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _integer_term(text: str) -> str:
+    if not re.fullmatch(r"-?\d+", text):
+        raise RowError(f"not an integer: {text!r}")
+    return literal(str(int(text)), XSD + "integer")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _date_term(text: str) -> tuple[str, str]:
+    """``(Turtle literal, lexical form)`` of a date value (memoised: dates repeat)."""
+    lex, typ = parse_date(text)
+    if not typ:
+        raise RowError(f"not a date: {text!r}")
+    return literal(lex, XSD + typ), lex
+
+
+def _today() -> str:
+    return dt.date.today().isoformat()
 
 
 def parse_decimal(text: str) -> str:
@@ -144,10 +171,24 @@ class Template:
         parts.append(text[pos:])
         return cls([p for p in parts if p != ""])
 
+    def __post_init__(self) -> None:
+        self.render = self._compiled()
+
+    def _compiled(self):
+        """The fastest renderer for this shape: a constant, one plain column, or the general one."""
+        parts = self.parts
+        if all(isinstance(p, str) for p in parts):
+            const = "".join(parts).strip()
+            return lambda row, nodes: const
+        if len(parts) == 1 and isinstance(parts[0][0], int) and not parts[0][1]:
+            i = parts[0][0]
+            return lambda row, nodes: row[i].strip()
+        return self._render
+
     def columns(self) -> list[int]:
         return [p[0] for p in self.parts if isinstance(p, tuple) and isinstance(p[0], int)]
 
-    def render(self, row: list[str], nodes: dict) -> str:
+    def _render(self, row: list[str], nodes: dict) -> str:
         out = []
         for p in self.parts:
             if isinstance(p, str):
@@ -175,6 +216,8 @@ class Alternatives:
     def __init__(self, spec, header: list[str]):
         specs = spec if isinstance(spec, list) else [spec]
         self.templates = [Template.compile(str(s), header) for s in specs]
+        if len(self.templates) == 1:
+            self.render = self.templates[0].render
 
     def render(self, row, nodes) -> str:
         for t in self.templates:
@@ -225,11 +268,42 @@ def expand(curie: str) -> str:
     return PREFIXES[prefix] + local
 
 
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def _checked_iri(text: str) -> str:
+    """``text`` (a full IRI or a known prefix's CURIE) as a full IRI; :class:`RowError` if it
+    is not one (a name, a value with spaces, an unknown prefix)."""
+    try:
+        full = expand(text.strip())
+    except MappingError:
+        raise RowError(f"not an IRI: {text!r} (unknown prefix or no prefix)") from None
+    if not _IRI.match(full):
+        raise RowError(f"not an IRI: {text!r}")
+    return full
+
+
+@functools.cache
+def _record_classes() -> frozenset[str]:
+    """Classes of the ontology that are not property-graph nodes (``gk:ContractRecord``)."""
+    import pyoxigraph as ox
+
+    from graphkit.model import OWL, ontology_files
+
+    store = ox.Store()
+    for p in ontology_files():
+        store.load(path=str(p), format=ox.RdfFormat.TURTLE)
+    q = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class"))
+    return frozenset(x.subject.value for x in q if x.subject.value.startswith(GK))
+
+
 def _class_iri(label: str) -> str:
     by_label = {v: k for k, v in schema().class_labels.items()}
     if label in by_label:
         return by_label[label]
     full = expand(label) if ":" in label else GK + label
+    if full in _record_classes() and full not in (GK + "Claim", GK + "Entity"):
+        return full
     if full not in schema().class_labels:
         raise MappingError(f"unknown class {label!r} (one of {', '.join(sorted(by_label))})")
     return full
@@ -243,6 +317,10 @@ class Prop:
     type: str = "string"
     required: bool = False
     invalid: str = "error"  # unparseable value: error (bad row) | skip (leave out) | drop (node)
+    future: bool = False  # a date after today is expected (an end date), not warned about
+
+    def __post_init__(self) -> None:
+        self.term = iri(self.pred)  # the predicate as Turtle
 
 
 @dataclass
@@ -259,6 +337,10 @@ class NodeSpec:
     required: bool
     distinct_from: str | None
     existing_contract: Alternatives | None
+    when_known: str | None = None  # made only when this node is a known (not declared) one
+    blocking: list = field(default_factory=list)  # (blocking key, Prop) of an entity
+    drop: list = field(default_factory=list)  # props whose bad value drops the node
+    cols: list[int] | None = None  # columns of an entity made of columns only (made once)
 
 
 @dataclass
@@ -346,12 +428,31 @@ class CompiledMapping:
             for n in ns.get("repeat", [None]):
                 self.nodes.append(self._node(name, ns, header, n))
         names = {n.name for n in self.nodes}
+        for n in self.nodes:
+            if n.when_known and n.when_known not in names:
+                raise MappingError(
+                    f"node {n.name!r}: when_known names unknown node {n.when_known!r}"
+                )
         self.claims = [self._claim(c, header, names) for c in spec.get("claims") or []]
         for n in self.nodes:
             for p in n.props:
                 if p.ref and p.ref not in names:
                     raise MappingError(f"node {n.name!r} links to unknown node {p.ref!r}")
+        self.today = _today()
         self.sch = schema()
+        self._ns = functools.lru_cache(maxsize=None)(self.sch.namespace_of)
+        for n in self.nodes:
+            for p in n.props:
+                key = self.sch.keys.get(p.pred)
+                if key in self.sch.blocking and p.value:
+                    n.blocking.append((key, p))
+                if p.invalid == "drop" and p.value:
+                    n.drop.append(p)
+        for n in self.nodes:
+            n.cols = self._cacheable(n)
+        self._made: dict[tuple, Node | None] = {}
+        self._emitted: set[tuple] = set()
+        self._pending: list[tuple] = []
         self.functional = {iri(p) for p in self.sch.functional} | {
             iri(RDF + x) for x in ("subject", "predicate", "object")
         }
@@ -403,7 +504,9 @@ class CompiledMapping:
             if invalid not in ("error", "skip", "drop"):
                 raise MappingError(f"node {name!r}: invalid: must be error, skip or drop")
             alts = Alternatives(d["value"], header)
-            props.append(Prop(pred, alts, None, typ, bool(d.get("required")), invalid))
+            props.append(
+                Prop(pred, alts, None, typ, bool(d.get("required")), invalid, bool(d.get("future")))
+            )
         return NodeSpec(
             name=name,
             classes=classes,
@@ -417,6 +520,7 @@ class CompiledMapping:
             required=bool(ns.get("required")),
             distinct_from=ns.get("distinct_from"),
             existing_contract=alt("existing_contract"),
+            when_known=ns.get("when_known"),
         )
 
     def _claim(self, c: dict, header, names: set[str]) -> ClaimSpec:
@@ -465,23 +569,68 @@ class CompiledMapping:
             raise RowError("the row key is empty")
         nodes: dict[str, list[Node]] = {}
         self._warn = warn
+        self._pending = []
+        skip: set[int] = set()  # ids of nodes emitted by an earlier row with the same values
         for spec in self.nodes:
-            node = self._make(spec, row, nodes, resolver)
+            if spec.cols is None:
+                node = self._make(spec, row, nodes, resolver)
+            else:  # an entity made of columns only: made and emitted once per distinct values
+                key = (id(spec), *[row[i] for i in spec.cols])
+                node = self._made.get(key, _MISSING)
+                if node is _MISSING:
+                    node = self._made[key] = self._make(spec, row, {}, resolver)
+                if node is not None:
+                    if spec.distinct_from and any(
+                        n.iri == node.iri for n in nodes.get(spec.distinct_from, [])
+                    ):
+                        node = None
+                    elif key in self._emitted:
+                        skip.add(id(node))
+                    else:
+                        self._pending.append(key)
             if node is None:
                 if spec.required:
                     raise RowError(f"required {spec.name!r} is missing")
                 continue
             nodes.setdefault(spec.name, []).append(node)
-        main, ents = TripleSet(), TripleSet()
+        main, ents = RowTriples(), RowTriples()
         for insts in nodes.values():
             for node in insts:
-                if node.declare:
+                if node.declare and id(node) not in skip:
                     self._emit(node, row, nodes, ents if node.spec.entity else main, warn)
         for c in self.claims:
-            self._claim_rows(c, row, nodes, main)
+            self._claim_rows(c, row, nodes, main, resolver)
         return main, ents
 
+    def commit(self) -> None:
+        """The last row was imported: its entities need not be emitted again."""
+        self._emitted.update(self._pending)
+        self._pending = []
+
+    def _cacheable(self, spec: NodeSpec) -> list[int] | None:
+        """Columns an entity node depends on, when it depends on nothing else and can warn about
+        nothing (string properties only); else None."""
+        if not spec.entity or spec.when_known or spec.drop:
+            return None
+        alts = [spec.label, spec.id, spec.when, spec.unless, *spec.ids.values()]
+        alts += [w for _c, w in spec.classes]
+        for p in spec.props:
+            if p.ref or p.type != "string":
+                return None
+            alts.append(p.value)
+        cols: set[int] = set()
+        for alt in alts:
+            for t in alt.templates if alt is not None else ():
+                for part in t.parts:
+                    if isinstance(part, tuple):
+                        if not isinstance(part[0], int):
+                            return None
+                        cols.add(part[0])
+        return sorted(cols)
+
     def _make(self, spec: NodeSpec, row, nodes, resolver: Resolver) -> Node | None:
+        if spec.when_known and not any(not n.declare for n in nodes.get(spec.when_known, [])):
+            return None
         if spec.when and not FILTERS["bool"](spec.when.render(row, nodes), ""):
             return None
         if spec.unless and FILTERS["bool"](spec.unless.render(row, nodes), ""):
@@ -498,12 +647,7 @@ class CompiledMapping:
             if not name:
                 return None
             ids = {k: a.render(row, nodes) for k, a in spec.ids.items()}
-            attrs = {}
-            for p in spec.props:
-                key = self.sch.keys.get(p.pred)
-                key = key if key in self.sch.blocking else None
-                if key and p.value:
-                    attrs[key] = p.value.render(row, nodes)
+            attrs = {key: p.value.render(row, nodes) for key, p in spec.blocking}
             hint = spec.id.render(row, nodes) if spec.id else ""
             node_iri = resolver.resolve(cls, name, ids, attrs, hint)
             node = Node(node_iri, cls, not resolver.is_curated(node_iri), spec)
@@ -511,80 +655,84 @@ class CompiledMapping:
             local = _SAFE.sub("-", spec.id.render(row, nodes))
             if not local:
                 return None
-            ns = self.sch.namespace_of(cls)
-            node = Node(ns + local, cls, True, spec)
+            node = Node(self._ns(cls) + local, cls, True, spec)
             if spec.existing_contract:
-                found = resolver.contract(spec.existing_contract.render(row, nodes))
-                if found:
-                    node = Node(found, cls, False, spec)
+                for t in spec.existing_contract.templates:  # award key, then PIID, ...
+                    found = resolver.contract(t.render(row, nodes))
+                    if found:
+                        node = Node(found, cls, False, spec)
+                        break
         if spec.distinct_from and any(n.iri == node.iri for n in nodes.get(spec.distinct_from, [])):
             return None
-        for p in spec.props:
-            if p.invalid == "drop" and (text := p.value.render(row, nodes)):
+        for p in spec.drop:
+            if text := p.value.render(row, nodes):
                 dropped: list[str] = []
                 if self._value(p, text, node, dropped.append) is None:
                     self._warn(f"{dropped[0].replace('left out', 'source left out')}")
                     return None
         return node
 
-    def _emit(self, node: Node, row, nodes, out: TripleSet, warn) -> None:
+    def _emit(self, node: Node, row, nodes, out: RowTriples, warn) -> None:
         s = iri(node.iri)
-        out.add(s, TYPE, iri(node.cls))
+        add = out.append
+        add((s, TYPE, iri(node.cls)))
         if node.spec.entity:
-            out.add(s, iri(SCHEMA + "name"), literal(node.spec.label.render(row, nodes)))
+            add((s, _NAME, literal(node.spec.label.render(row, nodes))))
             for k, a in node.spec.ids.items():
                 v = a.render(row, nodes)
                 if v:
-                    out.add(s, iri(GK + k), literal(v.upper() if k != "wikidata" else v))
+                    add((s, iri(GK + k), literal(v.upper() if k != "wikidata" else v)))
         for p in node.spec.props:
             if p.ref:
-                for target in nodes.get(p.ref, []):
-                    out.add(s, iri(p.pred), iri(target.iri))
+                for target in nodes.get(p.ref, ()):
+                    add((s, p.term, iri(target.iri)))
                 continue
             text = p.value.render(row, nodes)
             if not text:
                 if p.required:
-                    raise RowError(f"{node.spec.name}: {iri(p.pred)} is empty")
+                    raise RowError(f"{node.spec.name}: {p.term} is empty")
                 continue
-            obj = self._value(p, text, node, warn)
-            if obj:
-                out.add(s, iri(p.pred), obj)
+            if p.type == "string":
+                add((s, p.term, literal(text)))
+            elif obj := self._value(p, text, node, warn):
+                add((s, p.term, obj))
 
     def _value(self, p: Prop, text: str, node: Node, warn) -> str | None:
-        where = f"{node.spec.name} {iri(p.pred)}"
         try:
             if p.type == "string":
                 return literal(text)
             if p.type == "decimal":
-                return literal(parse_decimal(text), XSD + "decimal")
+                return _decimal_term(text)
             if p.type == "integer":
-                if not re.fullmatch(r"-?\d+", text):
-                    raise RowError(f"not an integer: {text!r}")
-                return literal(str(int(text)), XSD + "integer")
+                return _integer_term(text)
             if p.type == "date":
-                lex, typ = parse_date(text)
-                if not typ:
-                    raise RowError(f"not a date: {text!r}")
-                return literal(lex, XSD + typ)
+                term, lex = _date_term(text)
+                if not p.future and lex[:10] > self.today:
+                    warn(f"{node.spec.name} {iri(p.pred)}: {lex} is in the future")
+                return term
             if p.type == "url":
                 if not _URL.match(text):
                     raise RowError(f"not an absolute http(s) URL: {text!r}")
                 return literal(text)
             if p.type == "iri":
-                return iri(expand(text))
+                return iri(_checked_iri(text))
             scheme = p.type.split(":", 1)[1]
             c = concept(scheme, text)
             if c is None:
-                warn(f"{where}: {text!r} is not in the {scheme} taxonomy; left out")
+                warn(
+                    f"{node.spec.name} {iri(p.pred)}: {text!r} is not in the {scheme} taxonomy;"
+                    " left out"
+                )
                 return None
             return iri(c)
         except RowError as e:
+            where = f"{node.spec.name} {iri(p.pred)}"
             if p.invalid != "error":
                 warn(f"{where}: {e}; left out")
                 return None
             raise RowError(f"{where}: {e}") from None
 
-    def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet) -> None:
+    def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet, resolver: Resolver) -> None:
         subjects = [n for r in c.subjects for n in nodes.get(r, [])]
         objects = [n for r in c.objects for n in nodes.get(r, [])]
         evidence = [n for r in c.evidence for n in nodes.get(r, [])]
@@ -598,23 +746,79 @@ class CompiledMapping:
                     raise RowError(f"claim id {c.id.templates[0].parts} renders empty")
                 if not evidence:
                     raise RowError(f"claim {local} has no evidence (no usable source URL)")
-                cid = iri(ID + "claim/" + local)
+                contracts = [n for r in c.contracts for n in nodes.get(r, [])]
+                key = (s.iri, c.predicate, o.iri, frozenset(k.iri for k in contracts))
+                full, known = resolver.claim(key, ID + "claim/" + local)
+                cid = iri(full)
+                if known or full != ID + "claim/" + local:  # a known claim: more evidence
+                    for e in evidence:
+                        out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+                    continue
                 out.add(cid, TYPE, iri(GK + "Claim"))
                 out.add(cid, iri(RDF + "subject"), iri(s.iri))
                 out.add(cid, iri(RDF + "predicate"), iri(c.predicate))
                 out.add(cid, iri(RDF + "object"), iri(o.iri))
                 out.add(cid, iri(GK + "status"), iri(c.status))
-                for key, alt in (("startDate", c.start), ("endDate", c.end)):
+                dates = {}
+                for name, alt in (("startDate", c.start), ("endDate", c.end)):
                     text = alt.render(row, ctx) if alt else ""
                     if text:
-                        lex, typ = parse_date(text)
-                        out.add(cid, iri(GK + key), literal(lex, XSD + typ))
+                        try:
+                            dates[name] = parse_date(text)
+                        except RowError as e:
+                            raise RowError(f"claim {name}: {e}") from None
+                start, end = dates.get("startDate"), dates.get("endDate")
+                if start and end and end[0] < start[0]:
+                    self._warn(
+                        f"claim {local}: end date {end[0]} before start date {start[0]};"
+                        " end date left out"
+                    )
+                    del dates["endDate"]
+                if start and start[0][:10] > self.today:
+                    self._warn(f"claim {local}: start date {start[0]} is in the future")
+                for name, (lex, typ) in dates.items():
+                    out.add(cid, iri(GK + name), literal(lex, XSD + typ))
                 if c.summary and (text := c.summary.render(row, ctx)):
                     out.add(cid, iri(GK + "summary"), literal(text))
-                for k in (n for r in c.contracts for n in nodes.get(r, [])):
+                for k in contracts:
                     out.add(cid, iri(GK + "underContract"), iri(k.iri))
                 for e in evidence:
                     out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+
+
+class RowTriples(list):
+    """The triples of one row, in the order the mapping makes them (merged by :func:`merge`)."""
+
+    def add(self, s: str, p: str, o: str) -> None:
+        self.append((s, p, o))
+
+
+def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None) -> None:
+    """:func:`merge` for one row's triples: the first value of a single-valued property wins (a
+    later name becomes a ``skos:altLabel``)."""
+    name, alt = _NAME, _ALT
+    data = into.data
+    for s, p, o in new:
+        props = data.get(s)
+        if props is None:
+            props = data[s] = {}
+        have = props.get(p)
+        if have is None:
+            props[p] = {o}
+            if p == name and o in props.get(alt, ()):
+                props[alt].discard(o)
+            continue
+        if o in have:
+            continue
+        if p in functional:
+            if p == name:
+                props.setdefault(alt, set()).add(o)
+            elif warn:
+                warn(f"{CONFLICT}{s} {p}: kept {min(have)}, ignored {o}")
+            continue
+        if p == alt and o in props.get(name, ()):
+            continue
+        have.add(o)
 
 
 def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> None:
@@ -625,6 +829,9 @@ def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> N
         mine = into.data.setdefault(s, {})
         for p, objs in props.items():
             have = mine.setdefault(p, set())
+            if p not in functional or (not have and len(objs) == 1):
+                have.update(objs)
+                continue
             for o in sorted(objs):
                 if o in have:
                     continue

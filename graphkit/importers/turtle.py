@@ -10,6 +10,7 @@ ido:acme schema:name "Acme" .
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tempfile
@@ -26,20 +27,38 @@ _NAMESPACES = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _CONTROL = re.compile(r'[\\"\n\r\t\x00-\x1f\x7f]')
 TYPE = "a"
+_XSD_STRING = XSD + "string"
 
 
+_BY_NAMESPACE = dict(_NAMESPACES)
+_SPLIT_ONLY = all(ns[-1] in "/#" for ns, _p in _NAMESPACES)
+
+
+@functools.lru_cache(maxsize=1 << 17)
 def iri(value: str) -> str:
-    """An IRI as Turtle: a prefixed name where possible, else ``<...>``."""
-    for ns, prefix in _NAMESPACES:
-        if value.startswith(ns) and _LOCAL.match(value[len(ns) :]):
-            return f"{prefix}:{value[len(ns) :]}"
+    """An IRI as Turtle: a prefixed name where possible, else ``<...>`` (memoised)."""
+    if _SPLIT_ONLY:  # a local name holds no "/" or "#": the namespace ends at the last one
+        cut = max(value.rfind("/"), value.rfind("#")) + 1
+        prefix = _BY_NAMESPACE.get(value[:cut])
+        if prefix is not None and _LOCAL.match(value[cut:]):
+            return f"{prefix}:{value[cut:]}"
+    else:  # pragma: no cover - every namespace of model.PREFIXES ends in / or #
+        for ns, prefix in _NAMESPACES:
+            if value.startswith(ns) and _LOCAL.match(value[len(ns) :]):
+                return f"{prefix}:{value[len(ns) :]}"
     return "<" + value.replace(">", "%3E").replace(" ", "%20") + ">"
 
 
 def literal(value: str, datatype: str | None = None) -> str:
     """A literal as Turtle; ``datatype`` is a full IRI (plain strings need none)."""
-    text = _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), value)
-    return f'"{text}"' + (f"^^{iri(datatype)}" if datatype and datatype != XSD + "string" else "")
+    text = (
+        _CONTROL.sub(lambda m: _ESCAPES.get(m[0], f"\\u{ord(m[0]):04X}"), value)
+        if _CONTROL.search(value)
+        else value
+    )
+    if datatype and datatype != _XSD_STRING:
+        return f'"{text}"^^{iri(datatype)}'
+    return f'"{text}"'
 
 
 class TripleSet:
@@ -74,12 +93,20 @@ class TripleSet:
     def body(self) -> str:
         """All triples as Turtle statements, subjects, predicates and objects sorted."""
         out = []
-        for s in sorted(self.data):
-            props = self.data[s]
-            preds = sorted(props, key=lambda p: (p != TYPE, p))
-            lines = [f"    {p} {', '.join(sorted(props[p]))}" for p in preds if props[p]]
+        data = self.data
+        for s in sorted(data):
+            props = data[s]
+            preds = sorted(props)
+            if TYPE in props:  # "a" first
+                preds.remove(TYPE)
+                preds.insert(0, TYPE)
+            lines = [
+                f"{p} {next(iter(objs)) if len(objs) == 1 else ', '.join(sorted(objs))}"
+                for p in preds
+                if (objs := props[p])
+            ]
             if lines:
-                out.append(s + lines[0][3:] + "".join(f" ;\n{x}" for x in lines[1:]) + " .\n")
+                out.append(f"{s} " + " ;\n    ".join(lines) + " .\n")
         return "\n".join(out)
 
     def turtle(self, header: str = "") -> str:

@@ -1,0 +1,139 @@
+"""The bundled source datasets (``data/sources/``): choosing them and counting claims per source.
+
+Each file of ``data/sources/`` describes itself as a ``dcat:Dataset`` (``ontology/sources.ttl``);
+``entities.ttl`` holds the organisations and products all sources share. A claim's source is the
+dataset its file describes; a claim declared in a file that describes no dataset is ``curated``.
+
+>>> [s for s in names()][:2]
+['torn-apart-freezer', 'torn-apart-fiscal-years']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from graphkit.errors import DataError
+from graphkit.model import GK, data_dir
+
+CURATED = "curated"
+NONE = "none"
+DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+ENTITIES = "entities.ttl"
+
+__all__ = ["SourceCount", "claims_per_source", "curated_files", "names", "requires", "select"]
+
+
+def _dir() -> Path:
+    return data_dir() / "sources"
+
+
+def names() -> list[str]:
+    """Names of the bundled sources, in build order (the manifest's)."""
+    from graphkit.importers.build import manifest
+
+    built = {p.stem for p in _dir().glob("*.ttl")}
+    return [s.name for s in manifest() if s.name in built]
+
+
+def curated_files() -> list[Path]:
+    """The hand-curated Turtle files of ``data/`` (not the built sources, not the reviewer
+    decisions in ``resolutions.ttl``)."""
+    return sorted(p for p in data_dir().glob("*.ttl") if p.name != "resolutions.ttl")
+
+
+def select(chosen: Iterable[str]) -> list[Path]:
+    """The bundled files to load for ``chosen`` source names (``none`` = no source; ``curated``
+    is accepted and always implied): the curated files, the chosen sources and, when any source
+    is chosen, the shared ``entities.ttl``. Raises :class:`DataError` naming an unknown source."""
+    from graphkit.store import rdf_files
+
+    wanted = {c.strip() for c in chosen if c.strip()} - {CURATED, NONE}
+    known = names()
+    unknown = sorted(wanted - set(known))
+    if unknown:
+        raise DataError(
+            f"unknown source {unknown[0]!r} (one of {', '.join([*known, CURATED, NONE])})"
+        )
+    todo = list(wanted)
+    while todo:  # the sources a chosen one refers to (dcterms:requires) load with it
+        for req in requires(todo.pop()):
+            if req not in wanted:
+                wanted.add(req)
+                todo.append(req)
+    sources = _dir().resolve()
+    files = [f for f in rdf_files([data_dir()]) if sources not in f.resolve().parents]
+    if wanted:
+        files.append(_dir() / ENTITIES)
+        files += [_dir() / f"{n}.ttl" for n in known if n in wanted]
+    return files
+
+
+_REQUIRES = re.compile(r"^    dcterms:requires (.*?) [;.]$", re.M)
+
+
+def requires(name: str) -> list[str]:
+    """The sources ``name`` refers to: the ``dcterms:requires`` of its dataset description."""
+    from graphkit.importers.build import SOURCE_NS
+
+    text = (_dir() / f"{name}.ttl").read_text(encoding="utf-8")
+    start = text.find(f"\n<{SOURCE_NS}{name}> a ")
+    if start < 0:
+        return []
+    found = _REQUIRES.search(text[start : text.find("\n\n", start + 1)])
+    if not found:
+        return []
+    return [t.strip().rstrip(">").rsplit("/", 1)[-1] for t in found[1].split(",")]
+
+
+@dataclass(frozen=True)
+class SourceCount:
+    """Claims of one source: declared in its file, and curated or other claims it adds
+    evidence to."""
+
+    source: str
+    title: str
+    claims: int
+    evidence_added: int
+
+
+def claims_per_source(dataset) -> list[SourceCount]:
+    """Claims per source of a loaded :class:`graphkit.store.Dataset` (one named graph per
+    file), curated first, then the sources in load order."""
+    rows = dataset.store.query(
+        f"""SELECT ?g ?ds ?title WHERE {{ GRAPH ?g {{ ?ds a <{DCAT_DATASET}>
+            OPTIONAL {{ ?ds <http://purl.org/dc/terms/title> ?title }} }} }}"""
+    )
+    described = {
+        r["g"].value: (r["ds"].value, r["title"].value if r["title"] else "") for r in rows
+    }
+    declared: dict[str, set[str]] = {}
+    for r in dataset.store.query(f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?c a <{GK}Claim> }} }}"):
+        declared.setdefault(r["g"].value, set()).add(r["c"].value)
+    owner = {c: g for g, cs in declared.items() for c in cs}
+    added: dict[str, set[str]] = {}
+    for r in dataset.store.query(
+        f"""SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?c <http://www.w3.org/ns/prov#wasDerivedFrom> ?e .
+            FILTER NOT EXISTS {{ ?c a <{GK}Claim> }} }} }}"""
+    ):
+        if r["c"].value in owner:
+            added.setdefault(r["g"].value, set()).add(r["c"].value)
+
+    def name(g: str) -> tuple[str, str]:
+        if g in described:
+            ds, title = described[g]
+            return ds.rsplit("/", 1)[-1], title
+        return CURATED, "Curated data (data/*.ttl and other files without a dataset description)"
+
+    counts: dict[str, list] = {CURATED: [name("")[1], 0, 0]}
+    order = [CURATED]
+    for g in [f.resolve().as_uri() for f in dataset.files]:
+        n, title = name(g)
+        if n not in counts:
+            counts[n] = [title, 0, 0]
+            order.append(n)
+        counts[n][1] += len(declared.get(g, ()))
+        counts[n][2] += len(added.get(g, ()))
+    return [SourceCount(n, *counts[n]) for n in order]
