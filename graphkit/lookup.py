@@ -81,25 +81,40 @@ class NameIndex:
     _tokens: dict[str, set[int]] = field(default_factory=dict, init=False, repr=False)
     _labels: list[tuple[str, str, str]] = field(default_factory=list, init=False, repr=False)
 
+    _ready: bool = field(default=False, init=False, repr=False)
+
     def __post_init__(self) -> None:
+        # the cheap exact index now; the normalised ones on the first inexact lookup
         for e in self.entries:
             self._by_id[e.id] = e
             tail = e.id.rsplit("/", 1)[-1]
             for label in (e.name, *e.aliases, *e.extra, tail):
+                if label:
+                    self._fold.setdefault(label.casefold(), set()).add(e.id)
+
+    def _build(self) -> None:
+        if self._ready:
+            return
+        memo: dict[str, str] = {}
+        for e in self.entries:
+            tail = e.id.rsplit("/", 1)[-1]
+            for label in (e.name, *e.aliases, *e.extra, tail):
                 if not label:
                     continue
-                self._fold.setdefault(label.casefold(), set()).add(e.id)
-                norm = normalize(label)
+                norm = memo.get(label)
+                if norm is None:
+                    norm = memo[label] = normalize(label)
                 if norm:
                     self._norm.setdefault(norm, set()).add(e.id)
             for label in (e.name, *e.aliases):
-                norm = normalize(label)
+                norm = memo.get(label) or normalize(label)
                 if norm:
                     i = len(self._labels)
                     self._labels.append((norm, e.id, label))
                     for tok in set(norm.split()):
                         self._tokens.setdefault(tok, set()).add(i)
         self._sorted = sorted((norm, i) for i, (norm, _, _) in enumerate(self._labels))
+        self._ready = True
 
     def __contains__(self, node_id: str) -> bool:
         return node_id in self._by_id
@@ -118,6 +133,10 @@ class NameIndex:
         sid = short_id(t)
         if sid in self._by_id:
             return self._match(sid, "id", 100.0, sid)
+        hits = sorted(self._fold.get(t.casefold(), ()))
+        if len(hits) == 1:
+            return self._match(hits[0], "exact", 100.0, t)
+        self._build()
         for how, table, key in (
             ("exact", self._fold, t.casefold()),
             ("normalised", self._norm, normalize(t)),
@@ -144,6 +163,7 @@ class NameIndex:
 
     def candidates(self, text: str, *, limit: int = 10, min_score: float = 50.0) -> list[Match]:
         """Entities ranked by prefix, token and fuzzy score (best per entity), best first."""
+        self._build()
         q = normalize(text)
         if not q:
             return []
