@@ -43,8 +43,11 @@ def load(
     caller's previous graph is never touched.
     """
     from graphkit import cache as C
+    from graphkit.store import trusted
 
     files = input_files(data, bundled=bundled)
+    if validate and trusted(files):
+        validate = False  # bundled files validated as a whole at build time (the stamp matches)
     folder = None
     if cache and os.environ.get("GRAPHKIT_NO_CACHE") is None:
         folder = C.private_dir(cache_dir())

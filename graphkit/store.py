@@ -68,6 +68,42 @@ def input_files(
     return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
 
 
+def bundled_digest(files: Iterable[Path]) -> str | None:
+    """sha256 over the content of ``files`` when every one is a bundled file (ontology/, data/),
+    else ``None``: the key of the validation stamp ``data/validated.sha256``."""
+    import hashlib
+
+    from graphkit.model import project_root
+
+    root = project_root().resolve()
+    h = hashlib.sha256()
+    for f in sorted(Path(x).resolve() for x in files):
+        try:
+            rel = f.relative_to(root)
+        except ValueError:
+            return None
+        if rel.parts[0] not in ("ontology", "data"):
+            return None
+        h.update(str(rel).encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def validation_stamp() -> Path:
+    """Where ``scripts/build-data`` records the digest of the bundled files it validated."""
+    return data_dir() / "validated.sha256"
+
+
+def trusted(files: Iterable[Path]) -> bool:
+    """True when ``files`` are bundled files whose content was validated as a whole
+    (the stamp matches): loading them need not run SHACL again."""
+    stamp = validation_stamp()
+    digest = bundled_digest(files)
+    try:
+        return digest is not None and stamp.read_text().split()[0] == digest
+    except (OSError, IndexError):
+        return False
+
+
 def fingerprint(files: Iterable[Path]) -> str:
     """Changes whenever a file is added, removed, edited or touched."""
     h = hashlib.sha256()
