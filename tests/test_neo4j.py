@@ -408,8 +408,13 @@ def test_write_clause_detection():
     assert N.write_clause("MATCH (n) // SET\nRETURN n /* MERGE */") is None
     assert N.write_clause("match (n) set n.x = 1") == "SET"
     assert N.write_clause("LOAD CSV FROM 'file:///x' AS r RETURN r") == "LOAD"
-    assert N.write_clause("MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS") == "DELETE"
+    assert N.write_clause("MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS") == "CALL"
+    assert N.write_clause("MATCH (n) WITH n DELETE n") == "DELETE"
     assert N.write_clause("INSERT (:X)") == "INSERT"
+    # one guard for both engines: the union of their keywords
+    assert N.write_clause("COPY t FROM 'x.csv'") == "COPY"  # embedded engine's file access
+    assert N.write_clause("STOP DATABASE neo4j") == "STOP"
+    assert N.write_clause("MATCH (n:Create)-[:SET]->(m) RETURN n.delete, $merge") is None
 
 
 def test_split_statements_and_params():

@@ -153,16 +153,8 @@ def cypher(
 
     Read-only unless --write. Parameters: --param name=value, used in the query as $name.
     """
-    from graphkit.backends.neo4j import (
-        Neo4jError,
-        connect,
-        parse_params,
-        plain,
-        run_cypher,
-        split_statements,
-        text,
-        write_clause,
-    )
+    from graphkit.backends.cypher import split_statements, write_clause
+    from graphkit.backends.neo4j import Neo4jError, connect, parse_params, plain, run_cypher, text
 
     if (query is None) == (file is None):
         raise GraphkitError("give a query or --file FILE (not both)")
