@@ -15,9 +15,10 @@ from graphkit.backends.neo4j.scheme import (
     _groups,
     constraint_queries,
     edge_query,
+    edge_row,
     moved_query,
     node_query,
-    properties,
+    node_row,
 )
 from graphkit.projection import PropertyGraph
 
@@ -46,12 +47,14 @@ def load(
     replace: bool = False,
     progress: bool = False,
 ) -> LoadResult:
-    """Upsert ``pg`` into Neo4j: constraints first, then batched ``UNWIND … MERGE``.
+    """Upsert ``pg`` into Neo4j in batched ``UNWIND`` write transactions.
 
     Idempotent: loading the same graph again leaves node and relationship counts unchanged
-    (nodes are merged on ``id``, relationships on their claim or link id). With ``replace``,
-    graphkit data that this load did not write is deleted afterwards, so a failed load leaves the
-    earlier data in place.
+    (nodes are merged on ``id``, relationships on their claim or link id), and only the
+    properties graphkit owns change (see :func:`node_query`). Into a database without graphkit
+    data the load is ``CREATE`` only, with the constraints (but the one on ``GraphkitNode.id``
+    its look-ups need) built afterwards, in one pass. With ``replace``, graphkit data that this
+    load did not write is deleted afterwards, so a failed load leaves the earlier data in place.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be >= 1")
@@ -59,38 +62,35 @@ def load(
     load_id = time.time_ns() // 1000  # µs since the epoch: compact, and orders loads
     start = time.perf_counter()
     total = len(pg.nodes) + len(pg.edges)
+    constraints = constraint_queries(all_labels)
     with _progress(progress, "Loading into Neo4j", total) as advance, errors():
         with driver.session(database=database) as s:
-            for q in constraint_queries(all_labels):
-                s.run(q).consume()
-            s.run("CALL db.awaitIndexes(300)").consume()
             # On an empty database (count store: instant) skip the checks only re-loads need.
             fresh = s.run(f"MATCH (n:{MARKER}) RETURN count(n) = 0").single()[0]
+            for q in constraints[:1] if fresh else constraints:
+                s.run(q).consume()
+            s.run("CALL db.awaitIndexes(300)").consume()
             for lbs, ids in node_groups.items():
-                q = node_query(lbs, [] if fresh else all_labels)
+                q = node_query(lbs, all_labels, fresh=fresh)
                 for chunk in _batches(ids, batch_size):
-                    rows = [
-                        {"id": n, "p": {**properties(pg.nodes[n]), "id": n, LOAD_KEY: load_id}}
-                        for n in chunk
-                    ]
+                    rows = [node_row(n, pg.nodes[n], load_id) for n in chunk]
                     s.execute_write(_run_rows, q, rows)
                     advance(len(rows))
             for (typ, key), idx in edge_groups.items():
-                q, moved = edge_query(typ, key), None if fresh else moved_query(typ, key)
+                q = edge_query(typ, key, fresh=fresh)
+                moved = None if fresh else moved_query(typ, key)
                 for chunk in _batches(idx, batch_size):
-                    rows = []
-                    for i in chunk:
-                        src, dst, _, d = pg.edges[i]
-                        rows.append(
-                            {
-                                "s": src,
-                                "t": dst,
-                                "k": d[key],
-                                "p": {**properties(d), LOAD_KEY: load_id},
-                            }
-                        )
+                    rows = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, load_id) for i in chunk]
                     s.execute_write(_run_rows, q, rows, moved)
                     advance(len(rows))
+            if fresh:
+                try:
+                    for q in constraints[1:]:
+                        s.run(q).consume()
+                    s.run("CALL db.awaitIndexes(300)").consume()
+                except BaseException:
+                    remove(s, only=load_id)  # e.g. a foreign node holds a graphkit id
+                    raise
             removed = remove(s, keep=load_id) if replace else (0, 0)
     return LoadResult(
         len(pg.nodes), len(pg.edges), time.perf_counter() - start, *removed, load_id=load_id
@@ -103,21 +103,26 @@ def _run_rows(tx, query: str, rows: list[dict], first: str | None = None) -> Non
     tx.run(query, rows=rows).consume()
 
 
-def remove(session, *, keep: int | None = None) -> tuple[int, int]:
-    """Delete graphkit-loaded data (all of it, or all but load ``keep``); returns counts.
+def remove(session, *, keep: int | None = None, only: int | None = None) -> tuple[int, int]:
+    """Delete graphkit-loaded data (all of it, all but load ``keep``, or only load ``only``);
+    returns counts of nodes and relationships.
 
     Only relationships with ``gk_load`` and nodes labelled ``GraphkitNode`` are deleted.
     """
     rels = session.run(
         f"MATCH ()-[r]->() WHERE r.{LOAD_KEY} IS NOT NULL "
         f"AND ($keep IS NULL OR r.{LOAD_KEY} <> $keep) "
+        f"AND ($only IS NULL OR r.{LOAD_KEY} = $only) "
         "CALL { WITH r DELETE r } IN TRANSACTIONS OF 10000 ROWS",
         keep=keep,
+        only=only,
     ).consume()
     nodes = session.run(
-        f"MATCH (n:{MARKER}) WHERE $keep IS NULL OR coalesce(n.{LOAD_KEY} <> $keep, true) "
+        f"MATCH (n:{MARKER}) WHERE ($keep IS NULL OR coalesce(n.{LOAD_KEY} <> $keep, true)) "
+        f"AND ($only IS NULL OR n.{LOAD_KEY} = $only) "
         "CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS",
         keep=keep,
+        only=only,
     ).consume()
     return nodes.counters.nodes_deleted, rels.counters.relationships_deleted
 

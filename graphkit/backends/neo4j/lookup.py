@@ -6,50 +6,55 @@ from collections.abc import Iterable
 
 from graphkit.backends.neo4j.connection import Connection, connect, errors
 from graphkit.backends.neo4j.render import _labels
-from graphkit.backends.neo4j.scheme import LOAD_KEY, MARKER, _ident
+from graphkit.backends.neo4j.scheme import ENTITY, INTERNAL, MARKER, MATCH_KEY, NAME_INDEX, _ident
 from graphkit.model import schema
 
 
 def find(driver, text: str, *, database: str | None = None) -> str:
     """Resolve an id, name, alias or PIID to one loaded entity id, as :meth:`Graph.find` does
-    (case-insensitive first, then names compared by :func:`graphkit.resolve.normalize`)."""
+    (case-insensitive first, then names compared by :func:`graphkit.resolve.normalize`).
+
+    Looks up the loader's full-text index of ``gk_match`` keys (never a scan of every entity).
+    """
     from graphkit.errors import AmbiguousEntity, EntityNotFound
     from graphkit.model import short_id
     from graphkit.resolve import normalize
 
     t = text.strip()
-    ent = f"(n:{MARKER}:Entity)"
+    exact, norm = "c:" + t.casefold(), "n:" + normalize(t)
     with errors(), driver.session(database=database, default_access_mode="READ") as s:
-        hit = s.run(f"MATCH {ent} WHERE n.id = $id RETURN n.id", id=short_id(t)).single()
+        hit = s.run(
+            f"MATCH (n:{MARKER}:{ENTITY}) WHERE n.id = $id RETURN n.id", id=short_id(t)
+        ).single()
         if hit:
             return hit[0]
-        rows = s.run(
-            f"MATCH {ent} WHERE toLower(n.name) = $t OR toLower(n.piid) = $t "
-            "OR any(a IN coalesce(n.aliases, []) WHERE toLower(a) = $t) "
-            "OR toLower(last(split(n.id, '/'))) = $t RETURN n.id, n.name ORDER BY n.id",
-            t=t.casefold(),
-        ).values()
-        if not rows:
-            want = normalize(t)
-            everything = s.run(f"MATCH {ent} RETURN n.id, n.name, n.aliases, n.piid").values()
-            rows = sorted(
-                [i, name]
-                for i, name, aliases, piid in everything
-                if any(
-                    isinstance(x, str) and normalize(x) == want
-                    for x in (name, *(aliases or []), i.rsplit("/", 1)[-1], piid)
-                )
-            )
-        if len(rows) == 1:
-            return rows[0][0]
-        if rows:
-            raise AmbiguousEntity(text, [(a, b) for a, b in rows])
+        terms = [_lucene_term(k) for k in (exact, norm) if len(k) > 2]
+        rows = (
+            s.run(
+                f"CALL db.index.fulltext.queryNodes('{NAME_INDEX}', $q) YIELD node AS n "
+                f"WHERE n:{MARKER} RETURN n.id, n.name, $exact IN n.{MATCH_KEY} ORDER BY n.id",
+                q=" OR ".join(terms),
+                exact=exact,
+            ).values()
+            if terms
+            else []
+        )
+        best = [r[:2] for r in rows if r[2]] or [r[:2] for r in rows]
+        if len(best) == 1:
+            return best[0][0]
+        if best:
+            raise AmbiguousEntity(text, [(a, b) for a, b in best])
         near = s.run(
-            f"MATCH {ent} WHERE toLower(n.name) CONTAINS $t "
+            f"MATCH (n:{MARKER}:{ENTITY}) WHERE toLower(n.name) CONTAINS $t "
             "RETURN n.id + ' (' + n.name + ')' ORDER BY n.name LIMIT 5",
             t=t.casefold(),
         ).value()
     raise EntityNotFound(text, near)
+
+
+def _lucene_term(value: str) -> str:
+    """``value`` as one quoted Lucene term (the keyword analyser matches it whole)."""
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def find_paths(
@@ -122,10 +127,12 @@ def subgraph(driver, ids: Iterable[str], *, database: str | None = None):
             ids=sorted(wanted),
         ).values()
     for n, labels, props in nodes:
-        props.pop(LOAD_KEY, None)
+        for k in INTERNAL:
+            props.pop(k, None)
         G.add_node(n, labels=tuple(_labels(labels)), **props)
     for a, b, typ, props in edges:
-        props.pop(LOAD_KEY, None)
+        for k in INTERNAL:
+            props.pop(k, None)
         G.add_edge(a, b, key=props["claim"], type=typ, **props)
     return G
 

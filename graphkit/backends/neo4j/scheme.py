@@ -18,7 +18,16 @@ from graphkit.projection import PropertyGraph
 
 MARKER = "GraphkitNode"
 LOAD_KEY = "gk_load"
-DEFAULT_BATCH = 5000
+#: The property keys graphkit wrote on a node or relationship (a reload removes only these).
+OWNED_KEY = "gk_keys"
+#: Lookup keys of an entity (``c:`` + case-folded, ``n:`` + normalised name, alias, PIID, id).
+MATCH_KEY = "gk_match"
+#: Graphkit's own bookkeeping properties (hidden when graphkit reads nodes back).
+INTERNAL = (LOAD_KEY, OWNED_KEY, MATCH_KEY)
+#: Full-text index (keyword analyser: whole values) over ``gk_match`` of ``Entity`` nodes.
+NAME_INDEX = "graphkit_entity_names"
+ENTITY = "Entity"
+DEFAULT_BATCH = 10000
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -71,6 +80,36 @@ def properties(d: dict) -> dict:
     return out
 
 
+def match_keys(node_id: str, d: dict) -> list[str]:
+    """The lookup keys of an entity: what :func:`graphkit.backends.neo4j.find` matches on."""
+    from graphkit.resolve import normalize
+
+    keys = set()
+    names = [d.get("name"), *(d.get("aliases") or ()), d.get("piid"), node_id.rsplit("/", 1)[-1]]
+    for x in names:
+        if isinstance(x, str) and x.strip():
+            keys.add("c:" + x.strip().casefold())
+            if norm := normalize(x):
+                keys.add("n:" + norm)
+    return sorted(keys)
+
+
+def node_row(node_id: str, d: dict, load_id: int) -> dict:
+    """The loader's row for one node: ``{"id", "p"}`` with graphkit's bookkeeping properties."""
+    p = {**properties(d), "id": node_id, LOAD_KEY: load_id}
+    if ENTITY in (d.get("labels") or ()):
+        p[MATCH_KEY] = match_keys(node_id, d)
+    p[OWNED_KEY] = sorted(p)
+    return {"id": node_id, "p": p}
+
+
+def edge_row(s: str, t: str, d: dict, key: str, load_id: int) -> dict:
+    """The loader's row for one relationship: ``{"s", "t", "k", "p"}``."""
+    p = {**properties(d), LOAD_KEY: load_id}
+    p[OWNED_KEY] = sorted(p)
+    return {"s": s, "t": t, "k": d[key], "p": p}
+
+
 def _check(names: Iterable[str], allowed: set[str], what: str) -> None:
     for n in names:
         if n not in allowed or not _NAME.match(n):
@@ -103,20 +142,41 @@ def _groups(pg: PropertyGraph):
     return dict(sorted(nodes.items())), dict(sorted(edges.items())), sorted(labels)
 
 
-def node_query(lbs: tuple[str, ...], all_labels: list[str]) -> str:
-    """``UNWIND $rows`` upsert of nodes that carry exactly the labels ``lbs`` (other ontology
-    labels in ``all_labels`` are removed)."""
+def node_query(lbs: tuple[str, ...], all_labels: list[str], *, fresh: bool = False) -> str:
+    """``UNWIND $rows`` upsert of nodes that carry exactly the ontology labels ``lbs`` (other
+    ontology labels in ``all_labels`` are removed).
+
+    Only graphkit's properties change: ``SET n += row.p``, and the keys graphkit wrote last time
+    (``gk_keys``) that the new row lacks are removed; a property a user added stays. ``fresh``
+    (an empty database): ``CREATE`` without the look-up.
+    """
     add = "".join(":" + _ident(lb) for lb in lbs)
+    if fresh:
+        return f"UNWIND $rows AS row CREATE (n:{MARKER}{add}) SET n = row.p"
     drop = "".join(":" + _ident(lb) for lb in all_labels if lb not in lbs)
-    q = f"UNWIND $rows AS row MERGE (n:{MARKER} {{id: row.id}}) SET n = row.p, n{add}"
+    q = f"UNWIND $rows AS row MERGE (n:{MARKER} {{id: row.id}}) " + _drop_stale("n")
+    q += f"SET n += row.p, n{add}"
     return q + (f" REMOVE n{drop}" if drop else "")
 
 
-def edge_query(typ: str, key: str) -> str:
-    """``UNWIND $rows`` upsert of relationships of type ``typ``, merged on ``key``."""
+def _drop_stale(v: str) -> str:
     return (
-        f"UNWIND $rows AS row MATCH (a:{MARKER} {{id: row.s}}) MATCH (b:{MARKER} {{id: row.t}}) "
-        f"MERGE (a)-[r:{_ident(typ)} {{{key}: row.k}}]->(b) SET r = row.p"
+        f"FOREACH (k IN [k IN coalesce({v}.{OWNED_KEY}, []) WHERE NOT k IN keys(row.p)] "
+        f"| SET {v}[k] = null) "
+    )
+
+
+def edge_query(typ: str, key: str, *, fresh: bool = False) -> str:
+    """``UNWIND $rows`` upsert of relationships of type ``typ``, merged on ``key`` (``CREATE``d
+    when ``fresh``); like :func:`node_query`, only graphkit's properties change."""
+    ends = f"UNWIND $rows AS row MATCH (a:{MARKER} {{id: row.s}}) MATCH (b:{MARKER} {{id: row.t}}) "
+    if fresh:
+        return ends + f"CREATE (a)-[r:{_ident(typ)}]->(b) SET r = row.p"
+    return (
+        ends
+        + f"MERGE (a)-[r:{_ident(typ)} {{{key}: row.k}}]->(b) "
+        + _drop_stale("r")
+        + "SET r += row.p"
     )
 
 
@@ -129,7 +189,8 @@ def moved_query(typ: str, key: str) -> str:
 
 
 def constraint_queries(all_labels: list[str]) -> list[str]:
-    """Unique ``id`` per node label; unique claim (or link) id per relationship type.
+    """Unique ``id`` per node label (``GraphkitNode`` first); unique claim (or link) id per
+    relationship type; the full-text name index of :func:`find`.
 
     The relationship constraints also let ``MERGE`` find a relationship by index instead of
     scanning every relationship between two (possibly very connected) nodes.
@@ -137,13 +198,20 @@ def constraint_queries(all_labels: list[str]) -> list[str]:
     sch = schema()
     rels = [(t, "claim") for t in sorted(sch.rel_types.values())]
     rels += [(t, "link") for t in sorted(sch.link_types.values())]
-    return [
-        f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{_ident(lb)}) REQUIRE n.id IS UNIQUE"
-        for lb in [MARKER, *all_labels]
-    ] + [
-        f"CREATE CONSTRAINT IF NOT EXISTS FOR ()-[r:{_ident(t)}]-() REQUIRE r.{key} IS UNIQUE"
-        for t, key in rels
-    ]
+    return (
+        [
+            f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{_ident(lb)}) REQUIRE n.id IS UNIQUE"
+            for lb in [MARKER, *all_labels]
+        ]
+        + [
+            f"CREATE CONSTRAINT IF NOT EXISTS FOR ()-[r:{_ident(t)}]-() REQUIRE r.{key} IS UNIQUE"
+            for t, key in rels
+        ]
+        + [
+            f"CREATE FULLTEXT INDEX {NAME_INDEX} IF NOT EXISTS FOR (n:{ENTITY}) "
+            f"ON EACH [n.{MATCH_KEY}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'keyword'}}}}"
+        ]
+    )
 
 
 def _batches(items: list, size: int) -> Iterator[list]:
