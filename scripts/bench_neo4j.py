@@ -35,6 +35,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 from graphkit.backends import neo4j as N  # noqa: E402
+from graphkit.backends.neo4j import scheme as S  # noqa: E402
 from graphkit.projection import PropertyGraph, project  # noqa: E402
 from graphkit.store import Dataset  # noqa: E402
 
@@ -50,7 +51,7 @@ def synthetic(n_claims: int, work: Path) -> PropertyGraph:
 
 def baseline(driver, pg: PropertyGraph, cap: float) -> dict:
     """Per-statement MERGE, one auto-commit transaction each; capped, rates extrapolated."""
-    node_groups, edge_groups, all_labels = N._groups(pg)
+    node_groups, edge_groups, all_labels = S._groups(pg)
     with driver.session() as s:
         for q in N.constraint_queries(all_labels):
             s.run(q).consume()
@@ -58,7 +59,7 @@ def baseline(driver, pg: PropertyGraph, cap: float) -> dict:
         done, start, stop = 0, time.perf_counter(), time.perf_counter() + cap / 2
         todo = [(lbs, n) for lbs, ids in node_groups.items() for n in ids]
         for lbs, n in todo:
-            labels = "".join(":" + N._ident(lb) for lb in lbs)
+            labels = "".join(":" + S._ident(lb) for lb in lbs)
             s.run(
                 f"MERGE (n:{N.MARKER} {{id: $id}}) SET n += $props, n{labels}",
                 id=n,
@@ -76,7 +77,7 @@ def baseline(driver, pg: PropertyGraph, cap: float) -> dict:
             a, b, _, d = pg.edges[i]
             s.run(
                 f"MATCH (a:{N.MARKER} {{id: $a}}) MATCH (b:{N.MARKER} {{id: $b}}) "
-                f"MERGE (a)-[r:{N._ident(typ)} {{{key}: $k}}]->(b) SET r += $props",
+                f"MERGE (a)-[r:{S._ident(typ)} {{{key}: $k}}]->(b) SET r += $props",
                 a=a,
                 b=b,
                 k=d[key],

@@ -1,11 +1,12 @@
 """Neo4j backend: load the projection over Bolt, run Cypher, trace paths, export for Neo4j.
 
 Modules, by concern: :mod:`.connection` (connecting, error messages), :mod:`.scheme` (labels,
-rows, upsert queries, constraints), :mod:`.load` (online and bulk loading, counts, clearing),
-:mod:`.cypher` (user queries; the write guard and statement splitter are
-:mod:`graphkit.backends.cypher`), :mod:`.render` (result values as data or text),
-:mod:`.lookup` (entity lookup, paths, subgraphs), :mod:`.export` (``neo4j-csv``, ``cypher``).
-Every public name is importable from this package.
+rows, upsert queries, constraints), :mod:`.load` (online loading, counts, clearing),
+:mod:`.bulk` (``neo4j-admin`` import into an empty local database), :mod:`.cypher` (user
+queries; the write guard and statement splitter are :mod:`graphkit.backends.cypher`),
+:mod:`.render` (result values as data or text), :mod:`.lookup` (entity lookup, paths,
+subgraphs), :mod:`.export` (``neo4j-csv``, ``cypher``). Every public name is importable from
+this package.
 
 What graphkit writes (one scheme for the loader, the ``neo4j-csv`` and the ``cypher`` exports):
 
@@ -17,6 +18,10 @@ What graphkit writes (one scheme for the loader, the ``neo4j-csv`` and the ``cyp
   evidence, contracts, sources, gk_load}]->(object)``; Evidence and Contract are nodes, reached
   through the ids in ``evidence`` / ``contracts``, and contracts are linked with
   ``(:Contract)-[:AWARDED_BY|AWARDED_TO|RECIPIENT_PARENT {link, gk_load}]->(org)``.
+- Bookkeeping: ``gk_keys`` lists the property keys graphkit wrote on a node or relationship
+  (a re-load sets those and removes the ones the data no longer has; properties you add stay);
+  ``gk_match`` holds an entity's lookup keys (case-folded and normalised name, aliases, PIID,
+  id), indexed by the full-text index ``graphkit_entity_names`` that :func:`find` queries.
 - The marker of graphkit data is the label ``GraphkitNode`` on nodes and the property
   ``gk_load`` on nodes and relationships. ``replace=True`` deletes only marked items that the
   current load did not write; other data in the database is never touched (a foreign
@@ -37,6 +42,7 @@ query parameter.
 """
 
 from graphkit.backends.cypher import split_statements, write_clause
+from graphkit.backends.neo4j.bulk import BulkResult, bulk_load
 from graphkit.backends.neo4j.connection import Connection, Neo4jError, connect, errors
 from graphkit.backends.neo4j.cypher import parse_params, run_cypher
 from graphkit.backends.neo4j.export import cypher_literal, export_cypher, export_neo4j_csv
@@ -57,12 +63,14 @@ from graphkit.backends.neo4j.scheme import (
 )
 
 __all__ = [
+    "BulkResult",
     "DEFAULT_BATCH",
     "LOAD_KEY",
     "MARKER",
     "Connection",
     "LoadResult",
     "Neo4jError",
+    "bulk_load",
     "clear",
     "connect",
     "constraint_queries",

@@ -53,6 +53,7 @@ class Connection:
                 auth=auth,
                 connection_timeout=10,
                 max_transaction_retry_time=10,
+                liveness_check_timeout=0,  # a restarted server: no stale pooled connection
                 notifications_min_severity="OFF",
             )
             try:

@@ -11,15 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from graphkit.backends.neo4j.scheme import (
-    LOAD_KEY,
     MARKER,
     _batches,
     _groups,
     _ident,
     constraint_queries,
     edge_query,
+    edge_row,
     node_query,
-    properties,
+    node_row,
 )
 from graphkit.errors import DataError
 from graphkit.projection import PropertyGraph
@@ -65,15 +65,17 @@ def _pick_delimiter(pg: PropertyGraph) -> str:
 
 
 def export_neo4j_csv(
-    pg: PropertyGraph, folder: Path, *, database: str = "neo4j"
+    pg: PropertyGraph, folder: Path, *, database: str = "neo4j", load_id: int | None = None
 ) -> tuple[list[Path], str]:
     """Write ``neo4j-admin database import full`` CSV files (one per label set and per
-    relationship type) into ``folder``; returns the files and the import command."""
+    relationship type) into ``folder``; returns the files and the import command.
+
+    The rows carry what the online loader writes (``gk_load`` = ``load_id``, default now)."""
     node_groups, edge_groups, _ = _groups(pg)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     delim = _pick_delimiter(pg)
-    stamp = time.time_ns() // 1000
+    stamp = time.time_ns() // 1000 if load_id is None else load_id
     multiline = False
     heads = defaultdict(list)
     for lbs in node_groups:
@@ -96,7 +98,7 @@ def export_neo4j_csv(
     for lbs, ids in node_groups.items():
         name = lbs[0] if len(heads[lbs[0]]) == 1 else "_".join(lbs)
         p = folder / f"nodes_{name}.csv"
-        recs = [{**properties(pg.nodes[n]), LOAD_KEY: stamp} for n in ids]
+        recs = [node_row(n, pg.nodes[n], stamp)["p"] for n in ids]
         for r in recs:
             r.pop("id", None)
         label = ";".join([*lbs, MARKER])
@@ -108,7 +110,7 @@ def export_neo4j_csv(
     for (typ, key), idx in edge_groups.items():
         name = typ if per_type[typ] == 1 else f"{typ}_{key}"
         p = folder / f"relationships_{name}.csv"
-        recs = [{**properties(pg.edges[i][3]), LOAD_KEY: stamp} for i in idx]
+        recs = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, stamp)["p"] for i in idx]
         fixed = [(pg.edges[i][0], pg.edges[i][1], typ) for i in idx]
         write(p, [":START_ID", ":END_ID", ":TYPE"], fixed, recs)
         files.append(("relationships", p))
@@ -161,15 +163,10 @@ def export_cypher(pg: PropertyGraph, *, batch_size: int = 500) -> Iterator[str]:
     for lbs, ids in node_groups.items():
         q = node_query(lbs, all_labels)
         for chunk in _batches(ids, batch_size):
-            rows = [
-                {"id": n, "p": {**properties(pg.nodes[n]), "id": n, LOAD_KEY: stamp}} for n in chunk
-            ]
+            rows = [node_row(n, pg.nodes[n], stamp) for n in chunk]
             yield q.replace("$rows", cypher_literal(rows), 1) + ";\n"
     for (typ, key), idx in edge_groups.items():
         q = edge_query(typ, key)
         for chunk in _batches(idx, batch_size):
-            rows = [
-                {"s": s, "t": t, "k": d[key], "p": {**properties(d), LOAD_KEY: stamp}}
-                for s, t, _, d in (pg.edges[i] for i in chunk)
-            ]
+            rows = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, stamp) for i in chunk]
             yield q.replace("$rows", cypher_literal(rows), 1) + ";\n"
