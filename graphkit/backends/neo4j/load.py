@@ -70,17 +70,22 @@ def load(
             for q in constraints[:1] if fresh else constraints:
                 s.run(q).consume()
             s.run("CALL db.awaitIndexes(300)").consume()
+            element: dict[str, str] = {}  # fresh: node id -> elementId, for the relationships
             for lbs, ids in node_groups.items():
                 q = node_query(lbs, all_labels, fresh=fresh)
                 for chunk in _batches(ids, batch_size):
                     rows = [node_row(n, pg.nodes[n], load_id) for n in chunk]
-                    s.execute_write(_run_rows, q, rows)
+                    element.update(s.execute_write(_run_rows, q, rows))
                     advance(len(rows))
             for (typ, key), idx in edge_groups.items():
                 q = edge_query(typ, key, fresh=fresh)
                 moved = None if fresh else moved_query(typ, key)
                 for chunk in _batches(idx, batch_size):
                     rows = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, load_id) for i in chunk]
+                    if fresh:
+                        for r in rows:
+                            r["a"], r["b"] = element[r.pop("s")], element[r.pop("t")]
+                            del r["k"]
                     s.execute_write(_run_rows, q, rows, moved)
                     advance(len(rows))
             if fresh:
@@ -97,10 +102,11 @@ def load(
     )
 
 
-def _run_rows(tx, query: str, rows: list[dict], first: str | None = None) -> None:
+def _run_rows(tx, query: str, rows: list[dict], first: str | None = None) -> list:
+    """Run ``first`` (if any) and ``query`` over ``rows``; the rows ``query`` returns."""
     if first:
         tx.run(first, rows=rows).consume()
-    tx.run(query, rows=rows).consume()
+    return tx.run(query, rows=rows).values()
 
 
 def remove(session, *, keep: int | None = None, only: int | None = None) -> tuple[int, int]:

@@ -152,7 +152,10 @@ def node_query(lbs: tuple[str, ...], all_labels: list[str], *, fresh: bool = Fal
     """
     add = "".join(":" + _ident(lb) for lb in lbs)
     if fresh:
-        return f"UNWIND $rows AS row CREATE (n:{MARKER}{add}) SET n = row.p"
+        return (
+            f"UNWIND $rows AS row CREATE (n:{MARKER}{add}) SET n = row.p "
+            "RETURN row.id AS id, elementId(n) AS e"
+        )
     drop = "".join(":" + _ident(lb) for lb in all_labels if lb not in lbs)
     q = f"UNWIND $rows AS row MERGE (n:{MARKER} {{id: row.id}}) " + _drop_stale("n")
     q += f"SET n += row.p, n{add}"
@@ -167,16 +170,18 @@ def _drop_stale(v: str) -> str:
 
 
 def edge_query(typ: str, key: str, *, fresh: bool = False) -> str:
-    """``UNWIND $rows`` upsert of relationships of type ``typ``, merged on ``key`` (``CREATE``d
-    when ``fresh``); like :func:`node_query`, only graphkit's properties change."""
-    ends = f"UNWIND $rows AS row MATCH (a:{MARKER} {{id: row.s}}) MATCH (b:{MARKER} {{id: row.t}}) "
+    """``UNWIND $rows`` upsert of relationships of type ``typ``, merged on ``key``; like
+    :func:`node_query`, only graphkit's properties change. ``fresh``: ``CREATE`` between the
+    nodes whose ``elementId`` the rows carry (``a``, ``b``: no index look-up)."""
     if fresh:
-        return ends + f"CREATE (a)-[r:{_ident(typ)}]->(b) SET r = row.p"
+        return (
+            "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a "
+            "MATCH (b) WHERE elementId(b) = row.b "
+            f"CREATE (a)-[r:{_ident(typ)}]->(b) SET r = row.p"
+        )
     return (
-        ends
-        + f"MERGE (a)-[r:{_ident(typ)} {{{key}: row.k}}]->(b) "
-        + _drop_stale("r")
-        + "SET r += row.p"
+        f"UNWIND $rows AS row MATCH (a:{MARKER} {{id: row.s}}) MATCH (b:{MARKER} {{id: row.t}}) "
+        f"MERGE (a)-[r:{_ident(typ)} {{{key}: row.k}}]->(b) " + _drop_stale("r") + "SET r += row.p"
     )
 
 
