@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from graphkit.backends.neo4j.scheme import NAME_INDEX
 from graphkit.errors import GraphkitError
 
 
@@ -107,6 +108,11 @@ def errors(conn: Connection | None = None):
             raise Neo4jError(
                 f"the query tried to write, and queries are read-only unless you pass --write "
                 f"({e.message})"
+            ) from None
+        if NAME_INDEX in (e.message or ""):  # loaded before the name index existed
+            raise Neo4jError(
+                f"the graph in Neo4j has no name index ({NAME_INDEX}): run "
+                "`graphkit neo4j load` again to add it"
             ) from None
         raise Neo4jError(f"Neo4j error {e.code}: {e.message}") from None
     except E.DriverError as e:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from graphkit.backends.neo4j.connection import Connection, connect, errors
@@ -14,7 +15,8 @@ def find(driver, text: str, *, database: str | None = None) -> str:
     """Resolve an id, name, alias or PIID to one loaded entity id, as :meth:`Graph.find` does
     (case-insensitive first, then names compared by :func:`graphkit.resolve.normalize`).
 
-    Looks up the loader's full-text index of ``gk_match`` keys (never a scan of every entity).
+    Looks up the loader's full-text index of ``gk_match`` keys (never a scan of every entity);
+    when nothing matches, suggests up to five entities with a key that contains ``text``.
     """
     from graphkit.errors import AmbiguousEntity, EntityNotFound
     from graphkit.model import short_id
@@ -44,12 +46,19 @@ def find(driver, text: str, *, database: str | None = None) -> str:
             return best[0][0]
         if best:
             raise AmbiguousEntity(text, [(a, b) for a, b in best])
-        near = s.run(
-            f"MATCH (n:{MARKER}:{ENTITY}) WHERE toLower(n.name) CONTAINS $t "
-            "RETURN n.id + ' (' + n.name + ')' ORDER BY n.name LIMIT 5",
-            t=t.casefold(),
-        ).value()
+        near = (
+            s.run(
+                f"CALL db.index.fulltext.queryNodes('{NAME_INDEX}', $q) YIELD node AS n "
+                f"WHERE n:{MARKER} RETURN n.id + ' (' + n.name + ')' AS s ORDER BY s LIMIT 5",
+                q="c\\:*" + _LUCENE_SPECIAL.sub(r"\\\g<0>", t.casefold()) + "*",
+            ).value()
+            if t
+            else []
+        )
     raise EntityNotFound(text, near)
+
+
+_LUCENE_SPECIAL = re.compile(r'[+\-&|!(){}\[\]^"~*?:\\/\s]')
 
 
 def _lucene_term(value: str) -> str:
