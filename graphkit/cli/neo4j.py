@@ -56,7 +56,7 @@ def load_cmd(
     user: UserOpt = "neo4j",
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
-    batch_size: Annotated[int, typer.Option(help="Rows per write transaction.", min=1)] = 5000,
+    batch_size: Annotated[int, typer.Option(help="Rows per write transaction.", min=1)] = 20000,
     replace: Annotated[
         bool, typer.Option(help="Afterwards delete graphkit data this load did not write.")
     ] = False,

@@ -27,7 +27,7 @@ INTERNAL = (LOAD_KEY, OWNED_KEY, MATCH_KEY)
 #: Full-text index (keyword analyser: whole values) over ``gk_match`` of ``Entity`` nodes.
 NAME_INDEX = "graphkit_entity_names"
 ENTITY = "Entity"
-DEFAULT_BATCH = 10000
+DEFAULT_BATCH = 20000
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
