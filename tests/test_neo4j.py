@@ -262,6 +262,7 @@ def test_unreachable_server_and_wrong_password_are_clear_errors(neo4j_env, comma
     assert "Traceback" not in r.stderr + r.stdout
 
 
+@pytest.mark.slow  # restarts the session's server
 def test_server_stopped_mid_session_is_a_clear_error(neo4j_home, neo4j_env, neo4j_driver):
     """The session's server, stopped under a connected driver, then started again."""
     admin = neo4j_home / "bin" / "neo4j"
@@ -576,6 +577,7 @@ def test_query_library_gives_the_same_rows_on_neo4j_and_embedded(neo4j_clean):
 # -- bulk load (neo4j-admin) ----------------------------------------------------------------
 
 
+@pytest.mark.slow  # restarts the session's server
 def test_bulk_load_equals_the_online_load(neo4j_clean, neo4j_home):
     """`--bulk` (stop, neo4j-admin import, start, constraints) gives the online loader's graph."""
     g = graphkit.load()
