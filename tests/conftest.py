@@ -1,10 +1,11 @@
-"""Shared fixtures: a real Neo4j server over Bolt for the Neo4j tests.
+"""Shared fixtures: one real Neo4j server over Bolt, reused by every Neo4j test of the session.
 
-``neo4j_uri`` is ``NEO4J_URI`` when set (``scripts/test`` starts a server and exports it);
-otherwise this session starts one with ``scripts/neo4j-server start`` in a private state folder
-and stops it at the end. Under ``CI=true`` a missing server fails the tests, never skips them;
-elsewhere they skip, with the reason, only when neither ``NEO4J_URI`` nor Java is available.
-The Neo4j tests delete what graphkit loaded into that database (other data is left alone).
+``neo4j_uri`` is ``NEO4J_URI`` when set (``scripts/test`` starts a server and exports it, with
+``NEO4J_HOME``); otherwise the first Neo4j test starts one with ``scripts/neo4j-server start``
+in a private state folder, and the session stops it at the end. Under ``CI=true`` a missing
+server fails the tests, never skips them; elsewhere they skip, with the reason, only when neither
+``NEO4J_URI`` nor Java is available. The Neo4j tests delete what graphkit loaded into that
+database (other data is left alone). Mark Neo4j tests ``@pytest.mark.neo4j``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,38 +24,83 @@ SERVER = ROOT / "scripts" / "neo4j-server"
 DEFAULT_PASSWORD = "graphkit-test"  # scripts/neo4j-server's default
 
 
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
 def _unavailable(reason: str):
-    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+    if _in_ci():
         pytest.fail(f"CI: the Neo4j tests must run, but {reason}", pytrace=False)
     print(f"\nskipping Neo4j tests: {reason}")
     pytest.skip(f"Neo4j unavailable: {reason}")
 
 
+@dataclass(frozen=True)
+class Neo4jServer:
+    """The session's server: its Bolt URI and, when known, its ``NEO4J_HOME`` (for --bulk and
+    for stopping/starting it through ``home/bin/neo4j``)."""
+
+    uri: str
+    home: Path | None
+
+
+def _relevant(stderr: str, limit: int = 15) -> str:
+    """The lines of a failed start worth reading (no JVM warnings)."""
+    lines = [ln for ln in stderr.splitlines() if ln.strip() and "warning" not in ln.lower()]
+    return "\n".join(lines[-limit:])
+
+
+def _wait_for_bolt(uri: str, timeout: float) -> None:
+    """Until a driver can log in (the launcher prints the URI once Bolt accepts connections;
+    this also covers a NEO4J_URI server that is still starting)."""
+    import neo4j
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with neo4j.GraphDatabase.driver(uri, auth=("neo4j", _password())) as drv:
+                drv.verify_connectivity()
+            return
+        except neo4j.exceptions.AuthError:
+            return  # up; the tests report the login problem themselves
+        except Exception as e:  # noqa: BLE001 - any failure means "not ready yet"
+            if time.monotonic() > deadline:
+                pytest.fail(f"Neo4j at {uri} is not reachable: {e}", pytrace=False)
+            time.sleep(1)
+
+
 @pytest.fixture(scope="session")
-def neo4j_uri(tmp_path_factory):
-    """Bolt URI of a running Neo4j (NEO4J_URI, or a server started for this session)."""
+def neo4j_server(tmp_path_factory) -> Neo4jServer:
+    """The running Neo4j of this session (NEO4J_URI, or one started once and reused)."""
     if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
+        home = os.environ.get("NEO4J_HOME")
+        _wait_for_bolt(os.environ["NEO4J_URI"], 120)
+        yield Neo4jServer(os.environ["NEO4J_URI"], Path(home) if home else None)
         return
     if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
         _unavailable("NEO4J_URI is not set and Java (17+) is not installed to start one")
     state = tmp_path_factory.mktemp("neo4j-server")
+    env = {**os.environ, "NEO4J_PASSWORD": _password()}
     try:
         proc = subprocess.run(
-            [str(SERVER), "start", str(state)],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            env={**os.environ, "NEO4J_PASSWORD": _password()},
-        )
-    except (OSError, subprocess.TimeoutExpired) as e:
+            [str(SERVER), "start", str(state)], capture_output=True, text=True, env=env
+        )  # no timeout here: the script's own limit adapts to the machine's load
+    except OSError as e:
         pytest.fail(f"scripts/neo4j-server start failed: {e}", pytrace=False)
     if proc.returncode != 0 or not proc.stdout.strip():
-        pytest.fail(f"scripts/neo4j-server start failed:\n{proc.stderr[-4000:]}", pytrace=False)
+        pytest.fail(f"scripts/neo4j-server start failed:\n{_relevant(proc.stderr)}", pytrace=False)
+    uri = proc.stdout.strip().splitlines()[-1]
     try:
-        yield proc.stdout.strip().splitlines()[-1]
+        _wait_for_bolt(uri, 120)
+        yield Neo4jServer(uri, state / "home")
     finally:
-        subprocess.run([str(SERVER), "stop", str(state)], capture_output=True, timeout=120)
+        subprocess.run([str(SERVER), "stop", str(state)], capture_output=True, timeout=300)
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_server) -> str:
+    """Bolt URI of the session's Neo4j."""
+    return neo4j_server.uri
 
 
 def _password() -> str:
@@ -67,6 +115,18 @@ def neo4j_env(neo4j_uri) -> dict[str, str]:
         "NEO4J_USER": os.environ.get("NEO4J_USER", "neo4j"),
         "NEO4J_PASSWORD": _password(),
     }
+
+
+@pytest.fixture(scope="session")
+def neo4j_home(neo4j_server) -> Path:
+    """NEO4J_HOME of the session's server (its bin/neo4j stops and starts it)."""
+    home = neo4j_server.home
+    if home is None or not (home / "bin" / "neo4j").is_file():
+        reason = "NEO4J_URI is set without NEO4J_HOME (the server's installation folder)"
+        if _in_ci():
+            pytest.fail(f"CI: {reason}", pytrace=False)
+        pytest.skip(reason)
+    return home
 
 
 @pytest.fixture(scope="session")

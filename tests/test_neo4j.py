@@ -16,6 +16,9 @@ from typer.testing import CliRunner
 import graphkit
 from graphkit.backends import neo4j as N
 from graphkit.cli import app
+from graphkit.errors import EntityNotFound
+
+pytestmark = pytest.mark.neo4j
 
 FIX = ["--no-bundled", "--data", str(MINI)]
 EVIL = "Evil\"}) DETACH DELETE n //`x` {y} \\' ; MATCH (m) DELETE m"
@@ -179,6 +182,53 @@ def test_replace_removes_only_stale_graphkit_data(neo4j_clean, evil_ttl):
             s.run("MATCH (n:Foreign) DETACH DELETE n").consume()
 
 
+def test_reload_keeps_user_properties_and_drops_stale_graphkit_ones(neo4j_clean, tmp_path):
+    """Only what graphkit wrote changes: a user's property stays, a dropped alias goes."""
+    cli("neo4j", "load", *FIX)
+    with neo4j_clean.session() as s:
+        s.run(
+            "MATCH (n:GraphkitNode {id: 'org/acme-cloud'})-[r:HOSTS]->() "
+            "SET n.note = 'mine', r.note = 'mine too'"
+        ).consume()
+    no_alias = write(tmp_path / "mini.ttl", MINI.read_text().replace('skos:altLabel "ACL" ;', ""))
+    cli("neo4j", "load", "--no-bundled", "--data", str(no_alias))
+
+    def acme():
+        with neo4j_clean.session() as s:
+            return s.run(
+                "MATCH (n:GraphkitNode {id: 'org/acme-cloud'})-[r:HOSTS]->() "
+                "RETURN properties(n) AS n, properties(r) AS r"
+            ).single()
+
+    row = acme()
+    assert row["n"]["note"] == "mine" and row["r"]["note"] == "mine too"
+    assert "aliases" not in row["n"] and row["n"]["name"] == "Acme Cloud Ltd."
+    assert "note" not in row["n"]["gk_keys"]
+    with pytest.raises(EntityNotFound):  # the lookup index forgot "ACL" too
+        N.find(neo4j_clean, "ACL")
+    cli("neo4j", "load", *FIX, "--replace")  # replace removes graphkit data only
+    row = acme()
+    assert row["n"]["note"] == "mine" and row["r"]["note"] == "mine too"
+    assert row["n"]["aliases"] == ["ACL"]
+    assert N.find(neo4j_clean, "ACL") == "org/acme-cloud"
+
+
+def test_find_uses_the_name_index(neo4j_clean, evil_ttl):
+    cli("neo4j", "load", *FIX, "--data", str(evil_ttl))
+    with neo4j_clean.session() as s:
+        idx = s.run(
+            "SHOW FULLTEXT INDEXES YIELD name, labelsOrTypes, properties, state "
+            "WHERE name = 'graphkit_entity_names' RETURN labelsOrTypes, properties, state"
+        ).values()
+    assert idx == [[["Entity"], ["gk_match"], "ONLINE"]]
+    assert N.find(neo4j_clean, "acl") == "org/acme-cloud"  # alias, any case
+    assert N.find(neo4j_clean, "ACME CLOUD") == "org/acme-cloud"  # normalised name
+    assert N.find(neo4j_clean, EVIL) == "org/evil"  # Lucene syntax in a name is just text
+    assert N.find(neo4j_clean, "Semi;Colon") == "org/evil"
+    with pytest.raises(EntityNotFound):  # not a Lucene query that matches everything
+        N.find(neo4j_clean, 'x" OR *:*')
+
+
 # -- errors ---------------------------------------------------------------------------------
 
 
@@ -212,24 +262,27 @@ def test_unreachable_server_and_wrong_password_are_clear_errors(neo4j_env, comma
     assert "Traceback" not in r.stderr + r.stdout
 
 
-def test_server_stopped_mid_session_is_a_clear_error(tmp_path, neo4j_env):
-    """A second throw-away server (~10 s to start), stopped under a connected driver."""
-    from conftest import SERVER
-
-    state = tmp_path / "second"
-    start = subprocess.run([str(SERVER), "start", str(state)], capture_output=True, text=True)
-    assert start.returncode == 0, start.stderr
-    uri = start.stdout.strip()
+@pytest.mark.slow  # restarts the session's server
+def test_server_stopped_mid_session_is_a_clear_error(neo4j_home, neo4j_env, neo4j_driver):
+    """The session's server, stopped under a connected driver, then started again."""
+    admin = neo4j_home / "bin" / "neo4j"
+    drv = N.Connection.from_env(
+        uri=neo4j_env["NEO4J_URI"], password=neo4j_env["NEO4J_PASSWORD"]
+    ).driver()
+    N.run_cypher(drv, "RETURN 1")
+    stop = subprocess.run([str(admin), "stop"], capture_output=True, text=True, timeout=300)
+    assert stop.returncode == 0, stop.stderr
     try:
-        drv = N.Connection.from_env(uri=uri, password=neo4j_env["NEO4J_PASSWORD"]).driver()
-        N.run_cypher(drv, "RETURN 1")
+        with pytest.raises(N.Neo4jError, match="cannot reach Neo4j"):
+            N.run_cypher(drv, "RETURN 1")
+        r = graphkit_cli("cypher", "RETURN 1", env=neo4j_env)
+        assert r.returncode == 1 and "cannot reach Neo4j" in r.stderr
+        assert "Traceback" not in r.stderr
     finally:
-        subprocess.run([str(SERVER), "stop", str(state)], capture_output=True, timeout=120)
-    with pytest.raises(N.Neo4jError, match="cannot reach Neo4j"):
-        N.run_cypher(drv, "RETURN 1")
-    drv.close()
-    r = graphkit_cli("cypher", "RETURN 1", env={**neo4j_env, "NEO4J_URI": uri})
-    assert r.returncode == 1 and "cannot reach Neo4j" in r.stderr and "Traceback" not in r.stderr
+        start = subprocess.run([str(admin), "start"], capture_output=True, text=True)
+        drv.close()
+    assert start.returncode == 0, start.stderr
+    assert N.run_cypher(neo4j_driver, "RETURN 1 AS x") == (["x"], [[1]])  # same URI again
 
 
 def test_bad_uri_scheme(neo4j_env):
@@ -408,8 +461,13 @@ def test_write_clause_detection():
     assert N.write_clause("MATCH (n) // SET\nRETURN n /* MERGE */") is None
     assert N.write_clause("match (n) set n.x = 1") == "SET"
     assert N.write_clause("LOAD CSV FROM 'file:///x' AS r RETURN r") == "LOAD"
-    assert N.write_clause("MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS") == "DELETE"
+    assert N.write_clause("MATCH (n) CALL { WITH n DELETE n } IN TRANSACTIONS") == "CALL"
+    assert N.write_clause("MATCH (n) WITH n DELETE n") == "DELETE"
     assert N.write_clause("INSERT (:X)") == "INSERT"
+    # one guard for both engines: the union of their keywords
+    assert N.write_clause("COPY t FROM 'x.csv'") == "COPY"  # embedded engine's file access
+    assert N.write_clause("STOP DATABASE neo4j") == "STOP"
+    assert N.write_clause("MATCH (n:Create)-[:SET]->(m) RETURN n.delete, $merge") is None
 
 
 def test_split_statements_and_params():
@@ -514,3 +572,46 @@ def test_query_library_gives_the_same_rows_on_neo4j_and_embedded(neo4j_clean):
         assert cols_n == cols_e, name
         assert canon(rows_n) == canon(rows_e), name
         assert rows_n, f"{name} returns no rows on the fixture: the comparison would be empty"
+
+
+# -- bulk load (neo4j-admin) ----------------------------------------------------------------
+
+
+@pytest.mark.slow  # restarts the session's server
+def test_bulk_load_equals_the_online_load(neo4j_clean, neo4j_home):
+    """`--bulk` (stop, neo4j-admin import, start, constraints) gives the online loader's graph."""
+    g = graphkit.load()
+    online = json.loads(cli("neo4j", "load", "-f", "json").stdout)
+    counts = loaded_counts(neo4j_clean)
+    aws_ice = ("path", "AWS", "ICE", "--backend", "neo4j")
+    table, data = cli(*aws_ice).stdout, json.loads(cli(*aws_ice, "-f", "json").stdout)
+    found = N.find(neo4j_clean, "Amazon Web Services")
+    r = cli("neo4j", "load", "--bulk", "--neo4j-home", str(neo4j_home), ok=False)
+    assert r.exit_code == 1 and "holds" in r.output and "online loader" in r.output
+    N.clear(neo4j_clean)
+    with neo4j_clean.session() as s:
+        assert s.run("MATCH (n) RETURN count(n)").single()[0] == 0, "another test left nodes"
+    bulk = json.loads(
+        cli("neo4j", "load", "--bulk", "--neo4j-home", str(neo4j_home), "-f", "json").stdout
+    )
+    assert bulk["mode"] == "bulk"
+    assert (bulk["nodes"], bulk["relationships"]) == (online["nodes"], online["relationships"])
+    assert (bulk["nodes"], bulk["relationships"]) == (g.G.number_of_nodes(), g.G.number_of_edges())
+    assert loaded_counts(neo4j_clean) == counts
+    assert cli(*aws_ice).stdout == table
+    assert json.loads(cli(*aws_ice, "-f", "json").stdout) == data
+    assert N.find(neo4j_clean, "Amazon Web Services") == found  # the name index is there too
+    with neo4j_clean.session() as s:
+        constraints = s.run("SHOW CONSTRAINTS YIELD name RETURN count(*)").single()[0]
+    assert constraints >= len(counts["labels"]) + len(counts["relationship_types"])
+    json.loads(cli("neo4j", "load", "-f", "json").stdout)  # an online re-load on top is an upsert
+    assert loaded_counts(neo4j_clean) == counts
+
+
+def test_bulk_load_refuses_a_remote_server_and_a_missing_home(neo4j_env, tmp_path):
+    r = cli("neo4j", "load", "--bulk", "--neo4j-home", str(tmp_path),
+            "--uri", "neo4j+s://db.example.org", ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "on this machine" in r.output
+    r = cli("neo4j", "load", "--bulk", "--neo4j-home", str(tmp_path),
+            "--uri", neo4j_env["NEO4J_URI"], ok=False)  # fmt: skip
+    assert r.exit_code == 1 and "bin/neo4j-admin not found" in r.output.replace(str(tmp_path), "")

@@ -54,12 +54,6 @@ from graphkit.model import schema
 MAPPING_VERSION = "2"
 BATCH = 5000
 
-#: Clauses that change the database, read or write files, or configure the engine.
-WRITE_CLAUSES = (
-    "CREATE MERGE DELETE DETACH SET REMOVE DROP ALTER COPY LOAD INSTALL ATTACH IMPORT EXPORT "
-    "CHECKPOINT BEGIN COMMIT ROLLBACK CALL USE FOREACH"
-).split()
-_WRITE = re.compile(r"(?<![\w.$])(" + "|".join(WRITE_CLAUSES) + r")\b", re.IGNORECASE)
 _EDGE_KEYS = (
     "claim",
     "status",
@@ -102,10 +96,11 @@ def run(graph_or_pg, query: str, params: dict | None = None) -> tuple[list[str],
 
 def refuse_writes(query: str) -> None:
     """Raise :class:`CypherError` if ``query`` holds a write (or file/engine) clause."""
-    m = _WRITE.search(_code_only(query))
-    if m:
+    from graphkit.backends.cypher import write_clause
+
+    if clause := write_clause(query):
         raise CypherError(
-            f"{m.group(1).upper()} is refused: the embedded Cypher engine is read-only "
+            f"{clause} is refused: the embedded Cypher engine is read-only "
             "(edit the data files to change the graph)."
         )
 

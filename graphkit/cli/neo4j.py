@@ -56,31 +56,58 @@ def load_cmd(
     user: UserOpt = "neo4j",
     password: PasswordOpt = None,
     database: DatabaseOpt = None,
-    batch_size: Annotated[int, typer.Option(help="Rows per write transaction.", min=1)] = 5000,
+    batch_size: Annotated[int, typer.Option(help="Rows per write transaction.", min=1)] = 20000,
     replace: Annotated[
         bool, typer.Option(help="Afterwards delete graphkit data this load did not write.")
     ] = False,
+    bulk: Annotated[
+        bool,
+        typer.Option(
+            help="Into an EMPTY database of a server on this machine: stop it, run "
+            "neo4j-admin database import full, start it, create the constraints "
+            "(needs --neo4j-home)."
+        ),
+    ] = False,
+    neo4j_home: Annotated[
+        Path | None,
+        typer.Option(
+            "--neo4j-home",
+            envvar="NEO4J_HOME",
+            help="With --bulk: the server's installation folder (bin/neo4j, bin/neo4j-admin).",
+        ),
+    ] = None,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     bundled: BundledOpt = True,
 ) -> None:
-    """Load (upsert) the graph into Neo4j: constraints, then batched MERGE. Safe to re-run."""
-    from graphkit.backends.neo4j import connect, from_networkx, load
+    """Load (upsert) the graph into Neo4j: batched MERGE (CREATE into an empty database), then
+    constraints. Safe to re-run; only properties graphkit wrote change. --bulk: see below."""
+    from graphkit.backends.neo4j import bulk_load, connect, from_networkx, load
 
+    if bulk and replace:
+        raise GraphkitError("--bulk loads into an empty database: --replace does not apply")
+    if bulk and neo4j_home is None:
+        raise GraphkitError(
+            "--bulk needs the server's installation folder: --neo4j-home DIR or NEO4J_HOME"
+        )
     pg = from_networkx(_load(data, bundled).G)
     conn = _conn(uri, user, password, database)
-    with connect(conn) as drv:
-        r = load(
-            drv,
-            pg,
-            database=database,
-            batch_size=batch_size,
-            replace=replace,
-            progress=sys.stderr.isatty(),
-        )
+    if bulk:
+        r = bulk_load(conn, pg, neo4j_home=neo4j_home)
+    else:
+        with connect(conn) as drv:
+            r = load(
+                drv,
+                pg,
+                database=database,
+                batch_size=batch_size,
+                replace=replace,
+                progress=sys.stderr.isatty(),
+            )
     emit(
         {
             "uri": conn.uri,
+            "mode": "bulk" if bulk else "online",
             "nodes": r.nodes,
             "relationships": r.relationships,
             "removed_nodes": r.removed_nodes,
@@ -153,16 +180,8 @@ def cypher(
 
     Read-only unless --write. Parameters: --param name=value, used in the query as $name.
     """
-    from graphkit.backends.neo4j import (
-        Neo4jError,
-        connect,
-        parse_params,
-        plain,
-        run_cypher,
-        split_statements,
-        text,
-        write_clause,
-    )
+    from graphkit.backends.cypher import split_statements, write_clause
+    from graphkit.backends.neo4j import Neo4jError, connect, parse_params, plain, run_cypher, text
 
     if (query is None) == (file is None):
         raise GraphkitError("give a query or --file FILE (not both)")

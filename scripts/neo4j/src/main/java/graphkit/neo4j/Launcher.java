@@ -37,7 +37,9 @@ import org.neo4j.logging.log4j.Log4jLogProvider;
  * auth enabled (user neo4j, password $NEO4J_PASSWORD or "graphkit-test"), prints exactly one
  * line "bolt://127.0.0.1:PORT" on stdout once Bolt accepts connections, then runs until
  * SIGTERM/SIGINT, when it shuts the DBMS down and deletes the temp dir.
- * Env: NEO4J_PASSWORD, NEO4J_BOLT_PORT (default 0 = pick a free port), NEO4J_PAGECACHE (default 256m).
+ * Env: NEO4J_PASSWORD, NEO4J_BOLT_PORT (default 0 = pick a free port), NEO4J_PAGECACHE (default 256m),
+ * GRAPHKIT_NEO4J_HOME (a home folder to use and keep, so that a restart finds the same databases,
+ * and neo4j-admin can import into it while the server is stopped; default: a temp dir deleted at exit).
  */
 public final class Launcher {
     public static void main(String[] args) {
@@ -59,6 +61,7 @@ public final class Launcher {
         String password = env.getOrDefault("NEO4J_PASSWORD", "graphkit-test");
         int port = Integer.parseInt(env.getOrDefault("NEO4J_BOLT_PORT", "0"));
         long pageCache = ByteUnit.parse(env.getOrDefault("NEO4J_PAGECACHE", "256m"));
+        String keepHome = env.get("GRAPHKIT_NEO4J_HOME");
 
         // Pick the port ourselves (rather than port 0) so the advertised address, which the
         // neo4j:// routing table reports, is right; retry if someone grabs it in between.
@@ -66,7 +69,9 @@ public final class Launcher {
         DatabaseManagementService started = null;
         for (int attempt = 1; started == null; attempt++) {
             int boltPort = port != 0 ? port : freePort();
-            home = Files.createTempDirectory("graphkit-neo4j-");
+            home = keepHome != null
+                    ? Files.createDirectories(Path.of(keepHome))
+                    : Files.createTempDirectory("graphkit-neo4j-");
             SocketAddress bolt = new SocketAddress("127.0.0.1", boltPort);
             try {
                 started = new DatabaseManagementServiceBuilder(home)
@@ -85,7 +90,9 @@ public final class Launcher {
                         .setUserLogProvider(new Log4jLogProvider(System.err)) // user log -> stderr
                         .build();
             } catch (Throwable t) {
-                deleteTree(home);
+                if (keepHome == null) {
+                    deleteTree(home);
+                }
                 if (port != 0 || attempt >= 3) {
                     throw t;
                 }
@@ -100,7 +107,9 @@ public final class Launcher {
             try {
                 dbms.shutdown();
             } finally {
-                deleteTree(homeDir);
+                if (keepHome == null) {
+                    deleteTree(homeDir);
+                }
                 stopped.countDown();
             }
         }, "graphkit-neo4j-shutdown"));
@@ -108,9 +117,12 @@ public final class Launcher {
         // The built-in user is neo4j/neo4j with "change required"; embedded transactions run
         // without auth, so set the real password here before any client can see the server.
         GraphDatabaseService system = dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME);
-        system.executeTransactionally(password.equals("neo4j")  // same password is rejected
-                ? "ALTER USER neo4j SET PASSWORD CHANGE NOT REQUIRED"
-                : "ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED", Map.of("pw", password));
+        try {
+            system.executeTransactionally("ALTER USER neo4j SET PASSWORD $pw CHANGE NOT REQUIRED",
+                    Map.of("pw", password));
+        } catch (RuntimeException sameAsBefore) { // "neo4j", or a restart with the same password
+            system.executeTransactionally("ALTER USER neo4j SET PASSWORD CHANGE NOT REQUIRED");
+        }
         dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME).isAvailable(60_000);
 
         // Port actually bound by the Bolt server.

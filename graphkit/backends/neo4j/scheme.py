@@ -1,0 +1,224 @@
+"""graphkit's data scheme in Neo4j: labels, rows, upsert queries, constraints.
+
+Labels and relationship types are checked against :func:`graphkit.model.schema` and are the only
+text formatted into queries; every value is a query parameter.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+
+from graphkit.errors import DataError
+from graphkit.model import schema
+from graphkit.projection import PropertyGraph
+
+MARKER = "GraphkitNode"
+LOAD_KEY = "gk_load"
+#: The property keys graphkit wrote on a node or relationship (a reload removes only these).
+OWNED_KEY = "gk_keys"
+#: Lookup keys of an entity (``c:`` + case-folded, ``n:`` + normalised name, alias, PIID, id).
+MATCH_KEY = "gk_match"
+#: Graphkit's own bookkeeping properties (hidden when graphkit reads nodes back).
+INTERNAL = (LOAD_KEY, OWNED_KEY, MATCH_KEY)
+#: Full-text index (keyword analyser: whole values) over ``gk_match`` of ``Entity`` nodes.
+NAME_INDEX = "graphkit_entity_names"
+ENTITY = "Entity"
+DEFAULT_BATCH = 20000
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def from_networkx(G) -> PropertyGraph:
+    """The :class:`PropertyGraph` behind a graph made by :func:`graphkit.graph.to_networkx`."""
+    pg = PropertyGraph()
+    pg.nodes = {n: dict(d) for n, d in G.nodes(data=True)}
+    pg.edges = [
+        (u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
+        for u, v, d in G.edges(data=True)
+    ]
+    return pg
+
+
+def neo4j_value(v):
+    """A projection value as a Neo4j property value, or ``None`` to drop it.
+
+    Neo4j stores scalars and homogeneous lists of scalars; anything else becomes text.
+    """
+    if v is None:
+        return None
+    if isinstance(v, bool | int | str):
+        return v
+    if isinstance(v, float):
+        return v if math.isfinite(v) else str(v)
+    if isinstance(v, list | tuple | set | frozenset):
+        items = [x for x in v if x is not None]
+        if isinstance(v, set | frozenset):
+            items.sort(key=str)
+        kinds = {type(x) for x in items}
+        if kinds <= {str} or kinds <= {bool} or kinds <= {int} or kinds <= {float}:
+            return items
+        if kinds <= {int, float}:
+            return [float(x) for x in items]
+        return [x if isinstance(x, str) else json.dumps(x, default=str) for x in items]
+    if isinstance(v, dict):
+        return json.dumps(v, default=str, ensure_ascii=False)
+    return str(v)
+
+
+def properties(d: dict) -> dict:
+    """Node or edge properties for Neo4j: no ``labels``, no ``None``."""
+    out = {}
+    for k, v in d.items():
+        if k == "labels":
+            continue
+        val = neo4j_value(v)
+        if val is not None:
+            out[k] = val
+    return out
+
+
+def match_keys(node_id: str, d: dict) -> list[str]:
+    """The lookup keys of an entity: what :func:`graphkit.backends.neo4j.find` matches on."""
+    from graphkit.resolve import normalize
+
+    keys = set()
+    names = [d.get("name"), *(d.get("aliases") or ()), d.get("piid"), node_id.rsplit("/", 1)[-1]]
+    for x in names:
+        if isinstance(x, str) and x.strip():
+            keys.add("c:" + x.strip().casefold())
+            if norm := normalize(x):
+                keys.add("n:" + norm)
+    return sorted(keys)
+
+
+def node_row(node_id: str, d: dict, load_id: int) -> dict:
+    """The loader's row for one node: ``{"id", "p"}`` with graphkit's bookkeeping properties."""
+    p = {**properties(d), "id": node_id, LOAD_KEY: load_id}
+    if ENTITY in (d.get("labels") or ()):
+        p[MATCH_KEY] = match_keys(node_id, d)
+    p[OWNED_KEY] = sorted(p)
+    return {"id": node_id, "p": p}
+
+
+def edge_row(s: str, t: str, d: dict, key: str, load_id: int) -> dict:
+    """The loader's row for one relationship: ``{"s", "t", "k", "p"}``."""
+    p = {**properties(d), LOAD_KEY: load_id}
+    p[OWNED_KEY] = sorted(p)
+    return {"s": s, "t": t, "k": d[key], "p": p}
+
+
+def _check(names: Iterable[str], allowed: set[str], what: str) -> None:
+    for n in names:
+        if n not in allowed or not _NAME.match(n):
+            raise DataError(f"{what} {n!r} is not defined in the ontology; refusing to load it")
+
+
+def _ident(name: str) -> str:
+    return "`" + name.replace("`", "``") + "`"
+
+
+def _groups(pg: PropertyGraph):
+    """Nodes by label tuple and edges by (type, key property), checked against the ontology."""
+    sch = schema()
+    labels = set(sch.class_labels.values())
+    types = set(sch.rel_types.values()) | set(sch.link_types.values())
+    nodes: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for n, d in pg.nodes.items():
+        lbs = tuple(d.get("labels") or ())
+        if not lbs:
+            raise DataError(f"node {n!r} has no label")
+        _check(lbs, labels, "label")
+        nodes[lbs].append(n)
+    edges: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, (s, t, typ, d) in enumerate(pg.edges):
+        _check([typ], types, "relationship type")
+        key = "claim" if d.get("claim") else "link" if d.get("link") else None
+        if key is None:
+            raise DataError(f"edge {s} -[{typ}]-> {t} has neither a claim nor a link id")
+        edges[(typ, key)].append(i)
+    return dict(sorted(nodes.items())), dict(sorted(edges.items())), sorted(labels)
+
+
+def node_query(lbs: tuple[str, ...], all_labels: list[str], *, fresh: bool = False) -> str:
+    """``UNWIND $rows`` upsert of nodes that carry exactly the ontology labels ``lbs`` (other
+    ontology labels in ``all_labels`` are removed).
+
+    Only graphkit's properties change: ``SET n += row.p``, and the keys graphkit wrote last time
+    (``gk_keys``) that the new row lacks are removed; a property a user added stays. ``fresh``
+    (an empty database): ``CREATE`` without the look-up.
+    """
+    add = "".join(":" + _ident(lb) for lb in lbs)
+    if fresh:
+        return (
+            f"UNWIND $rows AS row CREATE (n:{MARKER}{add}) SET n = row.p "
+            "RETURN row.id AS id, elementId(n) AS e"
+        )
+    drop = "".join(":" + _ident(lb) for lb in all_labels if lb not in lbs)
+    q = f"UNWIND $rows AS row MERGE (n:{MARKER} {{id: row.id}}) " + _drop_stale("n")
+    q += f"SET n += row.p, n{add}"
+    return q + (f" REMOVE n{drop}" if drop else "")
+
+
+def _drop_stale(v: str) -> str:
+    return (
+        f"FOREACH (k IN [k IN coalesce({v}.{OWNED_KEY}, []) WHERE NOT k IN keys(row.p)] "
+        f"| SET {v}[k] = null) "
+    )
+
+
+def edge_query(typ: str, key: str, *, fresh: bool = False) -> str:
+    """``UNWIND $rows`` upsert of relationships of type ``typ``, merged on ``key``; like
+    :func:`node_query`, only graphkit's properties change. ``fresh``: ``CREATE`` between the
+    nodes whose ``elementId`` the rows carry (``a``, ``b``: no index look-up)."""
+    if fresh:
+        return (
+            "UNWIND $rows AS row MATCH (a) WHERE elementId(a) = row.a "
+            "MATCH (b) WHERE elementId(b) = row.b "
+            f"CREATE (a)-[r:{_ident(typ)}]->(b) SET r = row.p"
+        )
+    return (
+        f"UNWIND $rows AS row MATCH (a:{MARKER} {{id: row.s}}) MATCH (b:{MARKER} {{id: row.t}}) "
+        f"MERGE (a)-[r:{_ident(typ)} {{{key}: row.k}}]->(b) " + _drop_stale("r") + "SET r += row.p"
+    )
+
+
+def moved_query(typ: str, key: str) -> str:
+    """Delete relationships whose claim/link id now joins other nodes (so MERGE can recreate)."""
+    return (
+        f"UNWIND $rows AS row MATCH (x)-[r:{_ident(typ)} {{{key}: row.k}}]->(y) "
+        f"USING INDEX SEEK r:{_ident(typ)}({key}) WHERE x.id <> row.s OR y.id <> row.t DELETE r"
+    )
+
+
+def constraint_queries(all_labels: list[str]) -> list[str]:
+    """Unique ``id`` per node label (``GraphkitNode`` first); unique claim (or link) id per
+    relationship type; the full-text name index of :func:`find`.
+
+    The relationship constraints also let ``MERGE`` find a relationship by index instead of
+    scanning every relationship between two (possibly very connected) nodes.
+    """
+    sch = schema()
+    rels = [(t, "claim") for t in sorted(sch.rel_types.values())]
+    rels += [(t, "link") for t in sorted(sch.link_types.values())]
+    return (
+        [
+            f"CREATE CONSTRAINT IF NOT EXISTS FOR (n:{_ident(lb)}) REQUIRE n.id IS UNIQUE"
+            for lb in [MARKER, *all_labels]
+        ]
+        + [
+            f"CREATE CONSTRAINT IF NOT EXISTS FOR ()-[r:{_ident(t)}]-() REQUIRE r.{key} IS UNIQUE"
+            for t, key in rels
+        ]
+        + [
+            f"CREATE FULLTEXT INDEX {NAME_INDEX} IF NOT EXISTS FOR (n:{ENTITY}) "
+            f"ON EACH [n.{MATCH_KEY}] OPTIONS {{indexConfig: {{`fulltext.analyzer`: 'keyword'}}}}"
+        ]
+    )
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
