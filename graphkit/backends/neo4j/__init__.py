@@ -47,7 +47,7 @@ from graphkit.backends.neo4j.connection import Connection, Neo4jError, connect, 
 from graphkit.backends.neo4j.cypher import parse_params, run_cypher
 from graphkit.backends.neo4j.export import cypher_literal, export_cypher, export_neo4j_csv
 from graphkit.backends.neo4j.load import LoadResult, clear, counts, load, remove
-from graphkit.backends.neo4j.lookup import find, find_paths, path, subgraph
+from graphkit.backends.neo4j.lookup import find, find_paths, subgraph
 from graphkit.backends.neo4j.render import plain, text
 from graphkit.backends.neo4j.scheme import (
     DEFAULT_BATCH,
@@ -88,7 +88,6 @@ __all__ = [
     "neo4j_value",
     "node_query",
     "parse_params",
-    "path",
     "plain",
     "properties",
     "remove",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from graphkit.backends.neo4j.connection import Connection, connect, errors
+from graphkit.backends.neo4j.connection import errors
 from graphkit.backends.neo4j.render import _labels
 from graphkit.backends.neo4j.scheme import ENTITY, INTERNAL, MARKER, MATCH_KEY, NAME_INDEX, _ident
 from graphkit.model import schema
@@ -144,55 +144,3 @@ def subgraph(driver, ids: Iterable[str], *, database: str | None = None):
             props.pop(k, None)
         G.add_edge(a, b, key=props["claim"], type=typ, **props)
     return G
-
-
-def path(
-    conn: Connection | None,
-    source: str,
-    target: str,
-    *,
-    max_hops: int = 4,
-    directed: bool = True,
-    types=None,
-    statuses=None,
-    shortest_only: bool = False,
-    limit: int = 50,
-):
-    """:meth:`graphkit.Graph.path` answered by Neo4j: ``(graph, PathResult)`` where ``graph``
-    holds just the path nodes, claims and evidence (enough to print the result)."""
-    from graphkit import paths as P
-    from graphkit.graph import Graph, PathResult
-
-    conn = conn or Connection.from_env()
-    with connect(conn) as drv:
-        db = conn.database
-        a, b = find(drv, source, database=db), find(drv, target, database=db)
-        filt = dict(directed=directed, types=types, statuses=statuses)
-        found = find_paths(
-            drv,
-            a,
-            b,
-            max_hops=max_hops,
-            shortest_only=shortest_only,
-            limit=limit,
-            database=db,
-            **filt,
-        )
-        near = {}
-        if not found and directed:
-            undirected = {**filt, "directed": False}
-            back = find_paths(
-                drv,
-                a,
-                b,
-                max_hops=max_hops,
-                shortest_only=True,
-                limit=1,
-                database=db,
-                **undirected,
-            )
-            if back:
-                near["undirected_hops"] = len(back[0]) - 1
-        G = subgraph(drv, {a, b, *(n for p in found for n in p)}, database=db)
-    g = Graph(G)
-    return g, PathResult(a, b, found, [P.hops(G, p, **filt) for p in found], near)
