@@ -1,0 +1,803 @@
+"""Assemble a :class:`~graphkit.report.model.Report` from a loaded :class:`graphkit.Graph`.
+
+Domain knowledge comes from the ontology (:func:`graphkit.model.ontology`): which relationship
+types carry technology, data or money (``gk:flowsTo``) or scrutiny (``gk:scrutinises``), status
+strength, which sectors and technology categories raise which risk flags, and how agencies are
+grouped. Nothing here lists them.
+
+>>> import graphkit
+>>> from graphkit.model import project_root
+>>> g = graphkit.load([project_root() / "tests" / "fixtures" / "mini.ttl"], bundled=False)
+>>> r = build(g, "Acme Cloud Ltd.")
+>>> [e.entity.name for e in r.exposure]
+['Federal Enforcement Agency']
+>>> r.footnotes[0].number
+1
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from graphkit.errors import GraphkitError
+from graphkit.model import GK, Ontology, ontology
+from graphkit.report import model as M
+
+DEFAULT_DEPTH = 3
+MAX_PATHS = 3  # strongest paths kept per counterpart
+_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_SUPPLIED = re.compile(r"^\s*\[.*\]\s*$", re.S)
+
+
+def build(
+    graph,
+    entity: str,
+    *,
+    depth: int = DEFAULT_DEPTH,
+    as_of: str | None = None,
+    min_status: str | None = None,
+    generated: dt.datetime | None = None,
+) -> M.Report:
+    """The due-diligence report about ``entity`` (id, name or alias)."""
+    if depth < 1:
+        raise GraphkitError("--depth must be at least 1")
+    if as_of is not None and not _DATE.match(str(as_of)):
+        raise GraphkitError(f"--as-of {as_of!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
+    o = ontology()
+    if min_status is not None and min_status not in o.statuses:
+        raise GraphkitError(
+            f"unknown status {min_status!r}; the ontology defines: {', '.join(sorted(o.statuses))}"
+        )
+    node = graph.find(entity, entities_only=True)
+    return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
+
+
+# -- traversal (one class; see Reach) ---------------------------------------------------------------
+
+
+class EdgeRules:
+    """Which claim edges a report follows: flow types, negated statuses left out, optionally only
+    claims active on ``as_of`` and at least as strong as ``min_status``."""
+
+    def __init__(self, o: Ontology, as_of: str | None, min_status: str | None):
+        self.o = o
+        self.types = o.flow_types
+        self.as_of = as_of
+        self.max_rank = o.strength(min_status) if min_status else None
+
+    def active(self, d: dict) -> bool:
+        if not self.as_of:
+            return True
+        start, end = d.get("start"), d.get("end")
+        if start and _bound(start, low=True) > _bound(self.as_of, low=False):
+            return False
+        return not (end and _bound(end, low=False) < _bound(self.as_of, low=True))
+
+    def rank(self, d: dict) -> int | None:
+        """Strength rank of a followable claim edge, else None."""
+        if "claim" not in d or d.get("type") not in self.types:
+            return None
+        s = self.o.status(d.get("status"))
+        if s is not None and s.negated:
+            return None
+        r = self.o.strength(d.get("status"))
+        if self.max_rank is not None and r > self.max_rank:
+            return None
+        return r if self.active(d) else None
+
+    def any_claim(self, d: dict) -> bool:
+        """A claim of any type that is in scope (not negated, active)."""
+        s = self.o.status(d.get("status"))
+        return "claim" in d and not (s and s.negated) and self.active(d)
+
+
+def _bound(date, *, low: bool) -> str:
+    s = str(date)[:10]
+    pad = "0000-01-01" if low else "0000-12-31"
+    return s + pad[len(s) :] if len(s) < 10 else s
+
+
+class Reach:
+    """Every node reached from ``sources`` along flow claims within ``depth`` hops, with the
+    strongest paths to it (a path is as strong as its weakest hop; ties go to the shorter).
+
+    ``info[node] = (rank, distance, preds)``: the best strength rank of a path to the node, the
+    fewest hops at that strength, and the predecessors on such paths. One breadth-first search
+    per strength threshold. This is the one traversal of the report (swap point for
+    ``graphkit.paths``).
+    """
+
+    def __init__(self, G, sources: Iterable[str], depth: int, rules: EdgeRules, *, upstream: bool):
+        self.G, self.rules, self.upstream, self.depth = G, rules, upstream, depth
+        self.sources = set(sources)
+        self._steps: dict[str, dict[str, int]] = {}
+        self._back: dict[str, dict[str, int]] = {}
+        self.info: dict[str, tuple[int, int, list[str]]] = {}
+        ranks = sorted({s.rank for s in rules.o.statuses.values()} | {len(rules.o.statuses) + 1})
+        for threshold in ranks:
+            dist = {s: 0 for s in self.sources}
+            preds: dict[str, list[str]] = {}
+            frontier = sorted(self.sources)
+            for k in range(1, depth + 1):
+                nxt = []
+                for n in frontier:
+                    for m, r in self.steps(n).items():
+                        if r > threshold:
+                            continue
+                        if m not in dist:
+                            dist[m] = k
+                            preds[m] = [n]
+                            nxt.append(m)
+                        elif dist[m] == k:
+                            preds[m].append(n)
+                frontier = nxt
+            for m, k in dist.items():
+                if m not in self.info and k > 0:
+                    self.info[m] = (threshold, k, preds[m])
+
+    def _adjacent(self, n: str, backwards: bool) -> dict[str, int]:
+        cache = self._back if backwards else self._steps
+        got = cache.get(n)
+        if got is None:
+            got = {}
+            up = self.upstream != backwards
+            edges = self.G.in_edges(n, data=True) if up else self.G.out_edges(n, data=True)
+            for u, v, d in edges:
+                r = self.rules.rank(d)
+                if r is not None:
+                    m = u if up else v
+                    if m not in got or r < got[m]:
+                        got[m] = r
+            cache[n] = got
+        return got
+
+    def steps(self, n: str) -> dict[str, int]:
+        """Neighbours one search step away, with the best rank of the claims joining them."""
+        return self._adjacent(n, False)
+
+    def strongest(self, node: str) -> list[str]:
+        """One strongest, shortest path from a source to ``node`` (search order)."""
+        path = [node]
+        while path[0] not in self.sources:
+            rank = self.info[path[0]][0]
+            preds = self.info[path[0]][2]
+            step = next(
+                (p for p in sorted(preds) if p in self.sources or self.info[p][0] <= rank),
+                sorted(preds)[0],
+            )
+            path.insert(0, step)
+        return path
+
+    def paths(self, node: str, limit: int) -> list[tuple[int, list[str]]]:
+        """Up to ``limit`` strong paths to ``node``, one per last step before it: the strongest
+        path to that neighbour plus the step, ranked by strength then length."""
+        out = []
+        for p, r in self._adjacent(node, True).items():
+            if p in self.sources:
+                prefix, rank = [p], r
+            elif p in self.info and self.info[p][1] < self.depth:
+                prefix = self.strongest(p)
+                if node in prefix:
+                    continue
+                rank = max(r, self.info[p][0])
+            else:
+                continue
+            out.append((rank, [*prefix, node]))
+        out.sort(key=lambda x: (x[0], len(x[1]), x[1]))
+        return out[:limit]
+
+
+# -- the builder --------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, graph, o: Ontology, node, depth, as_of, min_status, generated):
+        self.g, self.G, self.o, self.node = graph, graph.G, o, node
+        self.depth, self.as_of, self.min_status = depth, as_of, min_status
+        self.generated = generated or dt.datetime.now(dt.UTC)
+        self.rules = EdgeRules(o, as_of, min_status)
+        self.notes: dict[str, int] = {}  # url -> footnote number
+        self.note_ev: dict[str, list[str]] = {}  # url -> evidence ids
+        self.claims_used: dict[str, tuple] = {}  # claim id -> (source, target, edge data)
+        lb = o.class_labels
+        self.AGENCY = lb[GK + "GovernmentAgency"]
+        self.PRODUCT = lb[GK + "Product"]
+        self.ORG = lb[GK + "Organization"]
+        self.OWNS = o.rel_types[GK + "owns"]
+        self.OFFERS = o.rel_types[GK + "offers"]
+        self.BY = o.link_types[GK + "awardingAgency"]
+        self.TO = o.link_types[GK + "contractor"]
+        self.PARENT = o.link_types[GK + "contractorParent"]
+        self.sectors = {c.notation: c for c in o.scheme(GK + "Sectors")}
+        self.categories = {c.notation: c for c in o.scheme(GK + "TechnologyCategories")}
+        self.kinds = {c.notation: c for c in o.scheme(GK + "AgencyKinds")}
+        self.flag_concepts = {c.notation: c for c in o.scheme(GK + "RiskFlags")}
+        self.etypes = {c.notation: c for c in o.scheme(GK + "EvidenceTypes")}
+
+    # -- small helpers -------------------------------------------------------------------------
+
+    def labels(self, n: str) -> tuple:
+        return self.G.nodes[n].get("labels", ())
+
+    def ref(self, n: str) -> M.EntityRef:
+        return M.EntityRef(n, self.g.name(n), (self.labels(n) or ("",))[0])
+
+    def cite_evidence(self, ids: Iterable[str]) -> list[int]:
+        out = []
+        for e in ids:
+            d = self.G.nodes.get(e) if e in self.G else None
+            url = d.get("url") if d else None
+            if not isinstance(url, str) or not url:
+                continue
+            if url not in self.notes:
+                self.notes[url] = len(self.notes) + 1
+                self.note_ev[url] = []
+            if e not in self.note_ev[url]:
+                self.note_ev[url].append(e)
+            out.append(self.notes[url])
+        return sorted(set(out))
+
+    def claim(self, u: str, v: str, d: dict) -> M.Claim:
+        self.claims_used[d["claim"]] = (u, v, d)
+        piids = [str(self.G.nodes[c].get("piid", c)) for c in d.get("contracts", []) if c in self.G]
+        return M.Claim(
+            d["claim"],
+            d["type"],
+            self.o.rel_labels.get(d["type"], d["type"]).lower(),
+            d.get("status") or "",
+            _s(d.get("start")),
+            _s(d.get("end")),
+            d.get("summary"),
+            piids,
+            self.cite_evidence(d.get("evidence", [])),
+        )
+
+    def edges_between(self, u: str, v: str, only_flow=True) -> list[dict]:
+        out = []
+        for d in (self.G.get_edge_data(u, v) or {}).values():
+            if only_flow and self.rules.rank(d) is None:
+                continue
+            out.append(d)
+        return sorted(out, key=lambda d: (self.o.strength(d.get("status")), d["claim"]))
+
+    def hop(self, u: str, v: str) -> M.Hop:
+        claims = [self.claim(u, v, d) for d in self.edges_between(u, v)]
+        return M.Hop(self.ref(u), self.ref(v), claims[0].status if claims else "", claims)
+
+    def path(self, nodes: list[str]) -> M.Path:
+        hops = [self.hop(u, v) for u, v in zip(nodes, nodes[1:])]
+        weakest = max((h.status for h in hops), key=self.o.strength)
+        return M.Path(weakest, hops)
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def family(self) -> tuple[list[M.FamilyMember], list[M.EntityRef]]:
+        """The entity, its owners (companies only) and its subsidiaries through OWNS claims."""
+        members = [M.FamilyMember(self.ref(self.node), "self")]
+        seen = {self.node}
+        owners_shown: list[M.EntityRef] = []
+        company = self.AGENCY not in self.labels(self.node)
+        for relation, upstream in (("subsidiary", False), ("owner", True)):
+            frontier = [(self.node, [])]
+            while frontier:
+                nxt = []
+                for n, chain in frontier:
+                    edges = (
+                        self.G.in_edges(n, data=True)
+                        if upstream
+                        else self.G.out_edges(n, data=True)
+                    )
+                    for u, v, d in edges:
+                        m = u if upstream else v
+                        if d.get("type") != self.OWNS or self.rules.rank(d) is None or m in seen:
+                            continue
+                        if upstream and not company:
+                            owners_shown.append(self.ref(m))
+                            self.claim(u, v, d)
+                            continue
+                        seen.add(m)
+                        notes = [
+                            x for c in self.edges_between(u, v) for x in self.claim(u, v, c).notes
+                        ]
+                        members.append(
+                            M.FamilyMember(self.ref(m), relation, chain, sorted(set(notes)))
+                        )
+                        nxt.append((m, [*chain, self.ref(m)]))
+                frontier = nxt
+        return members, owners_shown
+
+    def run(self) -> M.Report:
+        o, G = self.o, self.G
+        agency_report = self.AGENCY in self.labels(self.node)
+        members, part_of = self.family()
+        fam = {m.entity.id for m in members}
+        # products the family offers count as its own (a path through them is direct)
+        own_products = {
+            v
+            for n in fam
+            for _, v, d in G.out_edges(n, data=True)
+            if d.get("type") == self.OFFERS and self.rules.rank(d) is not None
+        }
+        reach = Reach(G, fam, self.depth, self.rules, upstream=agency_report)
+        exposure = []
+        for n in reach.info:
+            if n in fam:
+                continue
+            labels = self.labels(n)
+            if agency_report:
+                if self.ORG not in labels or self.AGENCY in labels:
+                    continue
+            elif self.AGENCY not in labels:
+                continue
+            exposure.append(self.exposure(n, reach, fam, own_products, agency_report))
+        exposure.sort(key=lambda e: (o.strength(e.strength), e.distance, e.entity.name))
+        technologies = self.technologies(reach, fam, own_products, agency_report)
+        flags = self.flags(exposure, technologies, agency_report, fam)
+        contracts = self.contracts(fam, agency_report)
+        scrutiny = self.scrutiny(fam, exposure)
+        summary_groups = self.group_exposure(exposure, agency_report)
+        tech_groups = technologies
+        quality = self.quality()
+        by_status = self.by_status()
+        footnotes = self.footnotes()
+        empty = not self.claims_used and not contracts.items
+        header = self.header(members, part_of, agency_report)
+        report = M.Report(
+            M.SCHEMA_VERSION,
+            f"Due-diligence report: {self.g.name(self.node)}",
+            header,
+            empty,
+            M.Summary(
+                summary_groups,
+                sum(e.direct for e in exposure),
+                sum(not e.direct for e in exposure),
+                tech_groups,
+                by_status,
+                len(self.claims_used),
+                len(footnotes),
+            ),
+            flags,
+            exposure,
+            contracts,
+            scrutiny,
+            quality,
+            [],
+            footnotes,
+        )
+        report.limits = limits(report, o)
+        return report
+
+    def exposure(self, n, reach, fam, own_products, agency_report) -> M.Exposure:
+        paths = [p for _, p in reach.paths(n, MAX_PATHS)] or [reach.strongest(n)]
+        if agency_report:  # searched upstream: read each path from vendor to agency
+            paths = [list(reversed(p)) for p in paths]
+        built = [self.path(p) for p in paths]
+        fams = fam | own_products
+
+        def outside(p: list[str]) -> list[str]:
+            return [m for m in p[1:-1] if m not in fams and self.ORG in self.labels(m)]
+
+        through: list[M.EntityRef] = []
+        for p in paths:
+            for m in outside(p):
+                if m not in [t.id for t in through]:
+                    through.append(self.ref(m))
+        direct = any(not outside(p) for p in paths)
+        dist = len(paths[0]) - 1
+        notes = sorted({x for h in built[0].hops for c in h.claims for x in c.notes})
+        if agency_report:
+            group = label = self.labels(n)[0]
+            flags = self.entity_flags(n)
+        else:
+            kind = self.agency_kind(n)
+            group, label = kind.notation, kind.label
+            flags = self.entity_flags(n)
+        strength = built[0].strength if built else ""
+        return M.Exposure(
+            self.ref(n), group, label, direct, strength, dist, through, flags, built, notes
+        )
+
+    def agency_kind(self, n: str):
+        kinds = [
+            self.kinds[c.agency_kind]
+            for s in self.G.nodes[n].get("sectors", [])
+            if (c := self.sectors.get(s)) and c.agency_kind in self.kinds
+        ]
+        if kinds:
+            return min(kinds, key=lambda k: (k.rank, k.notation))
+        return next(
+            (k for k in self.kinds.values() if k.default),
+            min(self.kinds.values(), key=lambda k: -k.rank),
+        )
+
+    def entity_flags(self, n: str) -> list[str]:
+        d = self.G.nodes[n]
+        concepts = [self.sectors.get(s) for s in d.get("sectors", [])]
+        concepts += [self.categories.get(c) for c in d.get("categories", [])]
+        return sorted({f for c in concepts if c for f in c.flags})
+
+    def technologies(self, reach, fam, own_products, agency_report) -> list[M.Group]:
+        """Company: the products the family offers. Agency: the products reaching it."""
+        if agency_report:
+            products = {n for n in reach.info if self.PRODUCT in self.labels(n)}
+        else:
+            products = set(own_products)
+        groups: dict[str, list[M.Item]] = defaultdict(list)
+        for p in sorted(products, key=self.g.name):
+            if agency_report:
+                nodes = list(reversed(reach.strongest(p)))
+                notes = sorted(
+                    {x for h in self.path(nodes).hops for c in h.claims for x in c.notes}
+                    if len(nodes) > 1
+                    else set()
+                )
+            else:
+                notes = sorted(
+                    {
+                        x
+                        for u, _, d in self.G.in_edges(p, data=True)
+                        if u in fam and d.get("type") == self.OFFERS
+                        and self.rules.rank(d) is not None
+                        for x in self.claim(u, p, d).notes
+                    }
+                )  # fmt: skip
+            cats = self.G.nodes[p].get("categories") or [""]
+            for c in cats:
+                groups[c].append(M.Item(self.ref(p), self.g.name(p), notes))
+        out = []
+        for c, items in groups.items():
+            concept = self.categories.get(c)
+            label = concept.label if concept else (c or "uncategorised")
+            out.append(M.Group(c, label, items))
+        return sorted(out, key=lambda gr: (gr.key == "", gr.label))
+
+    def flags(self, exposure, technologies, agency_report, fam) -> list[M.RiskFlag]:
+        reasons: dict[str, list[M.Item]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
+
+        def add(n: str, notes: list[int]) -> None:
+            d = self.G.nodes[n]
+            for key, table, what in (
+                ("sectors", self.sectors, "sector"),
+                ("categories", self.categories, "technology category"),
+            ):
+                for x in d.get(key, []):
+                    c = table.get(x)
+                    for f in c.flags if c else ():
+                        if (f, n) not in seen:
+                            seen.add((f, n))
+                            text = f"{self.g.name(n)}: {what} {c.label}"
+                            reasons[f].append(M.Item(self.ref(n), text, notes))
+
+        for e in exposure:
+            add(e.entity.id, e.notes)
+            for p in e.paths[:1]:
+                for h in p.hops:
+                    for end in (h.source, h.target):
+                        if self.PRODUCT in self.labels(end.id):
+                            add(end.id, e.notes)
+        for gr in technologies:
+            for it in gr.items:
+                add(it.entity.id, it.notes)
+        if agency_report:
+            for n in fam:
+                add(n, [])
+        out = []
+        for notation, items in reasons.items():
+            c = self.flag_concepts.get(notation)
+            if c is None:
+                continue
+            out.append(M.RiskFlag(notation, c.label, c.definition, items))
+        return sorted(out, key=lambda f: (self.flag_concepts[f.flag].rank, f.flag))
+
+    def group_exposure(self, exposure, agency_report) -> list[M.Group]:
+        groups: dict[str, M.Group] = {}
+        for e in exposure:
+            gr = groups.setdefault(e.group, M.Group(e.group, e.group_label, []))
+            via = ", ".join(t.name for t in e.through)
+            how = (
+                ("directly" + (f" and through {via}" if via else ""))
+                if e.direct
+                else f"through {via}"
+            )
+            text = f"{e.entity.name} ({how}; {e.strength}, {e.distance} hop(s))"
+            gr.items.append(M.Item(e.entity, text, e.notes))
+        order = {k.notation: k.rank for k in self.kinds.values()}
+        return sorted(groups.values(), key=lambda gr: (order.get(gr.key, 99), gr.label))
+
+    def contracts(self, fam: set[str], agency_report: bool) -> M.Contracts:
+        G = self.G
+        ids: set[str] = set()
+        wanted = {self.BY} if agency_report else {self.TO, self.PARENT}
+        for n in fam:
+            for u, _, d in G.in_edges(n, data=True):
+                if d.get("type") in wanted:
+                    ids.add(u)
+        if not agency_report:  # contracts documenting the family's own claims (e.g. resellers)
+            for n in fam:
+                for _, _, d in G.out_edges(n, data=True):
+                    if self.rules.any_claim(d):
+                        ids.update(c for c in d.get("contracts", []) if c in G)
+        items = [self.contract(c) for c in sorted(ids)]
+        if self.as_of:
+            year = int(str(self.as_of)[:4])
+            items = [c for c in items if c.fiscal_year is None or c.fiscal_year <= year]
+        items.sort(key=lambda c: (c.fiscal_year or 0, c.piid))
+        cells: dict[tuple, list[M.Contract]] = defaultdict(list)
+        years: dict[int | None, list[M.Contract]] = defaultdict(list)
+        for c in items:
+            party = (c.recipient_parent or c.recipient) if agency_report else c.agency
+            cells[(party.id if party else "", c.fiscal_year)].append(c)
+            years[c.fiscal_year].append(c)
+        rows = []
+        for (pid, fy), cs in sorted(
+            cells.items(), key=lambda x: (self.g.name(x[0][0]) if x[0][0] else "", x[0][1] or 0)
+        ):
+            rows.append(M.ContractRow(self.ref(pid) if pid else None, fy, totals(cs)))
+        by_year = [
+            M.ContractRow(None, fy, totals(cs))
+            for fy, cs in sorted(years.items(), key=lambda x: (x[0] is None, x[0] or 0))
+        ]
+        grand = totals(items)
+        measure = None
+        for key, count in (
+            ("obligated", grand.with_obligated),
+            ("current_value", grand.with_current_value),
+            ("potential_value", grand.with_potential_value),
+        ):
+            if count and any(c.fiscal_year is not None and getattr(c, key) for c in items):
+                measure = key
+                break
+        return M.Contracts(items, rows, by_year, grand, measure)
+
+    def contract(self, c: str) -> M.Contract:
+        G = self.G
+        d = G.nodes[c]
+        party = {}
+        for _, v, ed in G.out_edges(c, data=True):
+            party.setdefault(ed.get("type"), v)
+        ev = d.get("evidence", [])
+        links = []
+        for e in ev:
+            url = G.nodes[e].get("url") if e in G else None
+            if isinstance(url, str) and url not in links:
+                links.append(url)
+        return M.Contract(
+            c,
+            str(d.get("piid", c)),
+            _s(d.get("description")),
+            self.ref(party[self.BY]) if self.BY in party else None,
+            self.ref(party[self.TO]) if self.TO in party else None,
+            self.ref(party[self.PARENT]) if self.PARENT in party else None,
+            _year(d.get("fiscal_year")),
+            _num(d.get("obligated")),
+            _num(d.get("current_value")),
+            _num(d.get("potential_value")),
+            _s(d.get("currency")),
+            links,
+            self.cite_evidence(ev),
+        )
+
+    def scrutiny(self, fam: set[str], exposure: list[M.Exposure]) -> list[M.Scrutiny]:
+        targets = {n: "family" for n in fam}
+        for e in exposure:
+            for t in e.through:
+                targets.setdefault(t.id, "intermediary")
+        out = []
+        for n, about in targets.items():
+            for u, _, d in self.G.in_edges(n, data=True):
+                if d.get("type") in self.o.scrutiny_types and self.rules.any_claim(d):
+                    out.append(M.Scrutiny(self.ref(u), self.ref(n), about, self.claim(u, n, d)))
+        return sorted(
+            out,
+            key=lambda s: (
+                s.about != "family",
+                s.claim.start or "9999",
+                s.actor.name,
+                s.claim.claim,
+            ),
+        )
+
+    def quality(self) -> M.Quality:
+        q = M.Quality([], [], [], [], [])
+        G = self.G
+        for cid, (u, v, d) in sorted(self.claims_used.items()):
+            urls = {G.nodes[e].get("url") for e in d.get("evidence", []) if e in G} - {None}
+            desc = self._claim_text(u, v, d)
+            notes = self.cite_evidence(d.get("evidence", []))
+            if len(urls) <= 1:
+                q.single_source.append(M.QualityEntry(desc, cid, d.get("status"), notes))
+            s = self.o.status(d.get("status"))
+            if s and s.uncertain:
+                q.uncertain.append(M.QualityEntry(desc, cid, d.get("status"), notes))
+        for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
+            recs = [G.nodes[e] for e in self.note_ev[url]]
+            title = next((r.get("title") for r in recs if r.get("title")), url)
+            if not any(_first(r.get("published")) for r in recs):
+                q.undated.append(M.QualityEntry(f"{title}", None, None, [n]))
+            if any(isinstance(r.get("title"), str) and _SUPPLIED.match(r["title"]) for r in recs):
+                q.supplied_titles.append(M.QualityEntry(f"{title}", None, None, [n]))
+            if any(_truthy(r.get("url_constructed")) for r in recs):
+                q.constructed_urls.append(M.QualityEntry(f"{title}", None, None, [n]))
+        return q
+
+    def _claim_text(self, u: str, v: str, d: dict) -> str:
+        rel = self.o.rel_labels.get(d["type"], d["type"]).lower()
+        return f"{self.g.name(u)} {rel} {self.g.name(v)}"
+
+    def by_status(self) -> list[M.Group]:
+        groups: dict[str, list[M.Item]] = defaultdict(list)
+        for _cid, (u, v, d) in sorted(self.claims_used.items()):
+            notes = self.cite_evidence(d.get("evidence", []))
+            groups[d.get("status") or ""].append(M.Item(None, self._claim_text(u, v, d), notes))
+        out = []
+        for s in sorted(groups, key=self.o.strength):
+            st = self.o.status(s)
+            out.append(M.Group(s, st.label if st else s, groups[s]))
+        return out
+
+    def footnotes(self) -> list[M.Footnote]:
+        out = []
+        for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
+            recs = [self.G.nodes[e] for e in self.note_ev[url]]
+            pick = lambda k: next((_first(r.get(k)) for r in recs if _first(r.get(k))), None)  # noqa: E731
+            et = pick("evidence_type")
+            out.append(
+                M.Footnote(
+                    n,
+                    url,
+                    str(pick("title") or url),
+                    pick("publisher"),
+                    pick("published"),
+                    self.etypes[et].label if et in self.etypes else et,
+                    list(self.note_ev[url]),
+                    any(_truthy(r.get("url_constructed")) for r in recs),
+                )
+            )
+        return out
+
+    def header(self, members, part_of, agency_report) -> M.Header:
+        d = self.G.nodes[self.node]
+        ids = {k: str(_first(d[k])) for k in sorted(self.o.identifier_keys) if d.get(k)}
+        labels = [self.sectors[s].label if s in self.sectors else s for s in d.get("sectors", [])]
+        labels += [
+            self.categories[c].label if c in self.categories else c for c in d.get("categories", [])
+        ]
+        files = [{"name": f.name, "sha256": sha256_file(f)} for f in self.g.files]
+        return M.Header(
+            self.ref(self.node),
+            "agency" if agency_report else "company",
+            sorted(d.get("aliases", [])),
+            ids,
+            labels,
+            members,
+            part_of,
+            self.generated.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            input_fingerprint(self.g.files),
+            files,
+            self.depth,
+            self.as_of,
+            self.min_status,
+        )
+
+
+# -- totals, fingerprints, limits -------------------------------------------------------------------
+
+
+def totals(items: list[M.Contract]) -> M.Totals:
+    """Sums over ``items``; amounts that are not recorded are counted as absent."""
+    s = lambda k: round(sum(getattr(c, k) or 0.0 for c in items), 2)  # noqa: E731
+    n = lambda k: sum(getattr(c, k) is not None for c in items)  # noqa: E731
+    return M.Totals(
+        len(items),
+        s("obligated"),
+        s("current_value"),
+        s("potential_value"),
+        n("obligated"),
+        n("current_value"),
+        n("potential_value"),
+        sorted({c.currency for c in items if c.currency}),
+        sorted({x for c in items for x in c.notes}),
+    )
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def input_fingerprint(files: Iterable[Path]) -> str:
+    """sha256 over the content of every input file, in load order."""
+    h = hashlib.sha256()
+    for f in files:
+        with open(f, "rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                h.update(block)
+    return h.hexdigest()
+
+
+def limits(r: M.Report, o: Ontology) -> list[str]:
+    """What the report cannot tell: fixed caveats plus ones computed from this report."""
+    name = r.header.entity.name
+    out = [
+        "It covers only what is recorded in the input files listed in the header; a relationship "
+        "that no one documented, or that the curators have not entered, is absent. No path is not "
+        "evidence that no relationship exists.",
+        "A path shows that technology, data or money can flow from one party to the next, as "
+        "stated by its sources. It does not show how a customer used the technology, whether any "
+        "use violated anyone's rights, or what a company knew.",
+        f"Paths are followed for at most {r.header.depth} hop(s)"
+        + (f" and only through claims active on {r.header.as_of}" if r.header.as_of else "")
+        + "; longer chains are not shown. Claims a party has denied are never followed.",
+        "Contract amounts are as recorded in the award records: obligated, current and "
+        "potential values are different measures and are summed separately, never mixed.",
+    ]
+    t = r.contracts.totals
+    if t.contracts:
+        missing = t.contracts - t.with_obligated
+        if missing:
+            out.append(
+                f"{missing} of {t.contracts} contract(s) record no obligated amount, so the "
+                "obligated total understates what was spent."
+            )
+        no_year = sum(c.fiscal_year is None for c in r.contracts.items)
+        if no_year:
+            out.append(
+                f"{no_year} of {t.contracts} contract(s) record no fiscal year; they are listed "
+                "under 'year not recorded' and left out of the chart."
+            )
+    weak = [e for e in r.exposure if (s := o.status(e.strength)) and s.uncertain]
+    if weak:
+        out.append(
+            f"{len(weak)} counterpart(s) are reached only through alleged or disputed claims; "
+            "treat those paths as leads to verify, not findings."
+        )
+    if r.quality.supplied_titles:
+        out.append(
+            f"{len(r.quality.supplied_titles)} source title(s) were supplied by the curators "
+            "(shown in [brackets]) because the original headline could not be verified."
+        )
+    if r.empty:
+        out.append(f"No relationship of {name} is recorded within this scope.")
+    return out
+
+
+# -- value helpers ---------------------------------------------------------------------------------
+
+
+def _first(v):
+    if isinstance(v, list | tuple):
+        return v[0] if v else None
+    return v
+
+
+def _s(v) -> str | None:
+    v = _first(v)
+    return None if v is None else str(v)
+
+
+def _num(v) -> float | None:
+    v = _first(v)
+    try:
+        return None if v is None else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _year(v) -> int | None:
+    v = _first(v)
+    m = re.match(r"^\s*(\d{4})", str(v)) if v is not None else None
+    return int(m.group(1)) if m else None
+
+
+def _truthy(v) -> bool:
+    v = _first(v)
+    return v is True or (isinstance(v, str) and v.strip().lower() in ("true", "1", "yes"))

@@ -1,0 +1,99 @@
+"""Wording shared by the renderers: amounts, dates, scope lines, section titles.
+
+>>> money(1272388.55, ["USD"])
+'$1,272,388.55'
+>>> money(12.5, ["EUR"])
+'12.50 EUR'
+"""
+
+from __future__ import annotations
+
+from graphkit.report import model as M
+
+#: Section ids and titles, in report order (the renderers follow this list).
+SECTIONS = (
+    ("summary", "Summary"),
+    ("flags", "Risk flags"),
+    ("exposure", "Exposure"),
+    ("contracts", "Contracts"),
+    ("scrutiny", "Scrutiny"),
+    ("quality", "Evidence quality"),
+    ("limits", "What this report cannot tell you"),
+    ("sources", "Sources"),
+)
+QUALITY = (
+    ("single_source", "Claims resting on a single source"),
+    ("uncertain", "Claims that are only alleged or disputed"),
+    ("undated", "Sources without a publication date"),
+    ("supplied_titles", "Sources with a supplied title (in [brackets])"),
+    ("constructed_urls", "Sources whose URL was constructed from a pattern"),
+)
+MAX_NOTES = 12  # footnote numbers shown inline per item before "+N more"
+MEASURES = {
+    "obligated": "obligated amount",
+    "current_value": "current value",
+    "potential_value": "potential value",
+}
+
+
+def money(amount: float | None, currencies: list[str] | tuple = ()) -> str:
+    if amount is None:
+        return "not recorded"
+    cur = currencies[0] if len(currencies) == 1 else None
+    if cur == "USD":
+        return f"${amount:,.2f}"
+    return f"{amount:,.2f}" + (f" {cur}" if cur else "")
+
+
+def year(fy: int | None) -> str:
+    return f"FY{fy}" if fy is not None else "year not recorded"
+
+
+def dates(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    return "dates not recorded"
+
+
+def scope(h: M.Header) -> str:
+    s = f"flows followed up to {h.depth} hop(s)"
+    if h.as_of:
+        s += f", claims active on {h.as_of}"
+    if h.min_status:
+        s += f", claims at least {h.min_status}"
+    return s
+
+
+def counterpart_word(r: M.Report) -> str:
+    return "vendors and products" if r.header.kind == "agency" else "government agencies"
+
+
+def exposure_intro(r: M.Report) -> str:
+    name = r.header.entity.name
+    if r.header.kind == "agency":
+        return (
+            f"Every company and product whose technology, data or money reaches {name} along "
+            "recorded claims, with its strongest paths. A path is as strong as its weakest claim."
+        )
+    return (
+        f"Every government agency that technology, data or money from {name} and its family "
+        "reaches along recorded claims, with its strongest paths. A path is as strong as its "
+        "weakest claim."
+    )
+
+
+def totals_sentence(t: M.Totals) -> str:
+    parts = []
+    for key, n in (
+        ("obligated", t.with_obligated),
+        ("current_value", t.with_current_value),
+        ("potential_value", t.with_potential_value),
+    ):
+        if n:
+            parts.append(f"{MEASURES[key]} {money(getattr(t, key), t.currencies)} ({n} recorded)")
+    amounts = "; ".join(parts) if parts else "no amounts recorded"
+    return f"{t.contracts} contract(s): {amounts}."
