@@ -16,6 +16,18 @@ from graphkit.errors import (
 from graphkit.graph import Graph, PathResult, load
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    """Lazy attributes: ``graphkit.report(graph, "Amazon")`` imports the report package on use
+    (the package is callable; see :mod:`graphkit.report`)."""
+    if name == "report":
+        import importlib
+
+        return importlib.import_module("graphkit.report")
+    raise AttributeError(f"module 'graphkit' has no attribute {name!r}")
+
+
 __all__ = [
     "AmbiguousEntity",
     "DataError",
@@ -25,4 +37,5 @@ __all__ = [
     "PathResult",
     "ValidationError",
     "load",
+    "report",
 ]

@@ -7,6 +7,10 @@ turn it into HTML, Markdown, JSON or PDF.
 
 from __future__ import annotations
 
+import sys
+import types
+
+from graphkit.report import render as render_module
 from graphkit.report.build import DEFAULT_DEPTH, build
 from graphkit.report.model import Report, json_schema
 from graphkit.report.render import RENDERERS, Renderer, render, renderer_for, write
@@ -17,6 +21,15 @@ def report(graph, entity: str, **options) -> Report:
     return build(graph, entity, **options)
 
 
+class _CallableModule(types.ModuleType):
+    """``graphkit.report`` is this package *and* the function: ``graphkit.report(g, "Amazon")``."""
+
+    def __call__(self, graph, entity: str, **options) -> Report:
+        return report(graph, entity, **options)
+
+
+sys.modules[__name__].__class__ = _CallableModule
+
 __all__ = [
     "DEFAULT_DEPTH",
     "RENDERERS",
@@ -25,6 +38,7 @@ __all__ = [
     "build",
     "json_schema",
     "render",
+    "render_module",
     "renderer_for",
     "report",
     "write",

@@ -57,7 +57,7 @@ def build(
     return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
 
 
-# -- traversal (one class; see Reach) ---------------------------------------------------------------
+# -- traversal (one class; see Reach) --------------------------------------------------------
 
 
 class EdgeRules:
@@ -645,7 +645,10 @@ class _Builder:
         out = []
         for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
             recs = [self.G.nodes[e] for e in self.note_ev[url]]
-            pick = lambda k: next((_first(r.get(k)) for r in recs if _first(r.get(k))), None)  # noqa: E731
+
+            def pick(k, recs=recs):
+                return next((_first(r.get(k)) for r in recs if _first(r.get(k))), None)
+
             et = pick("evidence_type")
             out.append(
                 M.Footnote(
@@ -686,7 +689,7 @@ class _Builder:
         )
 
 
-# -- totals, fingerprints, limits -------------------------------------------------------------------
+# -- totals, fingerprints, limits ------------------------------------------------------------
 
 
 def totals(items: list[M.Contract]) -> M.Totals:

@@ -249,7 +249,8 @@ def _contracts(r: M.Report) -> str:
     out.append(
         f"<h3>By {party.lower()} and fiscal year</h3><table><tr><th>{party}</th><th>Year</th>"
         '<th class="num">Contracts</th><th class="num">Obligated</th>'
-        '<th class="num">Current value</th><th class="num">Potential value</th><th>Sources</th></tr>'
+        '<th class="num">Current value</th><th class="num">Potential value</th>'
+        "<th>Sources</th></tr>"
     )
     for row in c.rows:
         t = row.totals
@@ -280,9 +281,10 @@ def _contracts(r: M.Report) -> str:
         )
         if k.recipient_parent and k.recipient and k.recipient_parent.id != k.recipient.id:
             who += f" (parent {k.recipient_parent.name})"
+        cur = [k.currency] if k.currency else []
         amounts = (
             "<br>".join(
-                f"{T.MEASURES[key]}: {esc(T.money(getattr(k, key), [k.currency] if k.currency else []))}"
+                f"{T.MEASURES[key]}: {esc(T.money(getattr(k, key), cur))}"
                 for key in ("obligated", "current_value", "potential_value")
                 if getattr(k, key) is not None
             )
@@ -358,7 +360,7 @@ def _sources(r: M.Report) -> str:
     return "\n".join(out)
 
 
-# -- drawings ---------------------------------------------------------------------------------------
+# -- drawings --------------------------------------------------------------------------------
 
 _CHAR_W = 7.0
 
@@ -401,7 +403,8 @@ def path_svg(r: M.Report, max_rows: int = 12) -> str:
                 mid = x + gap / 2
                 parts.append(
                     f'<line x1="{x + 3:.0f}" y1="{y + 18:.0f}" x2="{x + gap - 5:.0f}" '
-                    f'y2="{y + 18:.0f}" stroke="#555" stroke-width="1.5" marker-end="url(#gk-arrow)"/>'
+                    f'y2="{y + 18:.0f}" stroke="#555" stroke-width="1.5" '
+                    'marker-end="url(#gk-arrow)"/>'
                     f'<text x="{mid:.0f}" y="{y + 11:.0f}" text-anchor="middle" font-size="11" '
                     f'font-weight="bold">{esc(types)}</text><text x="{mid:.0f}" y="{y + 33:.0f}" '
                     f'text-anchor="middle" font-size="10" fill="#555">{esc(note)}</text>'
