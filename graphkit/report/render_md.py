@@ -10,12 +10,14 @@ import re
 from graphkit.report import model as M
 from graphkit.report import text as T
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 
 
 def esc(s) -> str:
-    """Markdown-inert text: specials backslash-escaped, line breaks flattened."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(s).split()))
+    """Markdown-inert text: specials backslash-escaped, ``<`` and ``>`` as entities (no HTML
+    tag can open), line breaks flattened."""
+    text = _SPECIAL.sub(r"\\\1", " ".join(str(s).split()))
+    return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def notes(ns: list[int]) -> str:
@@ -27,8 +29,8 @@ def notes(ns: list[int]) -> str:
 def _url(u: str) -> str:
     """A bare URL GitHub autolinks, or escaped text for anything that is not http(s)."""
     u = str(u).strip()
-    if re.match(r"^https?://[^\s<>]+$", u, re.I):
-        return "<" + u.replace(">", "%3E") + ">"
+    if re.match(r"^https?://\S+$", u, re.I):
+        return "<" + u.replace("<", "%3C").replace(">", "%3E") + ">"
     return esc(u)
 
 
