@@ -105,10 +105,8 @@ def test_amazon_family_and_exposure_chains(amazon):
     assert "Palantir Technologies Inc." in [t.name for t in ice.through]
     wcso = next(e for e in amazon.exposure if e.entity.id.endswith("sheriffs-office"))
     assert wcso.group == "police" and wcso.direct and wcso.strength == "ended"
-    hop = wcso.paths[0].hops[1]
-    assert (
-        hop.claims[0].start == "2017" and hop.claims[0].end == "2020-06-10" and hop.claims[0].notes
-    )
+    claim = wcso.paths[0].hops[1].claims[0]
+    assert claim.start == "2017" and claim.end == "2020-06-10" and claim.notes
 
 
 def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(amazon):
@@ -155,7 +153,7 @@ def test_header_fingerprint_is_sha256_of_the_input_files(bundled, amazon):
     assert [f["name"] for f in amazon.header.files] == [f.name for f in bundled.files]
 
 
-# -- the ICE report ----------------------------------------------------------------------------------
+# -- the ICE report --------------------------------------------------------------------------------
 
 
 def test_ice_contract_totals_equal_sparql_sums(bundled):
@@ -179,7 +177,7 @@ def test_ice_contract_totals_equal_sparql_sums(bundled):
     assert "product/palantir-icm" in {i.entity.id for g in r.summary.technologies for i in g.items}
 
 
-# -- fictional data: contracts by year, scope options, quality, empty report ----------------------------
+# -- fictional data: contracts by year, scope options, quality, empty report -----------------------
 
 
 def test_contracts_by_year_chart_and_subsidiary(fictional):
@@ -243,7 +241,7 @@ def test_entity_without_relationships_gets_a_short_report(fictional, tmp_path):
     assert "No relationship of Lonely Widgets Co. is recorded" in out.read_text()
 
 
-# -- formats ----------------------------------------------------------------------------------------
+# -- formats ---------------------------------------------------------------------------------------
 
 
 def test_markdown_footnotes_are_all_defined_and_used(amazon):
@@ -289,7 +287,7 @@ def test_html_is_self_contained_and_escaped(evil, amazon):
     assert 'href="javascript' not in bad
 
 
-# -- command line -----------------------------------------------------------------------------------
+# -- command line ----------------------------------------------------------------------------------
 
 
 def _fict() -> list[str]:
@@ -351,7 +349,7 @@ def test_cli_unwritable_existing_file(tmp_path):
     assert res.exit_code == 1 and len(res.stderr.strip().splitlines()) == 1
 
 
-# -- in the browser, and the PDF ----------------------------------------------------------------------
+# -- in the browser, and the PDF -------------------------------------------------------------------
 
 
 def _need(what: str, found: bool) -> None:

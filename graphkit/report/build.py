@@ -9,8 +9,8 @@ grouped. Nothing here lists them.
 >>> from graphkit.model import project_root
 >>> g = graphkit.load([project_root() / "tests" / "fixtures" / "mini.ttl"], bundled=False)
 >>> r = build(g, "Acme Cloud Ltd.")
->>> [e.entity.name for e in r.exposure]
-['Federal Enforcement Agency']
+>>> [(e.entity.name, e.strength) for e in r.exposure]
+[('Federal Enforcement Agency', 'reported'), ('River County Police', 'alleged')]
 >>> r.footnotes[0].number
 1
 """
