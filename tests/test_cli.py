@@ -45,9 +45,15 @@ def test_path_filters():
 
 
 def test_unknown_entity_exits_nonzero_with_suggestions():
-    r = run("show", "Acme Clod", *FIX)
+    r = run("show", "Acme Bank Holdings", *FIX)
     assert r.exit_code == 1
-    assert "No entity matches 'Acme Clod'" in r.output and "org/acme-cloud" in r.output
+    assert "No entity matches 'Acme Bank Holdings'" in r.output and "org/acme-cloud" in r.output
+
+
+def test_partial_name_resolves_and_says_which_on_stderr():
+    r = run("show", "Acme Clod", *FIX)
+    assert r.exit_code == 0
+    assert "using Acme Cloud Ltd. [Company, org/acme-cloud] for 'Acme Clod'" in r.stderr
 
 
 def test_show_neighbors_search_stats_formats():

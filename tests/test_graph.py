@@ -23,8 +23,25 @@ def test_find_by_id_name_alias_case_insensitive(mini):
 
 def test_unknown_entity_suggests(mini):
     with pytest.raises(EntityNotFound) as e:
-        mini.find("Acme Clod")
-    assert "org/acme-cloud" in str(e.value)
+        mini.find("Acme Bank Holdings")
+    assert "org/acme-cloud" in str(e.value)  # ranked by the same fuzzy search
+    with pytest.raises(EntityNotFound):
+        mini.find("zzqx")
+
+
+@pytest.mark.parametrize(
+    "text, expected, how",
+    [
+        ("Acme Clod", "org/acme-cloud", "fuzzy"),  # a typo with one clear best match
+        ("Acme", "org/acme-cloud", "prefix"),
+        ("river police", "org/river-county-police", "token"),
+        ("Federal", "org/fea", "prefix"),
+    ],
+)
+def test_partial_names_resolve_and_say_which(mini, text, expected, how):
+    m = mini.lookup(text)
+    assert (m.id, m.how) == (expected, how)
+    assert mini.notes and expected in mini.notes[-1] and text in mini.notes[-1]
 
 
 def test_ambiguous_name_lists_candidates(tmp_path):

@@ -47,18 +47,34 @@ def command(*args, on: typer.Typer | None = None, **kwargs):
             except GraphkitError as e:
                 if os.environ.get("GRAPHKIT_DEBUG"):
                     raise
+                _print_notes()
                 typer.echo(f"error: {e}", err=True)
                 raise typer.Exit(1) from None
+            finally:
+                _print_notes()
 
         return (on or app).command(*args, **kwargs)(run)
 
     return wrap
 
 
+_loaded: list = []  # graphs loaded by the running command, whose lookup notes are printed
+
+
+def _print_notes() -> None:
+    """Tell the user (stderr) which entity each partial name was taken for."""
+    for g in _loaded:
+        for note in g.notes:
+            typer.echo(note, err=True)
+        g.notes.clear()
+
+
 def _load(data: list[Path] | None, bundled: bool, **kw):
     from graphkit.graph import load
 
-    return load(data or (), bundled=bundled, progress=sys.stderr.isatty(), **kw)
+    g = load(data or (), bundled=bundled, progress=sys.stderr.isatty(), **kw)
+    _loaded[:] = [g]
+    return g
 
 
 def _split(values: list[str] | None) -> list[str] | None:
