@@ -167,7 +167,7 @@ def test_ice_contract_totals_equal_sparql_sums(bundled):
             OPTIONAL { ?k gk:potentialValue ?p } } GROUP BY ?agency"""
     row = sparql.run(bundled.dataset, q, {"agency": "ido:ice"}).rows()[0]
     t = r.contracts.totals
-    assert t.contracts == int(row["n"]) == 10
+    assert t.contracts == int(row["n"]) >= 10
     assert t.obligated == pytest.approx(float(row["obligated"]))
     assert t.current_value == pytest.approx(float(row["current"]))
     assert t.potential_value == pytest.approx(float(row["potential"]))
@@ -196,8 +196,10 @@ def test_contracts_by_year_chart_and_subsidiary(fictional):
 def test_as_of_and_min_status_narrow_the_exposure(fictional):
     full = build(fictional, "Zenith Holdings")
     assert {e.entity.id for e in full.exposure} == {"org/border-office", "org/lake-city-police"}
-    later = build(fictional, "Zenith Holdings", as_of="2021-01-01")
+    later = build(fictional, "Zenith Holdings", as_of="2021-06-01")
     assert {e.entity.id for e in later.exposure} == {"org/border-office"}  # use ended 2020-05
+    early = build(fictional, "Zenith Holdings", as_of="2021-01-01")
+    assert early.header.family[1:] == []  # the ownership source was published in March 2021
     strict = build(fictional, "Zenith Holdings", min_status="confirmed")
     border = next(e for e in strict.exposure if e.entity.id == "org/border-office")
     assert len(border.paths) == 1 and border.through == []
@@ -310,7 +312,7 @@ def test_cli_format_from_suffix_and_stdout(tmp_path):
         (["Nobody At All"], "No entity matches"),
         (["Zenith Holdings", "-o", "/nonexistent-dir/r.html"], "cannot write"),
         (["Zenith Holdings", "-o", "r.docx"], "cannot tell the format"),
-        (["Zenith Holdings", "--as-of", "last week"], "expected YYYY"),
+        (["Zenith Holdings", "--as-of", "last week"], "expected a date"),
         (["Zenith Holdings", "-f", "pdf"], "add -o FILE"),
     ],
 )

@@ -24,13 +24,13 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from graphkit import paths as P
 from graphkit.errors import GraphkitError
-from graphkit.model import GK, Ontology, ontology
+from graphkit.model import GK, Ontology
 from graphkit.report import model as M
 
 DEFAULT_DEPTH = 3
 MAX_PATHS = 3  # strongest paths kept per counterpart
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _SUPPLIED = re.compile(r"^\s*\[.*\]\s*$", re.S)
 
 
@@ -46,13 +46,8 @@ def build(
     """The due-diligence report about ``entity`` (id, name or alias)."""
     if depth < 1:
         raise GraphkitError("--depth must be at least 1")
-    if as_of is not None and not _DATE.match(str(as_of)):
-        raise GraphkitError(f"--as-of {as_of!r}: expected YYYY, YYYY-MM or YYYY-MM-DD")
-    o = ontology()
-    if min_status is not None and min_status not in o.statuses:
-        raise GraphkitError(
-            f"unknown status {min_status!r}; the ontology defines: {', '.join(sorted(o.statuses))}"
-        )
+    as_of = P.check_date(as_of)
+    o = graph.ontology
     node = graph.find(entity, entities_only=True)
     return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
 
@@ -61,130 +56,70 @@ def build(
 
 
 class EdgeRules:
-    """Which claim edges a report follows: flow types, negated statuses left out, optionally only
-    claims active on ``as_of`` and at least as strong as ``min_status``."""
+    """Which claim edges a report follows, as :class:`graphkit.paths.EdgeFilter` objects: flows
+    (the ontology's flow types, negated statuses left out, ``as_of``, ``min_status``) and, for
+    scrutiny, any relationship type under the same date rule."""
 
-    def __init__(self, o: Ontology, as_of: str | None, min_status: str | None):
-        self.o = o
-        self.types = o.flow_types
-        self.as_of = as_of
-        self.max_rank = o.strength(min_status) if min_status else None
-
-    def active(self, d: dict) -> bool:
-        if not self.as_of:
-            return True
-        start, end = d.get("start"), d.get("end")
-        if start and _bound(start, low=True) > _bound(self.as_of, low=False):
-            return False
-        return not (end and _bound(end, low=False) < _bound(self.as_of, low=True))
+    def __init__(self, graph, as_of: str | None, min_status: str | None):
+        self.flow = graph.edge_filter(as_of=as_of, min_status=min_status)
+        self.any = graph.edge_filter(all_relationships=True, as_of=as_of)
 
     def rank(self, d: dict) -> int | None:
         """Strength rank of a followable claim edge, else None."""
-        if "claim" not in d or d.get("type") not in self.types:
+        if not self.flow.accepts(d):
             return None
-        s = self.o.status(d.get("status"))
-        if s is not None and s.negated:
-            return None
-        r = self.o.strength(d.get("status"))
-        if self.max_rank is not None and r > self.max_rank:
-            return None
-        return r if self.active(d) else None
+        return self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
 
     def any_claim(self, d: dict) -> bool:
-        """A claim of any type that is in scope (not negated, active)."""
-        s = self.o.status(d.get("status"))
-        return "claim" in d and not (s and s.negated) and self.active(d)
-
-
-def _bound(date, *, low: bool) -> str:
-    s = str(date)[:10]
-    pad = "0000-01-01" if low else "0000-12-31"
-    return s + pad[len(s) :] if len(s) < 10 else s
+        """A claim of any type that is in scope (not negated, valid on ``as_of``)."""
+        return self.any.accepts(d)
 
 
 class Reach:
     """Every node reached from ``sources`` along flow claims within ``depth`` hops, with the
-    strongest paths to it (a path is as strong as its weakest hop; ties go to the shorter).
-
-    ``info[node] = (rank, distance, preds)``: the best strength rank of a path to the node, the
-    fewest hops at that strength, and the predecessors on such paths. One breadth-first search
-    per strength threshold. This is the one traversal of the report (swap point for
-    ``graphkit.paths``).
-    """
+    strongest path to it (:func:`graphkit.paths.strongest_paths`: a path is as strong as its
+    weakest claim; ties go to the shorter), and alternative paths through each last step."""
 
     def __init__(self, G, sources: Iterable[str], depth: int, rules: EdgeRules, *, upstream: bool):
         self.G, self.rules, self.upstream, self.depth = G, rules, upstream, depth
         self.sources = set(sources)
-        self._steps: dict[str, dict[str, int]] = {}
         self._back: dict[str, dict[str, int]] = {}
-        self.info: dict[str, tuple[int, int, list[str]]] = {}
-        ranks = sorted({s.rank for s in rules.o.statuses.values()} | {len(rules.o.statuses) + 1})
-        for threshold in ranks:
-            dist = {s: 0 for s in self.sources}
-            preds: dict[str, list[str]] = {}
-            frontier = sorted(self.sources)
-            for k in range(1, depth + 1):
-                nxt = []
-                for n in frontier:
-                    for m, r in self.steps(n).items():
-                        if r > threshold:
-                            continue
-                        if m not in dist:
-                            dist[m] = k
-                            preds[m] = [n]
-                            nxt.append(m)
-                        elif dist[m] == k:
-                            preds[m].append(n)
-                frontier = nxt
-            for m, k in dist.items():
-                if m not in self.info and k > 0:
-                    self.info[m] = (threshold, k, preds[m])
+        view = G.reverse(copy=False) if upstream else G
+        self.info = P.strongest_paths(view, sorted(self.sources), rules.flow, max_hops=depth)
 
-    def _adjacent(self, n: str, backwards: bool) -> dict[str, int]:
-        cache = self._back if backwards else self._steps
-        got = cache.get(n)
+    def _previous(self, n: str) -> dict[str, int]:
+        """Nodes one search step before ``n``, with the best rank of the claims joining them."""
+        got = self._back.get(n)
         if got is None:
             got = {}
-            up = self.upstream != backwards
-            edges = self.G.in_edges(n, data=True) if up else self.G.out_edges(n, data=True)
+            edges = (
+                self.G.out_edges(n, data=True) if self.upstream else self.G.in_edges(n, data=True)
+            )
             for u, v, d in edges:
                 r = self.rules.rank(d)
                 if r is not None:
-                    m = u if up else v
+                    m = v if self.upstream else u
                     if m not in got or r < got[m]:
                         got[m] = r
-            cache[n] = got
+            self._back[n] = got
         return got
 
-    def steps(self, n: str) -> dict[str, int]:
-        """Neighbours one search step away, with the best rank of the claims joining them."""
-        return self._adjacent(n, False)
-
     def strongest(self, node: str) -> list[str]:
-        """One strongest, shortest path from a source to ``node`` (search order)."""
-        path = [node]
-        while path[0] not in self.sources:
-            rank = self.info[path[0]][0]
-            preds = self.info[path[0]][2]
-            step = next(
-                (p for p in sorted(preds) if p in self.sources or self.info[p][0] <= rank),
-                sorted(preds)[0],
-            )
-            path.insert(0, step)
-        return path
+        """The strongest, shortest path from a source to ``node`` (in search order)."""
+        return list(self.info[node].nodes)
 
     def paths(self, node: str, limit: int) -> list[tuple[int, list[str]]]:
         """Up to ``limit`` strong paths to ``node``, one per last step before it: the strongest
         path to that neighbour plus the step, ranked by strength then length."""
         out = []
-        for p, r in self._adjacent(node, True).items():
+        for p, r in self._previous(node).items():
             if p in self.sources:
                 prefix, rank = [p], r
-            elif p in self.info and self.info[p][1] < self.depth:
+            elif p in self.info and len(self.info[p].nodes) - 1 < self.depth:
                 prefix = self.strongest(p)
                 if node in prefix:
                     continue
-                rank = max(r, self.info[p][0])
+                rank = max(r, self.info[p].rank)
             else:
                 continue
             out.append((rank, [*prefix, node]))
@@ -200,7 +135,7 @@ class _Builder:
         self.g, self.G, self.o, self.node = graph, graph.G, o, node
         self.depth, self.as_of, self.min_status = depth, as_of, min_status
         self.generated = generated or dt.datetime.now(dt.UTC)
-        self.rules = EdgeRules(o, as_of, min_status)
+        self.rules = EdgeRules(graph, as_of, min_status)
         self.notes: dict[str, int] = {}  # url -> footnote number
         self.note_ev: dict[str, list[str]] = {}  # url -> evidence ids
         self.claims_used: dict[str, tuple] = {}  # claim id -> (source, target, edge data)
