@@ -17,6 +17,7 @@ grouped. Nothing here lists them.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -270,7 +271,15 @@ class _Builder:
             elif self.AGENCY not in labels:
                 continue
             exposure.append(self.exposure(n, reach, fam, own_products, agency_report))
-        exposure.sort(key=lambda e: (o.strength(e.strength), e.distance, e.entity.name))
+        kind_rank = {k.notation: k.rank for k in self.kinds.values()}
+        exposure.sort(
+            key=lambda e: (
+                kind_rank.get(e.group, 0),  # company reports: immigration enforcement first
+                o.strength(e.strength),
+                e.distance,
+                e.entity.name,
+            )
+        )
         technologies = self.technologies(reach, fam, own_products, agency_report)
         flags = self.flags(exposure, technologies, agency_report, fam)
         contracts = self.contracts(fam, agency_report)
@@ -305,6 +314,7 @@ class _Builder:
             footnotes,
         )
         report.limits = limits(report, o)
+        renumber(report)
         return report
 
     def exposure(self, n, reach, fam, own_products, agency_report) -> M.Exposure:
@@ -622,6 +632,50 @@ class _Builder:
             self.as_of,
             self.min_status,
         )
+
+
+def renumber(r: M.Report) -> None:
+    """Number the footnotes in reading order (header, summary, flags, exposure, contracts,
+    scrutiny, quality), so that a reader meets [1], [2], [3]... in turn."""
+    order: dict[int, int] = {}
+
+    def visit(x) -> None:
+        if isinstance(x, list):
+            for v in x:
+                visit(v)
+        elif dataclasses.is_dataclass(x):
+            for f in dataclasses.fields(x):
+                v = getattr(x, f.name)
+                if f.name == "notes":
+                    for n in v:
+                        order.setdefault(n, len(order) + 1)
+                else:
+                    visit(v)
+
+    s = r.summary
+    for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
+        visit(part)
+    for part in (r.exposure, r.contracts, r.scrutiny, r.quality, s.claims_by_status):
+        visit(part)
+    for f in r.footnotes:
+        order.setdefault(f.number, len(order) + 1)
+
+    def remap(x) -> None:
+        if isinstance(x, list):
+            for v in x:
+                remap(v)
+        elif dataclasses.is_dataclass(x):
+            for f in dataclasses.fields(x):
+                v = getattr(x, f.name)
+                if f.name == "notes":
+                    setattr(x, f.name, sorted(order[n] for n in v))
+                else:
+                    remap(v)
+
+    remap([r.header, r.summary, r.flags, r.exposure, r.contracts, r.scrutiny, r.quality])
+    for f in r.footnotes:
+        f.number = order[f.number]
+    r.footnotes.sort(key=lambda f: f.number)
 
 
 # -- totals, fingerprints, limits ------------------------------------------------------------

@@ -48,7 +48,8 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .flag { border-left: 4px solid var(--warn); padding: .2rem .8rem; margin: .6rem 0;
         background: #fffaf4; }
 .path { margin: .25rem 0 .5rem 0; }
-.hop { margin-left: 1.2rem; font-size: .9rem; }
+ul.hops { margin: .1rem 0 .8rem; font-size: .9rem; }
+ul.hops li { margin-bottom: .25rem; }
 .figure { overflow-x: auto; margin: .6rem 0 1rem; }
 .figure svg { max-width: 100%; height: auto; }
 ol.sources li { margin-bottom: .45rem; overflow-wrap: anywhere; }
@@ -220,19 +221,26 @@ def _exposure(r: M.Report, unc: set[str]) -> str:
         for i, p in enumerate(e.paths, 1):
             chain = " → ".join([esc(p.hops[0].source.name), *(esc(h.target.name) for h in p.hops)])
             out.append(
-                f'<div class="path"><b>Path {i}</b> ({status(p.strength, unc)}): {chain}</div>'
+                f'<div class="path"><b>Path {i}</b> · {status(p.strength, unc)} · {chain}</div>'
+                '<ul class="hops">'
             )
             for h in p.hops:
                 for c in h.claims:
-                    extra = f" Under contract {esc(', '.join(c.contracts))}." if c.contracts else ""
-                    summ = f" {esc(c.summary)}" if c.summary else ""
-                    out.append(
-                        f'<div class="hop">{esc(h.source.name)} <i>{esc(c.type_label)}</i> '
-                        f"{esc(h.target.name)} — {status(c.status, unc)}, "
-                        f"{esc(T.dates(c.start, c.end))}.{summ}{extra}{notes(c.notes)}</div>"
-                    )
+                    out.append(f"<li>{_claim(h.source.name, h.target.name, c, unc)}</li>")
+            out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
+
+
+def _claim(source: str, target: str, c: M.Claim, unc: set[str]) -> str:
+    """One claim as a sentence: who does what to whom, status, dates, summary, sources."""
+    when = f", {esc(T.dates(c.start, c.end))}" if c.start or c.end else ""
+    extra = f" Under contract {esc(', '.join(c.contracts))}." if c.contracts else ""
+    summ = f" {esc(c.summary)}" if c.summary else ""
+    return (
+        f"<b>{esc(source)}</b> <i>{esc(c.type_label)}</i> <b>{esc(target)}</b> "
+        f"({status(c.status, unc)}{when}).{summ}{extra}{notes(c.notes)}"
+    )
 
 
 def _contracts(r: M.Report) -> str:
@@ -311,14 +319,8 @@ def _scrutiny(r: M.Report, unc: set[str]) -> str:
     else:
         out.append("<ul>")
         for s in r.scrutiny:
-            c = s.claim
             about = "" if s.about == "family" else " <span class='muted'>(intermediary)</span>"
-            summ = f" {esc(c.summary)}" if c.summary else ""
-            out.append(
-                f"<li>{esc(s.actor.name)} <i>{esc(c.type_label)}</i> {esc(s.target.name)}{about}"
-                f" — {status(c.status, unc)}, {esc(T.dates(c.start, c.end))}.{summ}"
-                f"{notes(c.notes)}</li>"
-            )
+            out.append(f"<li>{_claim(s.actor.name, s.target.name, s.claim, unc)}{about}</li>")
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
@@ -369,7 +371,7 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def path_svg(r: M.Report, max_rows: int = 12) -> str:
+def path_svg(r: M.Report, max_rows: int = 8) -> str:
     """The strongest path to each counterpart: one row per path, each hop labelled with its
     relationship, status and footnote numbers (the same numbers as the Sources list)."""
     rows = []
@@ -377,7 +379,7 @@ def path_svg(r: M.Report, max_rows: int = 12) -> str:
         if not e.paths:
             continue
         p = e.paths[0]
-        names = [_short(p.hops[0].source.name, 30), *(_short(h.target.name, 30) for h in p.hops)]
+        names = [_short(p.hops[0].source.name, 40), *(_short(h.target.name, 40) for h in p.hops)]
         labels = []
         for h in p.hops:
             types = ", ".join(sorted({c.type_label for c in h.claims}))

@@ -154,13 +154,18 @@ def _exposure(r: M.Report, w) -> None:
             w(f"{i}. Path ({p.strength}): {chain}")
             for h in p.hops:
                 for c in h.claims:
-                    extra = f" Under contract {esc(', '.join(c.contracts))}." if c.contracts else ""
-                    summ = f" {esc(c.summary)}" if c.summary else ""
-                    w(
-                        f"   - {esc(h.source.name)} *{esc(c.type_label)}* {esc(h.target.name)}: "
-                        f"{c.status}, {esc(T.dates(c.start, c.end))}.{summ}{extra}{notes(c.notes)}"
-                    )
+                    w(f"   - {_claim(h.source.name, h.target.name, c)}")
         w("")
+
+
+def _claim(source: str, target: str, c: M.Claim) -> str:
+    when = f", {esc(T.dates(c.start, c.end))}" if c.start or c.end else ""
+    extra = f" Under contract {esc(', '.join(c.contracts))}." if c.contracts else ""
+    summ = f" {esc(c.summary)}" if c.summary else ""
+    return (
+        f"**{esc(source)}** *{esc(c.type_label)}* **{esc(target)}** ({c.status}{when})."
+        f"{summ}{extra}{notes(c.notes)}"
+    )
 
 
 def _cell(s) -> str:
@@ -226,13 +231,8 @@ def _scrutiny(r: M.Report, w) -> None:
     if not r.scrutiny:
         w("No criticism, investigation or shareholder action is recorded.")
     for s in r.scrutiny:
-        c = s.claim
-        about = "" if s.about == "family" else " (intermediary)"
-        summ = f" {esc(c.summary)}" if c.summary else ""
-        w(
-            f"- {esc(s.actor.name)} *{esc(c.type_label)}* {esc(s.target.name)}{about}: "
-            f"{c.status}, {esc(T.dates(c.start, c.end))}.{summ}{notes(c.notes)}"
-        )
+        about = " (intermediary)" if s.about != "family" else ""
+        w(f"- {_claim(s.actor.name, s.target.name, s.claim)}{about}")
     w("")
 
 
