@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -32,6 +32,7 @@ from graphkit.report import model as M
 
 DEFAULT_DEPTH = 3
 MAX_PATHS = 3  # strongest paths kept per counterpart
+MAX_CLAIMS_PER_HOP = 5  # strongest claims listed per step; the rest are counted
 _SUPPLIED = re.compile(r"^\s*\[.*\]\s*$", re.S)
 
 
@@ -139,6 +140,8 @@ class _Builder:
         self.rules = EdgeRules(graph, as_of, min_status)
         self.notes: dict[str, int] = {}  # url -> footnote number
         self.note_ev: dict[str, list[str]] = {}  # url -> evidence ids
+        self._claims: dict[str, M.Claim] = {}
+        self._hops: dict[tuple[str, str], M.Hop] = {}
         self.claims_used: dict[str, tuple] = {}  # claim id -> (source, target, edge data)
         lb = o.class_labels
         self.AGENCY = lb[GK + "GovernmentAgency"]
@@ -179,9 +182,13 @@ class _Builder:
         return sorted(set(out))
 
     def claim(self, u: str, v: str, d: dict) -> M.Claim:
+        """The claim as report data (one shared object per claim)."""
+        got = self._claims.get(d["claim"])
+        if got is not None:
+            return got
         self.claims_used[d["claim"]] = (u, v, d)
         piids = [str(self.G.nodes[c].get("piid", c)) for c in d.get("contracts", []) if c in self.G]
-        return M.Claim(
+        got = self._claims[d["claim"]] = M.Claim(
             d["claim"],
             d["type"],
             self.o.rel_labels.get(d["type"], d["type"]).lower(),
@@ -192,6 +199,7 @@ class _Builder:
             piids,
             self.cite_evidence(d.get("evidence", [])),
         )
+        return got
 
     def edges_between(self, u: str, v: str, only_flow=True) -> list[dict]:
         out = []
@@ -202,8 +210,15 @@ class _Builder:
         return sorted(out, key=lambda d: (self.o.strength(d.get("status")), d["claim"]))
 
     def hop(self, u: str, v: str) -> M.Hop:
-        claims = [self.claim(u, v, d) for d in self.edges_between(u, v)]
-        return M.Hop(self.ref(u), self.ref(v), claims[0].status if claims else "", claims)
+        """A step with its strongest claims (at most MAX_CLAIMS_PER_HOP; one object per step)."""
+        got = self._hops.get((u, v))
+        if got is None:
+            edges = self.edges_between(u, v)
+            claims = [self.claim(u, v, d) for d in edges[:MAX_CLAIMS_PER_HOP]]
+            status = claims[0].status if claims else ""
+            got = M.Hop(self.ref(u), self.ref(v), status, claims, len(edges) - len(claims))
+            self._hops[(u, v)] = got
+        return got
 
     def path(self, nodes: list[str]) -> M.Path:
         hops = [self.hop(u, v) for u, v in zip(nodes, nodes[1:])]
@@ -575,15 +590,12 @@ class _Builder:
         rel = self.o.rel_labels.get(d["type"], d["type"]).lower()
         return f"{self.g.name(u)} {rel} {self.g.name(v)}"
 
-    def by_status(self) -> list[M.Group]:
-        groups: dict[str, list[M.Item]] = defaultdict(list)
-        for _cid, (u, v, d) in sorted(self.claims_used.items()):
-            notes = self.cite_evidence(d.get("evidence", []))
-            groups[d.get("status") or ""].append(M.Item(None, self._claim_text(u, v, d), notes))
+    def by_status(self) -> list[M.StatusCount]:
+        counts = Counter(d.get("status") or "" for _u, _v, d in self.claims_used.values())
         out = []
-        for s in sorted(groups, key=self.o.strength):
+        for s in sorted(counts, key=self.o.strength):
             st = self.o.status(s)
-            out.append(M.Group(s, st.label if st else s, groups[s]))
+            out.append(M.StatusCount(s, st.label if st else s, counts[s]))
         return out
 
     def footnotes(self) -> list[M.Footnote]:
@@ -637,42 +649,44 @@ class _Builder:
 def renumber(r: M.Report) -> None:
     """Number the footnotes in reading order (header, summary, flags, exposure, contracts,
     scrutiny, quality), so that a reader meets [1], [2], [3]... in turn."""
-    order: dict[int, int] = {}
+    fields: dict[type, tuple[str, ...]] = {}
+    holders: list = []  # every object with notes, once, in reading order
+    seen: set[int] = set()
 
     def visit(x) -> None:
-        if isinstance(x, list):
-            for v in x:
-                visit(v)
-        elif dataclasses.is_dataclass(x):
-            for f in dataclasses.fields(x):
-                v = getattr(x, f.name)
-                if f.name == "notes":
-                    for n in v:
-                        order.setdefault(n, len(order) + 1)
-                else:
-                    visit(v)
+        stack = [x]
+        while stack:
+            y = stack.pop()
+            if isinstance(y, list):
+                stack.extend(reversed(y))
+                continue
+            names = fields.get(type(y))
+            if names is None:
+                names = fields[type(y)] = (
+                    tuple(f.name for f in dataclasses.fields(y))
+                    if dataclasses.is_dataclass(y)
+                    else ()
+                )
+            if not names or id(y) in seen:
+                continue
+            seen.add(id(y))
+            if "notes" in names:
+                holders.append(y)
+            stack.extend(getattr(y, n) for n in reversed(names) if n != "notes")
 
     s = r.summary
     for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
         visit(part)
-    for part in (r.exposure, r.contracts, r.scrutiny, r.quality, s.claims_by_status):
+    for part in (r.exposure, r.contracts, r.scrutiny, r.quality):
         visit(part)
+    order: dict[int, int] = {}
+    for h in holders:
+        for n in h.notes:
+            order.setdefault(n, len(order) + 1)
     for f in r.footnotes:
         order.setdefault(f.number, len(order) + 1)
-
-    def remap(x) -> None:
-        if isinstance(x, list):
-            for v in x:
-                remap(v)
-        elif dataclasses.is_dataclass(x):
-            for f in dataclasses.fields(x):
-                v = getattr(x, f.name)
-                if f.name == "notes":
-                    setattr(x, f.name, sorted(order[n] for n in v))
-                else:
-                    remap(v)
-
-    remap([r.header, r.summary, r.flags, r.exposure, r.contracts, r.scrutiny, r.quality])
+    for h in holders:
+        h.notes = sorted(order[n] for n in h.notes)
     for f in r.footnotes:
         f.number = order[f.number]
     r.footnotes.sort(key=lambda f: f.number)

@@ -98,7 +98,8 @@ class Hop:
     source: EntityRef = doc("Upstream end.")
     target: EntityRef = doc("Downstream end.")
     status: str = doc("Strongest status among the hop's claims.")
-    claims: list[Claim] = doc("The claims for this step, strongest first.")
+    claims: list[Claim] = doc("The claims for this step, strongest first (at most five).")
+    more: int = doc("Further claims for this step that are not listed.", default=0)
 
 
 @dataclass
@@ -240,6 +241,15 @@ class Quality:
 
 
 @dataclass
+class StatusCount:
+    """How many of the report's claims have one status."""
+
+    status: str = doc("Status notation.")
+    label: str = doc("Status label.")
+    count: int = doc("Number of claims.")
+
+
+@dataclass
 class Summary:
     """The first page."""
 
@@ -247,7 +257,7 @@ class Summary:
     direct: int = doc("Counterparts reached directly.")
     indirect: int = doc("Counterparts reached through others.")
     technologies: list[Group] = doc("Products by technology category.")
-    claims_by_status: list[Group] = doc("Claims used in the report by status.")
+    claims_by_status: list[StatusCount] = doc("Claims used in the report, counted by status.")
     claims: int = doc("Claims used in the report.")
     sources: int = doc("Distinct source URLs cited.")
 
@@ -284,7 +294,27 @@ class Report:
     footnotes: list[Footnote] = doc("Sources, numbered.")
 
     def to_dict(self) -> dict:
-        return dataclasses.asdict(self)
+        """Plain JSON-ready data (like ``dataclasses.asdict``, but shared parts such as a hop
+        on many paths are converted once)."""
+        return _plain(self, {}, {})
+
+
+def _plain(x, memo: dict, names: dict):
+    if isinstance(x, list):
+        return [_plain(v, memo, names) for v in x]
+    if isinstance(x, dict):
+        return {k: _plain(v, memo, names) for k, v in x.items()}
+    fields = names.get(type(x))
+    if fields is None:
+        fields = names[type(x)] = (
+            tuple(f.name for f in dataclasses.fields(x)) if dataclasses.is_dataclass(x) else ()
+        )
+    if not fields:
+        return x
+    got = memo.get(id(x))
+    if got is None:
+        got = memo[id(x)] = {n: _plain(getattr(x, n), memo, names) for n in fields}
+    return got
 
 
 # -- JSON Schema -----------------------------------------------------------------------------------

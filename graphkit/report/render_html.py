@@ -178,7 +178,7 @@ def _summary(r: M.Report) -> str:
         f"<p><b>Contracts.</b> {esc(T.totals_sentence(t))}{notes(t.notes)} "
         f'<a href="#contracts">Details</a>.</p>'
     )
-    stat = ", ".join(f"{len(g.items)} {esc(g.label)}" for g in s.claims_by_status)
+    stat = ", ".join(f"{g.count} {esc(g.label)}" for g in s.claims_by_status)
     out.append(
         f"<p><b>Claims and sources.</b> The report rests on {s.claims} claim(s) ({stat or 'none'}) "
         f"citing {s.sources} distinct source(s), listed under "
@@ -227,6 +227,8 @@ def _exposure(r: M.Report, unc: set[str]) -> str:
             for h in p.hops:
                 for c in h.claims:
                     out.append(f"<li>{_claim(h.source.name, h.target.name, c, unc)}</li>")
+                if h.more:
+                    out.append(f"<li class='muted'>{h.more} more claim(s) for this step.</li>")
             out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)

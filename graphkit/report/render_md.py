@@ -111,7 +111,7 @@ def _summary(r: M.Report, w) -> None:
     t = r.contracts.totals
     w(f"**Contracts.** {esc(T.totals_sentence(t))}{notes(t.notes)}")
     w("")
-    stat = ", ".join(f"{len(g.items)} {g.label}" for g in s.claims_by_status)
+    stat = ", ".join(f"{g.count} {g.label}" for g in s.claims_by_status)
     w(
         f"**Claims and sources.** The report rests on {s.claims} claim(s) ({stat or 'none'}) "
         f"citing {s.sources} distinct source(s), listed under Sources."
@@ -155,6 +155,8 @@ def _exposure(r: M.Report, w) -> None:
             for h in p.hops:
                 for c in h.claims:
                     w(f"   - {_claim(h.source.name, h.target.name, c)}")
+                if h.more:
+                    w(f"   - {h.more} more claim(s) for this step.")
         w("")
 
 
