@@ -566,14 +566,16 @@ class _Builder:
     def quality(self) -> M.Quality:
         q = M.Quality([], [], [], [], [])
         G = self.G
+        uncertain = {s.notation for s in self.o.statuses.values() if s.uncertain}
         for cid, (u, v, d) in sorted(self.claims_used.items()):
-            urls = {G.nodes[e].get("url") for e in d.get("evidence", []) if e in G} - {None}
+            notes = self._claims[cid].notes  # one footnote per distinct source URL
+            single, unsure = len(notes) <= 1, d.get("status") in uncertain
+            if not (single or unsure):
+                continue
             desc = self._claim_text(u, v, d)
-            notes = self.cite_evidence(d.get("evidence", []))
-            if len(urls) <= 1:
+            if single:
                 q.single_source.append(M.QualityEntry(desc, cid, d.get("status"), notes))
-            s = self.o.status(d.get("status"))
-            if s and s.uncertain:
+            if unsure:
                 q.uncertain.append(M.QualityEntry(desc, cid, d.get("status"), notes))
         for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
             recs = [G.nodes[e] for e in self.note_ev[url]]
@@ -602,9 +604,15 @@ class _Builder:
         out = []
         for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
             recs = [self.G.nodes[e] for e in self.note_ev[url]]
+            if len(recs) == 1:
+                rec = recs[0]
 
-            def pick(k, recs=recs):
-                return next((_first(r.get(k)) for r in recs if _first(r.get(k))), None)
+                def pick(k, rec=rec):
+                    return _first(rec.get(k))
+            else:
+
+                def pick(k, recs=recs):
+                    return next((_first(r.get(k)) for r in recs if _first(r.get(k))), None)
 
             et = pick("evidence_type")
             out.append(
@@ -650,6 +658,7 @@ def renumber(r: M.Report) -> None:
     """Number the footnotes in reading order (header, summary, flags, exposure, contracts,
     scrutiny, quality), so that a reader meets [1], [2], [3]... in turn."""
     fields: dict[type, tuple[str, ...]] = {}
+    leaves = {M.EntityRef, M.Footnote, M.StatusCount}  # no notes inside
     holders: list = []  # every object with notes, once, in reading order
     seen: set[int] = set()
 
@@ -667,12 +676,16 @@ def renumber(r: M.Report) -> None:
                     if dataclasses.is_dataclass(y)
                     else ()
                 )
-            if not names or id(y) in seen:
+            if not names or y.__class__ in leaves or id(y) in seen:
                 continue
             seen.add(id(y))
             if "notes" in names:
                 holders.append(y)
-            stack.extend(getattr(y, n) for n in reversed(names) if n != "notes")
+            for n in reversed(names):
+                if n != "notes":
+                    v = getattr(y, n)
+                    if v is not None and not isinstance(v, str | int | float | dict):
+                        stack.append(v)
 
     s = r.summary
     for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
@@ -780,7 +793,8 @@ def limits(r: M.Report, o: Ontology) -> list[str]:
 
 
 def _first(v):
-    if isinstance(v, list | tuple):
+    t = type(v)
+    if t is list or t is tuple:
         return v[0] if v else None
     return v
 

@@ -1,4 +1,8 @@
-"""The report as JSON, valid against ``report.schema.json`` (see :mod:`graphkit.report.model`)."""
+"""The report as JSON, valid against ``report.schema.json`` (see :mod:`graphkit.report.model`).
+
+Compact (one line, the C encoder: a 100k-claim report is tens of megabytes); pipe it through
+``python -m json.tool`` or ``jq`` to read it.
+"""
 
 from __future__ import annotations
 
@@ -8,4 +12,5 @@ from graphkit.report.model import Report
 
 
 def render(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    text = json.dumps(report.to_dict(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return text + "\n"
