@@ -29,6 +29,7 @@ from graphkit import paths as P
 from graphkit.errors import GraphkitError
 from graphkit.model import GK, Ontology
 from graphkit.report import model as M
+from graphkit.report import text as T
 
 DEFAULT_DEPTH = 3
 MAX_PATHS = 3  # strongest paths kept per counterpart
@@ -465,7 +466,7 @@ class _Builder:
                 if e.direct
                 else f"through {via}"
             )
-            text = f"{e.entity.name} ({how}; {e.strength}, {e.distance} hop(s))"
+            text = f"{e.entity.name} ({how}; {e.strength}, {T.n(e.distance, 'hop')})"
             gr.items.append(M.Item(e.entity, text, e.notes))
         order = {k.notation: k.rank for k in self.kinds.values()}
         return sorted(groups.values(), key=lambda gr: (order.get(gr.key, 99), gr.label))
@@ -753,7 +754,7 @@ def limits(r: M.Report, o: Ontology) -> list[str]:
         "A path shows that technology, data or money can flow from one party to the next, as "
         "stated by its sources. It does not show how a customer used the technology, whether any "
         "use violated anyone's rights, or what a company knew.",
-        f"Paths are followed for at most {r.header.depth} hop(s)"
+        f"Paths are followed for at most {T.n(r.header.depth, 'hop')}"
         + (f" and only through claims active on {r.header.as_of}" if r.header.as_of else "")
         + "; longer chains are not shown. Claims a party has denied are never followed.",
         "Contract amounts are as recorded in the award records: obligated, current and "
@@ -764,24 +765,24 @@ def limits(r: M.Report, o: Ontology) -> list[str]:
         missing = t.contracts - t.with_obligated
         if missing:
             out.append(
-                f"{missing} of {t.contracts} contract(s) record no obligated amount, so the "
-                "obligated total understates what was spent."
+                f"{missing} of the {t.contracts} contracts in scope have no obligated amount "
+                "recorded, so the obligated total understates what was spent."
             )
         no_year = sum(c.fiscal_year is None for c in r.contracts.items)
         if no_year:
             out.append(
-                f"{no_year} of {t.contracts} contract(s) record no fiscal year; they are listed "
-                "under 'year not recorded' and left out of the chart."
+                f"{no_year} of the {t.contracts} contracts in scope have no fiscal year recorded; "
+                "they are listed under 'year not recorded' and left out of the chart."
             )
     weak = [e for e in r.exposure if (s := o.status(e.strength)) and s.uncertain]
     if weak:
         out.append(
-            f"{len(weak)} counterpart(s) are reached only through alleged or disputed claims; "
+            f"{T.n(len(weak), 'counterpart')} reached only through alleged or disputed claims; "
             "treat those paths as leads to verify, not findings."
         )
     if r.quality.supplied_titles:
         out.append(
-            f"{len(r.quality.supplied_titles)} source title(s) were supplied by the curators "
+            f"{T.n(len(r.quality.supplied_titles), 'source title')} supplied by the curators "
             "(shown in [brackets]) because the original headline could not be verified."
         )
     if r.empty:

@@ -180,8 +180,9 @@ def _summary(r: M.Report) -> str:
     )
     stat = ", ".join(f"{g.count} {esc(g.label)}" for g in s.claims_by_status)
     out.append(
-        f"<p><b>Claims and sources.</b> The report rests on {s.claims} claim(s) ({stat or 'none'}) "
-        f"citing {s.sources} distinct source(s), listed under "
+        "<p><b>Claims and sources.</b> The report rests on "
+        f"{T.n(s.claims, 'claim')} ({stat or 'none'}) "
+        f"citing {T.n(s.sources, 'distinct source')}, listed under "
         '<a href="#sources">Sources</a>.</p>'
     )
     out.append("</section>")
@@ -216,7 +217,7 @@ def _exposure(r: M.Report, unc: set[str]) -> str:
         out.append(
             f"<h3>{esc(e.entity.name)} <span class='muted'>· {esc(e.group_label)}</span></h3>"
             f"<p>Reached {esc(how)}; strongest path {status(e.strength, unc)}, "
-            f"{e.distance} hop(s).{notes(e.notes)}</p>"
+            f"{T.n(e.distance, 'hop')}.{notes(e.notes)}</p>"
         )
         for i, p in enumerate(e.paths, 1):
             chain = " → ".join([esc(p.hops[0].source.name), *(esc(h.target.name) for h in p.hops)])
@@ -228,7 +229,7 @@ def _exposure(r: M.Report, unc: set[str]) -> str:
                 for c in h.claims:
                     out.append(f"<li>{_claim(h.source.name, h.target.name, c, unc)}</li>")
                 if h.more:
-                    out.append(f"<li class='muted'>{h.more} more claim(s) for this step.</li>")
+                    out.append(f"<li class='muted'>{T.n(h.more, 'more claim')} for this step.</li>")
             out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)

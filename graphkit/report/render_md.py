@@ -113,8 +113,8 @@ def _summary(r: M.Report, w) -> None:
     w("")
     stat = ", ".join(f"{g.count} {g.label}" for g in s.claims_by_status)
     w(
-        f"**Claims and sources.** The report rests on {s.claims} claim(s) ({stat or 'none'}) "
-        f"citing {s.sources} distinct source(s), listed under Sources."
+        f"**Claims and sources.** The report rests on {T.n(s.claims, 'claim')} ({stat or 'none'}) "
+        f"citing {T.n(s.sources, 'distinct source')}, listed under Sources."
     )
     w("")
 
@@ -145,7 +145,7 @@ def _exposure(r: M.Report, w) -> None:
         w(f"### {esc(e.entity.name)} ({esc(e.group_label)})")
         w("")
         w(
-            f"Reached {esc(how)}; strongest path **{e.strength}**, {e.distance} hop(s)."
+            f"Reached {esc(how)}; strongest path **{e.strength}**, {T.n(e.distance, 'hop')}."
             f"{notes(e.notes)}"
         )
         w("")
@@ -156,7 +156,7 @@ def _exposure(r: M.Report, w) -> None:
                 for c in h.claims:
                     w(f"   - {_claim(h.source.name, h.target.name, c)}")
                 if h.more:
-                    w(f"   - {h.more} more claim(s) for this step.")
+                    w(f"   - {T.n(h.more, 'more claim')} for this step.")
         w("")
 
 

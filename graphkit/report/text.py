@@ -36,6 +36,11 @@ MEASURES = {
 }
 
 
+def n(count: int, word: str, plural: str | None = None) -> str:
+    """``n(1, "hop")`` -> ``'1 hop'``, ``n(2, "hop")`` -> ``'2 hops'``."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
 def money(amount: float | None, currencies: list[str] | tuple = ()) -> str:
     if amount is None:
         return "not recorded"
@@ -60,7 +65,7 @@ def dates(start: str | None, end: str | None) -> str:
 
 
 def scope(h: M.Header) -> str:
-    s = f"flows followed up to {h.depth} hop(s)"
+    s = f"flows followed up to {n(h.depth, 'hop')}"
     if h.as_of:
         s += f", claims active on {h.as_of}"
     if h.min_status:
@@ -88,12 +93,13 @@ def exposure_intro(r: M.Report) -> str:
 
 def totals_sentence(t: M.Totals) -> str:
     parts = []
-    for key, n in (
+    for key, count in (
         ("obligated", t.with_obligated),
         ("current_value", t.with_current_value),
         ("potential_value", t.with_potential_value),
     ):
-        if n:
-            parts.append(f"{MEASURES[key]} {money(getattr(t, key), t.currencies)} ({n} recorded)")
+        if count:
+            amount = money(getattr(t, key), t.currencies)
+            parts.append(f"{MEASURES[key]} {amount} ({count} recorded)")
     amounts = "; ".join(parts) if parts else "no amounts recorded"
-    return f"{t.contracts} contract(s): {amounts}."
+    return f"{n(t.contracts, 'contract')}: {amounts}."
