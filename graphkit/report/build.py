@@ -637,7 +637,7 @@ class _Builder:
         labels += [
             self.categories[c].label if c in self.categories else c for c in d.get("categories", [])
         ]
-        files = [{"name": f.name, "sha256": sha256_file(f)} for f in self.g.files]
+        fingerprint, files = fingerprints(self.g.files)
         return M.Header(
             self.ref(self.node),
             "agency" if agency_report else "company",
@@ -647,7 +647,7 @@ class _Builder:
             members,
             part_of,
             self.generated.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            input_fingerprint(self.g.files),
+            fingerprint,
             files,
             self.depth,
             self.as_of,
@@ -726,22 +726,26 @@ def totals(items: list[M.Contract]) -> M.Totals:
     )
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+_DIGESTS: dict[tuple, tuple[str, str]] = {}
 
 
-def input_fingerprint(files: Iterable[Path]) -> str:
-    """sha256 over the content of every input file, in load order."""
-    h = hashlib.sha256()
-    for f in files:
-        with open(f, "rb") as fh:
-            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                h.update(block)
-    return h.hexdigest()
+def fingerprints(files: Iterable[Path]) -> tuple[str, list[dict[str, str]]]:
+    """sha256 over the content of every input file in load order, and each file's own sha256,
+    in one read per file (remembered per path, size and modification time in this process)."""
+    files = list(files)
+    key = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    got = _DIGESTS.get(key)
+    if got is None:
+        whole, each = hashlib.sha256(), []
+        for f in files:
+            one = hashlib.sha256()
+            with open(f, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    whole.update(block)
+                    one.update(block)
+            each.append(one.hexdigest())
+        got = _DIGESTS[key] = (whole.hexdigest(), "\0".join(each))
+    return got[0], [{"name": f.name, "sha256": d} for f, d in zip(files, got[1].split("\0"))]
 
 
 def limits(r: M.Report, o: Ontology) -> list[str]:
