@@ -34,8 +34,9 @@ from graphkit import sparql  # noqa: E402
 from graphkit.model import full_iri  # noqa: E402
 from graphkit.report import build, render  # noqa: E402
 
-CLAIM = """?c{i} a gk:Claim ; rdf:subject ?n{a} ; rdf:object ?n{b} ; gk:status ?s{i} ;
-      rdf:predicate ?p{i} . ?p{i} rdfs:subPropertyOf* gk:flowsTo .
+CLAIM = """?n{a} gk:flowsTo ?n{b} .
+      ?c{i} rdf:subject ?n{a} ; rdf:object ?n{b} ; gk:status ?s{i} ; rdf:predicate ?p{i} .
+      ?p{i} rdfs:subPropertyOf gk:flowsTo .
       OPTIONAL {{ ?c{i} prov:wasDerivedFrom/schema:url ?u{i} }}"""
 
 
