@@ -119,6 +119,10 @@ def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(amazon):
     assert "product/rekognition" in cats["face-recognition"]
     kinds = [g.key for g in amazon.summary.agencies]
     assert kinds == ["immigration-enforcement", "police"]
+    counts = {
+        (s.about.id, s.quantity) for s in amazon.statements if s.topic == "police-partnership-count"
+    }
+    assert ("org/ring", 405.0) in counts and all(s.notes for s in amazon.statements)
 
 
 def test_every_footnote_is_an_evidence_url_and_every_citation_resolves(bundled, amazon):

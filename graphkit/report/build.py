@@ -300,12 +300,13 @@ class _Builder:
         flags = self.flags(exposure, technologies, agency_report, fam)
         contracts = self.contracts(fam, agency_report)
         scrutiny = self.scrutiny(fam, exposure)
+        statements = self.statements(fam)
         summary_groups = self.group_exposure(exposure, agency_report)
         tech_groups = technologies
         quality = self.quality()
         by_status = self.by_status()
         footnotes = self.footnotes()
-        empty = not self.claims_used and not contracts.items
+        empty = not self.claims_used and not contracts.items and not statements
         header = self.header(members, part_of, agency_report)
         report = M.Report(
             M.SCHEMA_VERSION,
@@ -325,6 +326,7 @@ class _Builder:
             exposure,
             contracts,
             scrutiny,
+            statements,
             quality,
             [],
             footnotes,
@@ -564,6 +566,48 @@ class _Builder:
             ),
         )
 
+    def statements(self, fam: set[str]) -> list[M.Statement]:
+        """Statements ABOUT a family member, valid on ``as_of`` when given."""
+        G = self.G
+        about = self.o.link_types.get(GK + "about")
+        by = self.o.link_types.get(GK + "statedBy")
+        if about is None:
+            return []
+        topics = {c.notation: c for c in self.o.scheme(GK + "StatementTopics")}
+        out = []
+        for n in fam:
+            for s, _, d in G.in_edges(n, data=True):
+                if d.get("type") != about:
+                    continue
+                sd = G.nodes[s]
+                st = self.o.status(sd.get("status"))
+                if st is not None and st.negated:
+                    continue
+                when = _s(sd.get("as_of"))
+                if self.as_of and when and P.bound(when, low=True) > P.bound(self.as_of, low=False):
+                    continue
+                speaker = next(
+                    (v for _, v, e in G.out_edges(s, data=True) if e.get("type") == by), None
+                )
+                topic = _s(sd.get("topic"))
+                out.append(
+                    M.Statement(
+                        s,
+                        self.ref(n),
+                        self.ref(speaker) if speaker else None,
+                        topic,
+                        topics[topic].label if topic in topics else topic,
+                        _num(sd.get("quantity")),
+                        _s(sd.get("qualifier")),
+                        _s(sd.get("unit")),
+                        when,
+                        sd.get("status") or "",
+                        _s(sd.get("summary")),
+                        self.cite_evidence(sd.get("evidence", [])),
+                    )
+                )
+        return sorted(out, key=lambda x: (x.topic_label or "", x.as_of or "", x.id))
+
     def quality(self) -> M.Quality:
         q = M.Quality([], [], [], [], [])
         G = self.G
@@ -691,7 +735,7 @@ def renumber(r: M.Report) -> None:
     s = r.summary
     for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
         visit(part)
-    for part in (r.exposure, r.contracts, r.scrutiny, r.quality):
+    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality):
         visit(part)
     order: dict[int, int] = {}
     for h in holders:

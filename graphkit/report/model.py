@@ -220,6 +220,25 @@ class Scrutiny:
 
 
 @dataclass
+class Statement:
+    """A sourced fact about one member of the family (or the agency): a count, a policy, a
+    disclosure (``gk:Statement`` in ``ontology/statements.ttl``)."""
+
+    id: str = doc("Statement node id.")
+    about: EntityRef = doc("The entity it is about.")
+    stated_by: EntityRef | None = doc("Who made it, when recorded.")
+    topic: str | None = doc("Topic notation.")
+    topic_label: str | None = doc("Topic label.")
+    quantity: float | None = doc("Quantity, when the statement gives one.")
+    qualifier: str | None = doc("Qualifier of the quantity (exactly, more than, about).")
+    unit: str | None = doc("Unit of the quantity.")
+    as_of: str | None = doc("Date the statement describes.")
+    status: str = doc("Status notation.")
+    summary: str | None = doc("Summary in graphkit's words.")
+    notes: Notes = doc("Footnotes.")
+
+
+@dataclass
 class QualityEntry:
     """A claim or source flagged under evidence quality."""
 
@@ -289,6 +308,7 @@ class Report:
     exposure: list[Exposure] = doc("Counterparts reached, strongest first.")
     contracts: Contracts = doc("Contracts.")
     scrutiny: list[Scrutiny] = doc("Scrutiny of the family and intermediaries.")
+    statements: list[Statement] = doc("Sourced facts about the family (or the agency).")
     quality: Quality = doc("Evidence quality.")
     limits: list[str] = doc("What this report cannot tell you.")
     footnotes: list[Footnote] = doc("Sources, numbered.")

@@ -110,6 +110,7 @@ def render(r: M.Report) -> str:
     w(_exposure(r, unc))
     w(_contracts(r))
     w(_scrutiny(r, unc))
+    w(_statements(r, unc))
     w(_quality(r, unc))
     w('<section id="limits"><h2>What this report cannot tell you</h2><ul>')
     out.extend(f"<li>{esc(x)}</li>" for x in r.limits)
@@ -324,6 +325,23 @@ def _scrutiny(r: M.Report, unc: set[str]) -> str:
         for s in r.scrutiny:
             about = "" if s.about == "family" else " <span class='muted'>(intermediary)</span>"
             out.append(f"<li>{_claim(s.actor.name, s.target.name, s.claim, unc)}{about}</li>")
+        out.append("</ul>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _statements(r: M.Report, unc: set[str]) -> str:
+    out = ['<section id="statements"><h2>Statements</h2>']
+    if not r.statements:
+        out.append("<p>No sourced statement about them is recorded.</p>")
+    else:
+        out.append("<ul>")
+        for s in r.statements:
+            summ = f" {esc(s.summary)}" if s.summary else ""
+            out.append(
+                f"<li><b>{esc(T.statement_text(s))}</b> ({status(s.status, unc)}).{summ}"
+                f"{notes(s.notes)}</li>"
+            )
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)

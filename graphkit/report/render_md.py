@@ -70,6 +70,7 @@ def render(r: M.Report) -> str:
     _exposure(r, w)
     _contracts(r, w)
     _scrutiny(r, w)
+    _statements(r, w)
     _quality(r, w)
     w("## What this report cannot tell you")
     w("")
@@ -235,6 +236,17 @@ def _scrutiny(r: M.Report, w) -> None:
     for s in r.scrutiny:
         about = " (intermediary)" if s.about != "family" else ""
         w(f"- {_claim(s.actor.name, s.target.name, s.claim)}{about}")
+    w("")
+
+
+def _statements(r: M.Report, w) -> None:
+    w("## Statements")
+    w("")
+    if not r.statements:
+        w("No sourced statement about them is recorded.")
+    for s in r.statements:
+        summ = f" {esc(s.summary)}" if s.summary else ""
+        w(f"- **{esc(T.statement_text(s))}** ({s.status}).{summ}{notes(s.notes)}")
     w("")
 
 

@@ -17,6 +17,7 @@ SECTIONS = (
     ("exposure", "Exposure"),
     ("contracts", "Contracts"),
     ("scrutiny", "Scrutiny"),
+    ("statements", "Statements"),
     ("quality", "Evidence quality"),
     ("limits", "What this report cannot tell you"),
     ("sources", "Sources"),
@@ -89,6 +90,18 @@ def exposure_intro(r: M.Report) -> str:
         "reaches along recorded claims, with its strongest paths. A path is as strong as its "
         "weakest claim."
     )
+
+
+def statement_text(s: M.Statement) -> str:
+    """``Ring LLC — police partnership count: more than 400 police forces (as of 2019-08-28)``."""
+    what = s.topic_label or "statement"
+    if s.quantity is not None:
+        q = f"{s.quantity:,.0f}" if float(s.quantity).is_integer() else f"{s.quantity:,}"
+        amount = " ".join(x for x in (s.qualifier, q, s.unit) if x)
+        what += f": {amount}"
+    when = f" (as of {s.as_of})" if s.as_of else ""
+    by = f", stated by {s.stated_by.name}" if s.stated_by else ""
+    return f"{s.about.name} — {what}{when}{by}"
 
 
 def totals_sentence(t: M.Totals) -> str:
