@@ -234,7 +234,8 @@ def test_agency_mirror_report(fictional):
     assert vendors["org/zenith-holdings"].paths[0].hops[0].source.id == "org/zenith-holdings"
     assert r.contracts.totals.contracts == 3
     by_vendor = {(row.party.id, row.fiscal_year): row.totals.obligated for row in r.contracts.rows}
-    assert by_vendor[("org/zenith-holdings", 2020)] == 1000000.0  # the recorded parent
+    assert by_vendor[("org/zenith-data", 2020)] == 1000000.0
+    assert by_vendor[("org/zenith-data", 2021)] == 2500000.25
     assert by_vendor[("org/quill-resellers", None)] == 400.0
 
 

@@ -494,7 +494,7 @@ class _Builder:
         cells: dict[tuple, list[M.Contract]] = defaultdict(list)
         years: dict[int | None, list[M.Contract]] = defaultdict(list)
         for c in items:
-            party = (c.recipient_parent or c.recipient) if agency_report else c.agency
+            party = c.recipient if agency_report else c.agency
             cells[(party.id if party else "", c.fiscal_year)].append(c)
             years[c.fiscal_year].append(c)
         rows = []

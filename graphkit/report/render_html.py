@@ -58,7 +58,7 @@ ol.sources li:target { background: #fff4c2; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   nav.toc { display: none; }
-  h2 { break-after: avoid; }
+  h2, h3 { break-after: avoid; }
   table, .flag, .path, figure, .figure { break-inside: avoid; }
   a { color: inherit; }
   ol.sources a::after { content: ""; }
@@ -458,30 +458,31 @@ def bar_chart(c: M.Contracts) -> str:
     if not data:
         return ""
     cur = c.totals.currencies
-    top = max(v for _, v in data) or 1.0
+    peak = max(v for _, v in data) or 1.0
     bar_w, gap, chart_h, left, bottom = 46, 14, 180, 20, 40
+    top = 44  # room for the title and the tallest bar's label
     width = left * 2 + len(data) * (bar_w + gap)
     parts = []
     for i, (fy, v) in enumerate(data):
-        h = 0 if v <= 0 else max(2.0, v / top * chart_h)
+        h = 0 if v <= 0 else max(2.0, v / peak * chart_h)
         x = left + i * (bar_w + gap)
-        y = 30 + chart_h - h
-        label = _compact(v)
+        y = top + chart_h - h
+        label = ("$" if cur == ["USD"] else "") + _compact(v)
         parts.append(
             f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="#0072B2">'
             f"<title>FY{fy}: {esc(T.money(v, cur))}</title></rect>"
             f'<text x="{x + bar_w / 2}" y="{y - 5:.1f}" text-anchor="middle" font-size="10">'
             f"{esc(label)}</text>"
-            f'<text x="{x + bar_w / 2}" y="{30 + chart_h + 16}" text-anchor="middle" '
+            f'<text x="{x + bar_w / 2}" y="{top + chart_h + 16}" text-anchor="middle" '
             f'font-size="11">FY{fy}</text>'
         )
     title = f"Contract {T.MEASURES[key]} by fiscal year"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{max(width, 320)}" '
-        f'height="{30 + chart_h + bottom}" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'height="{top + chart_h + bottom}" font-family="DejaVu Sans, Arial, sans-serif" '
         f'font-size="12"><title>{esc(title)}</title>'
         f'<text x="{left}" y="16" font-weight="bold">{esc(title)}</text>'
-        f'<line x1="{left}" y1="{30 + chart_h}" x2="{width - left}" y2="{30 + chart_h}" '
+        f'<line x1="{left}" y1="{top + chart_h}" x2="{width - left}" y2="{top + chart_h}" '
         'stroke="#888"/>' + "".join(parts) + "</svg>"
     )
 
