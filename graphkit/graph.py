@@ -269,6 +269,10 @@ class Graph:
                 dates = [
                     self.G.nodes[e].get("published") for e in d.get("evidence", ()) if e in self.G
                 ]
+                # the projection stores dcterms:issued as a list of values: take the earliest
+                dates = [
+                    min(map(str, x)) if isinstance(x, list | tuple) and x else x for x in dates
+                ]
                 out[d["claim"]] = None if not dates or None in dates else min(map(str, dates))
             self._published = out
         return self._published

@@ -18,6 +18,7 @@ from graphkit.cli import (
     core,  # noqa: F401  (registers commands)
     imports,  # noqa: F401,E402
     neo4j,  # noqa: F401,E402
+    report,  # noqa: F401,E402
     sparql,  # noqa: F401,E402
     viz,  # noqa: F401,E402
 )

@@ -1,0 +1,61 @@
+"""``graphkit report ENTITY``: a due-diligence report as HTML, Markdown, JSON or PDF."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphkit.cli.common import BundledOpt, DataOpt, _load, command
+
+
+@command()
+def report(
+    entity: Annotated[str, typer.Argument(help="Company or agency: id, name or alias.")],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write (format from its suffix)."),
+    ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="html | md | json | pdf (default: from -o, else md to stdout)."
+        ),
+    ] = None,
+    depth: Annotated[int, typer.Option(help="Longest path followed, in hops.", min=1)] = 3,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Only claims active on this date (YYYY[-MM[-DD]])."),
+    ] = None,
+    min_status: Annotated[
+        str | None,
+        typer.Option(
+            "--min-status", help="Follow only claims at least this strong, e.g. reported."
+        ),
+    ] = None,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+) -> None:
+    """Write a due-diligence report: the family, the agencies its technology reaches (or an
+    agency's vendors), contracts, scrutiny, evidence quality and numbered sources."""
+    from graphkit.errors import GraphkitError
+    from graphkit.report import build, render_module, renderer_for, write
+
+    r = renderer_for(output, fmt)
+    if output is None and r.binary:
+        raise GraphkitError(f"--format {r.name} writes a binary file: add -o FILE")
+    if output is not None:
+        render_module.check_writable(output)
+    g = _load(data, bundled)
+    rep = build(g, entity, depth=depth, as_of=as_of, min_status=min_status)
+    if output is None:
+        sys.stdout.write(r.render(rep).decode("utf-8"))
+        return
+    write(rep, output, r.name)
+    typer.echo(
+        f"wrote {output} ({len(rep.exposure)} counterpart(s), {len(rep.contracts.items)} "
+        f"contract(s), {len(rep.footnotes)} source(s), {output.stat().st_size:,} bytes)",
+        err=True,
+    )

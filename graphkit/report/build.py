@@ -1,0 +1,872 @@
+"""Assemble a :class:`~graphkit.report.model.Report` from a loaded :class:`graphkit.Graph`.
+
+Domain knowledge comes from the ontology (:func:`graphkit.model.ontology`): which relationship
+types carry technology, data or money (``gk:flowsTo``) or scrutiny (``gk:scrutinises``), status
+strength, which sectors and technology categories raise which risk flags, and how agencies are
+grouped. Nothing here lists them.
+
+>>> import graphkit
+>>> from graphkit.model import project_root
+>>> g = graphkit.load([project_root() / "tests" / "fixtures" / "mini.ttl"], bundled=False)
+>>> r = build(g, "Acme Cloud Ltd.")
+>>> [(e.entity.name, e.strength) for e in r.exposure]
+[('Federal Enforcement Agency', 'reported'), ('River County Police', 'alleged')]
+>>> r.footnotes[0].number
+1
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from graphkit import paths as P
+from graphkit.errors import GraphkitError
+from graphkit.model import GK, Ontology
+from graphkit.report import model as M
+from graphkit.report import text as T
+
+DEFAULT_DEPTH = 3
+MAX_PATHS = 3  # strongest paths kept per counterpart
+MAX_CLAIMS_PER_HOP = 5  # strongest claims listed per step; the rest are counted
+_SUPPLIED = re.compile(r"^\s*\[.*\]\s*$", re.S)
+
+
+def build(
+    graph,
+    entity: str,
+    *,
+    depth: int = DEFAULT_DEPTH,
+    as_of: str | None = None,
+    min_status: str | None = None,
+    generated: dt.datetime | None = None,
+) -> M.Report:
+    """The due-diligence report about ``entity`` (id, name or alias)."""
+    if depth < 1:
+        raise GraphkitError("--depth must be at least 1")
+    as_of = P.check_date(as_of)
+    o = graph.ontology
+    node = graph.find(entity, entities_only=True)
+    return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
+
+
+# -- traversal (one class; see Reach) --------------------------------------------------------
+
+
+class EdgeRules:
+    """Which claim edges a report follows, as :class:`graphkit.paths.EdgeFilter` objects: flows
+    (the ontology's flow types, negated statuses left out, ``as_of``, ``min_status``) and, for
+    scrutiny, any relationship type under the same date rule."""
+
+    def __init__(self, graph, as_of: str | None, min_status: str | None):
+        self.flow = graph.edge_filter(as_of=as_of, min_status=min_status)
+        self.any = graph.edge_filter(all_relationships=True, as_of=as_of)
+
+    def rank(self, d: dict) -> int | None:
+        """Strength rank of a followable claim edge, else None."""
+        if not self.flow.accepts(d):
+            return None
+        return self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
+
+    def any_claim(self, d: dict) -> bool:
+        """A claim of any type that is in scope (not negated, valid on ``as_of``)."""
+        return self.any.accepts(d)
+
+
+class Reach:
+    """Every node reached from ``sources`` along flow claims within ``depth`` hops, with the
+    strongest path to it (:func:`graphkit.paths.strongest_paths`: a path is as strong as its
+    weakest claim; ties go to the shorter), and alternative paths through each last step."""
+
+    def __init__(self, G, sources: Iterable[str], depth: int, rules: EdgeRules, *, upstream: bool):
+        self.G, self.rules, self.upstream, self.depth = G, rules, upstream, depth
+        self.sources = set(sources)
+        self._back: dict[str, dict[str, int]] = {}
+        view = G.reverse(copy=False) if upstream else G
+        self.info = P.strongest_paths(view, sorted(self.sources), rules.flow, max_hops=depth)
+
+    def _previous(self, n: str) -> dict[str, int]:
+        """Nodes one search step before ``n``, with the best rank of the claims joining them."""
+        got = self._back.get(n)
+        if got is None:
+            got = {}
+            edges = (
+                self.G.out_edges(n, data=True) if self.upstream else self.G.in_edges(n, data=True)
+            )
+            for u, v, d in edges:
+                r = self.rules.rank(d)
+                if r is not None:
+                    m = v if self.upstream else u
+                    if m not in got or r < got[m]:
+                        got[m] = r
+            self._back[n] = got
+        return got
+
+    def strongest(self, node: str) -> list[str]:
+        """The strongest, shortest path from a source to ``node`` (in search order)."""
+        return list(self.info[node].nodes)
+
+    def paths(self, node: str, limit: int) -> list[tuple[int, list[str]]]:
+        """Up to ``limit`` strong paths to ``node``, one per last step before it: the strongest
+        path to that neighbour plus the step, ranked by strength then length."""
+        out = []
+        for p, r in self._previous(node).items():
+            if p in self.sources:
+                prefix, rank = [p], r
+            elif p in self.info and len(self.info[p].nodes) - 1 < self.depth:
+                prefix = self.strongest(p)
+                if node in prefix:
+                    continue
+                rank = max(r, self.info[p].rank)
+            else:
+                continue
+            out.append((rank, [*prefix, node]))
+        out.sort(key=lambda x: (x[0], len(x[1]), x[1]))
+        return out[:limit]
+
+
+# -- the builder --------------------------------------------------------------------------------
+
+
+class _Builder:
+    def __init__(self, graph, o: Ontology, node, depth, as_of, min_status, generated):
+        self.g, self.G, self.o, self.node = graph, graph.G, o, node
+        self.depth, self.as_of, self.min_status = depth, as_of, min_status
+        self.generated = generated or dt.datetime.now(dt.UTC)
+        self.rules = EdgeRules(graph, as_of, min_status)
+        self.notes: dict[str, int] = {}  # url -> footnote number
+        self.note_ev: dict[str, list[str]] = {}  # url -> evidence ids
+        self._claims: dict[str, M.Claim] = {}
+        self._hops: dict[tuple[str, str], M.Hop] = {}
+        self.claims_used: dict[str, tuple] = {}  # claim id -> (source, target, edge data)
+        lb = o.class_labels
+        self.AGENCY = lb[GK + "GovernmentAgency"]
+        self.PRODUCT = lb[GK + "Product"]
+        self.ORG = lb[GK + "Organization"]
+        self.OWNS = o.rel_types[GK + "owns"]
+        self.OFFERS = o.rel_types[GK + "offers"]
+        self.BY = o.link_types[GK + "awardingAgency"]
+        self.TO = o.link_types[GK + "contractor"]
+        self.PARENT = o.link_types[GK + "contractorParent"]
+        self.sectors = {c.notation: c for c in o.scheme(GK + "Sectors")}
+        self.categories = {c.notation: c for c in o.scheme(GK + "TechnologyCategories")}
+        self.kinds = {c.notation: c for c in o.scheme(GK + "AgencyKinds")}
+        self.flag_concepts = {c.notation: c for c in o.scheme(GK + "RiskFlags")}
+        self.etypes = {c.notation: c for c in o.scheme(GK + "EvidenceTypes")}
+
+    # -- small helpers -------------------------------------------------------------------------
+
+    def labels(self, n: str) -> tuple:
+        return self.G.nodes[n].get("labels", ())
+
+    def ref(self, n: str) -> M.EntityRef:
+        return M.EntityRef(n, self.g.name(n), (self.labels(n) or ("",))[0])
+
+    def cite_evidence(self, ids: Iterable[str]) -> list[int]:
+        out = []
+        for e in ids:
+            d = self.G.nodes.get(e) if e in self.G else None
+            url = d.get("url") if d else None
+            if not isinstance(url, str) or not url:
+                continue
+            if url not in self.notes:
+                self.notes[url] = len(self.notes) + 1
+                self.note_ev[url] = []
+            if e not in self.note_ev[url]:
+                self.note_ev[url].append(e)
+            out.append(self.notes[url])
+        return sorted(set(out))
+
+    def claim(self, u: str, v: str, d: dict) -> M.Claim:
+        """The claim as report data (one shared object per claim)."""
+        got = self._claims.get(d["claim"])
+        if got is not None:
+            return got
+        self.claims_used[d["claim"]] = (u, v, d)
+        piids = [str(self.G.nodes[c].get("piid", c)) for c in d.get("contracts", []) if c in self.G]
+        got = self._claims[d["claim"]] = M.Claim(
+            d["claim"],
+            d["type"],
+            self.o.rel_labels.get(d["type"], d["type"]).lower(),
+            d.get("status") or "",
+            _s(d.get("start")),
+            _s(d.get("end")),
+            d.get("summary"),
+            piids,
+            self.cite_evidence(d.get("evidence", [])),
+        )
+        return got
+
+    def edges_between(self, u: str, v: str, only_flow=True) -> list[dict]:
+        out = []
+        for d in (self.G.get_edge_data(u, v) or {}).values():
+            if only_flow and self.rules.rank(d) is None:
+                continue
+            out.append(d)
+        return sorted(out, key=lambda d: (self.o.strength(d.get("status")), d["claim"]))
+
+    def hop(self, u: str, v: str) -> M.Hop:
+        """A step with its strongest claims (at most MAX_CLAIMS_PER_HOP; one object per step)."""
+        got = self._hops.get((u, v))
+        if got is None:
+            edges = self.edges_between(u, v)
+            claims = [self.claim(u, v, d) for d in edges[:MAX_CLAIMS_PER_HOP]]
+            status = claims[0].status if claims else ""
+            got = M.Hop(self.ref(u), self.ref(v), status, claims, len(edges) - len(claims))
+            self._hops[(u, v)] = got
+        return got
+
+    def path(self, nodes: list[str]) -> M.Path:
+        hops = [self.hop(u, v) for u, v in zip(nodes, nodes[1:])]
+        weakest = max((h.status for h in hops), key=self.o.strength)
+        return M.Path(weakest, hops)
+
+    # -- sections ------------------------------------------------------------------------------
+
+    def family(self) -> tuple[list[M.FamilyMember], list[M.EntityRef]]:
+        """The entity, its owners (companies only) and its subsidiaries through OWNS claims."""
+        members = [M.FamilyMember(self.ref(self.node), "self")]
+        seen = {self.node}
+        owners_shown: list[M.EntityRef] = []
+        company = self.AGENCY not in self.labels(self.node)
+        for relation, upstream in (("subsidiary", False), ("owner", True)):
+            frontier = [(self.node, [])]
+            while frontier:
+                nxt = []
+                for n, chain in frontier:
+                    edges = (
+                        self.G.in_edges(n, data=True)
+                        if upstream
+                        else self.G.out_edges(n, data=True)
+                    )
+                    for u, v, d in edges:
+                        m = u if upstream else v
+                        if d.get("type") != self.OWNS or self.rules.rank(d) is None or m in seen:
+                            continue
+                        if upstream and not company:
+                            owners_shown.append(self.ref(m))
+                            self.claim(u, v, d)
+                            continue
+                        seen.add(m)
+                        notes = [
+                            x for c in self.edges_between(u, v) for x in self.claim(u, v, c).notes
+                        ]
+                        members.append(
+                            M.FamilyMember(self.ref(m), relation, chain, sorted(set(notes)))
+                        )
+                        nxt.append((m, [*chain, self.ref(m)]))
+                frontier = nxt
+        return members, owners_shown
+
+    def run(self) -> M.Report:
+        o, G = self.o, self.G
+        agency_report = self.AGENCY in self.labels(self.node)
+        members, part_of = self.family()
+        fam = {m.entity.id for m in members}
+        # products the family offers count as its own (a path through them is direct)
+        own_products = {
+            v
+            for n in fam
+            for _, v, d in G.out_edges(n, data=True)
+            if d.get("type") == self.OFFERS and self.rules.rank(d) is not None
+        }
+        reach = Reach(G, fam, self.depth, self.rules, upstream=agency_report)
+        exposure = []
+        for n in reach.info:
+            if n in fam:
+                continue
+            labels = self.labels(n)
+            if agency_report:
+                if self.ORG not in labels or self.AGENCY in labels:
+                    continue
+            elif self.AGENCY not in labels:
+                continue
+            exposure.append(self.exposure(n, reach, fam, own_products, agency_report))
+        kind_rank = {k.notation: k.rank for k in self.kinds.values()}
+        exposure.sort(
+            key=lambda e: (
+                kind_rank.get(e.group, 0),  # company reports: immigration enforcement first
+                o.strength(e.strength),
+                e.distance,
+                e.entity.name,
+            )
+        )
+        technologies = self.technologies(reach, fam, own_products, agency_report)
+        flags = self.flags(exposure, technologies, agency_report, fam)
+        contracts = self.contracts(fam, agency_report)
+        scrutiny = self.scrutiny(fam, exposure)
+        statements = self.statements(fam)
+        summary_groups = self.group_exposure(exposure, agency_report)
+        tech_groups = technologies
+        quality = self.quality()
+        by_status = self.by_status()
+        footnotes = self.footnotes()
+        empty = not self.claims_used and not contracts.items and not statements
+        header = self.header(members, part_of, agency_report)
+        report = M.Report(
+            M.SCHEMA_VERSION,
+            f"Due-diligence report: {self.g.name(self.node)}",
+            header,
+            empty,
+            M.Summary(
+                summary_groups,
+                sum(e.direct for e in exposure),
+                sum(not e.direct for e in exposure),
+                tech_groups,
+                by_status,
+                len(self.claims_used),
+                len(footnotes),
+            ),
+            flags,
+            exposure,
+            contracts,
+            scrutiny,
+            statements,
+            quality,
+            [],
+            footnotes,
+        )
+        report.limits = limits(report, o)
+        renumber(report)
+        return report
+
+    def exposure(self, n, reach, fam, own_products, agency_report) -> M.Exposure:
+        paths = [p for _, p in reach.paths(n, MAX_PATHS)] or [reach.strongest(n)]
+        if agency_report:  # searched upstream: read each path from vendor to agency
+            paths = [list(reversed(p)) for p in paths]
+        built = [self.path(p) for p in paths]
+        fams = fam | own_products
+
+        def outside(p: list[str]) -> list[str]:
+            return [m for m in p[1:-1] if m not in fams and self.ORG in self.labels(m)]
+
+        through: list[M.EntityRef] = []
+        for p in paths:
+            for m in outside(p):
+                if m not in [t.id for t in through]:
+                    through.append(self.ref(m))
+        direct = any(not outside(p) for p in paths)
+        dist = len(paths[0]) - 1
+        notes = sorted({x for h in built[0].hops for c in h.claims for x in c.notes})
+        if agency_report:
+            group = label = self.labels(n)[0]
+            flags = self.entity_flags(n)
+        else:
+            kind = self.agency_kind(n)
+            group, label = kind.notation, kind.label
+            flags = self.entity_flags(n)
+        strength = built[0].strength if built else ""
+        return M.Exposure(
+            self.ref(n), group, label, direct, strength, dist, through, flags, built, notes
+        )
+
+    def agency_kind(self, n: str):
+        kinds = [
+            self.kinds[c.agency_kind]
+            for s in self.G.nodes[n].get("sectors", [])
+            if (c := self.sectors.get(s)) and c.agency_kind in self.kinds
+        ]
+        if kinds:
+            return min(kinds, key=lambda k: (k.rank, k.notation))
+        return next(
+            (k for k in self.kinds.values() if k.default),
+            min(self.kinds.values(), key=lambda k: -k.rank),
+        )
+
+    def entity_flags(self, n: str) -> list[str]:
+        d = self.G.nodes[n]
+        concepts = [self.sectors.get(s) for s in d.get("sectors", [])]
+        concepts += [self.categories.get(c) for c in d.get("categories", [])]
+        return sorted({f for c in concepts if c for f in c.flags})
+
+    def technologies(self, reach, fam, own_products, agency_report) -> list[M.Group]:
+        """Company: the products the family offers. Agency: the products reaching it."""
+        if agency_report:
+            products = {n for n in reach.info if self.PRODUCT in self.labels(n)}
+        else:
+            products = set(own_products)
+        groups: dict[str, list[M.Item]] = defaultdict(list)
+        for p in sorted(products, key=self.g.name):
+            if agency_report:
+                nodes = list(reversed(reach.strongest(p)))
+                notes = sorted(
+                    {x for h in self.path(nodes).hops for c in h.claims for x in c.notes}
+                    if len(nodes) > 1
+                    else set()
+                )
+            else:
+                notes = sorted(
+                    {
+                        x
+                        for u, _, d in self.G.in_edges(p, data=True)
+                        if u in fam and d.get("type") == self.OFFERS
+                        and self.rules.rank(d) is not None
+                        for x in self.claim(u, p, d).notes
+                    }
+                )  # fmt: skip
+            cats = self.G.nodes[p].get("categories") or [""]
+            for c in cats:
+                groups[c].append(M.Item(self.ref(p), self.g.name(p), notes))
+        out = []
+        for c, items in groups.items():
+            concept = self.categories.get(c)
+            label = concept.label if concept else (c or "uncategorised")
+            out.append(M.Group(c, label, items))
+        return sorted(out, key=lambda gr: (gr.key == "", gr.label))
+
+    def flags(self, exposure, technologies, agency_report, fam) -> list[M.RiskFlag]:
+        reasons: dict[str, list[M.Item]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()
+
+        def add(n: str, notes: list[int]) -> None:
+            d = self.G.nodes[n]
+            for key, table, what in (
+                ("sectors", self.sectors, "sector"),
+                ("categories", self.categories, "technology category"),
+            ):
+                for x in d.get(key, []):
+                    c = table.get(x)
+                    for f in c.flags if c else ():
+                        if (f, n) not in seen:
+                            seen.add((f, n))
+                            text = f"{self.g.name(n)}: {what} {c.label}"
+                            reasons[f].append(M.Item(self.ref(n), text, notes))
+
+        for e in exposure:
+            add(e.entity.id, e.notes)
+            for p in e.paths[:1]:
+                for h in p.hops:
+                    for end in (h.source, h.target):
+                        if self.PRODUCT in self.labels(end.id):
+                            add(end.id, e.notes)
+        for gr in technologies:
+            for it in gr.items:
+                add(it.entity.id, it.notes)
+        if agency_report:
+            for n in fam:
+                add(n, [])
+        out = []
+        for notation, items in reasons.items():
+            c = self.flag_concepts.get(notation)
+            if c is None:
+                continue
+            out.append(M.RiskFlag(notation, c.label, c.definition, items))
+        return sorted(out, key=lambda f: (self.flag_concepts[f.flag].rank, f.flag))
+
+    def group_exposure(self, exposure, agency_report) -> list[M.Group]:
+        groups: dict[str, M.Group] = {}
+        for e in exposure:
+            gr = groups.setdefault(e.group, M.Group(e.group, e.group_label, []))
+            via = ", ".join(t.name for t in e.through)
+            how = (
+                ("directly" + (f" and through {via}" if via else ""))
+                if e.direct
+                else f"through {via}"
+            )
+            text = f"{e.entity.name} ({how}; {e.strength}, {T.n(e.distance, 'hop')})"
+            gr.items.append(M.Item(e.entity, text, e.notes))
+        order = {k.notation: k.rank for k in self.kinds.values()}
+        return sorted(groups.values(), key=lambda gr: (order.get(gr.key, 99), gr.label))
+
+    def contracts(self, fam: set[str], agency_report: bool) -> M.Contracts:
+        G = self.G
+        ids: set[str] = set()
+        wanted = {self.BY} if agency_report else {self.TO, self.PARENT}
+        for n in fam:
+            for u, _, d in G.in_edges(n, data=True):
+                if d.get("type") in wanted:
+                    ids.add(u)
+        if not agency_report:  # contracts documenting the family's own claims (e.g. resellers)
+            for n in fam:
+                for _, _, d in G.out_edges(n, data=True):
+                    if self.rules.any_claim(d):
+                        ids.update(c for c in d.get("contracts", []) if c in G)
+        items = [self.contract(c) for c in sorted(ids)]
+        if self.as_of:
+            year = int(str(self.as_of)[:4])
+            items = [c for c in items if c.fiscal_year is None or c.fiscal_year <= year]
+        items.sort(key=lambda c: (c.fiscal_year or 0, c.piid))
+        cells: dict[tuple, list[M.Contract]] = defaultdict(list)
+        years: dict[int | None, list[M.Contract]] = defaultdict(list)
+        for c in items:
+            party = c.recipient if agency_report else c.agency
+            cells[(party.id if party else "", c.fiscal_year)].append(c)
+            years[c.fiscal_year].append(c)
+        rows = []
+        for (pid, fy), cs in sorted(
+            cells.items(), key=lambda x: (self.g.name(x[0][0]) if x[0][0] else "", x[0][1] or 0)
+        ):
+            rows.append(M.ContractRow(self.ref(pid) if pid else None, fy, totals(cs)))
+        by_year = [
+            M.ContractRow(None, fy, totals(cs))
+            for fy, cs in sorted(years.items(), key=lambda x: (x[0] is None, x[0] or 0))
+        ]
+        grand = totals(items)
+        measure = None
+        for key, count in (
+            ("obligated", grand.with_obligated),
+            ("current_value", grand.with_current_value),
+            ("potential_value", grand.with_potential_value),
+        ):
+            if count and any(c.fiscal_year is not None and getattr(c, key) for c in items):
+                measure = key
+                break
+        return M.Contracts(items, rows, by_year, grand, measure)
+
+    def contract(self, c: str) -> M.Contract:
+        G = self.G
+        d = G.nodes[c]
+        party = {}
+        for _, v, ed in G.out_edges(c, data=True):
+            party.setdefault(ed.get("type"), v)
+        ev = d.get("evidence", [])
+        links = []
+        for e in ev:
+            url = G.nodes[e].get("url") if e in G else None
+            if isinstance(url, str) and url not in links:
+                links.append(url)
+        return M.Contract(
+            c,
+            str(d.get("piid", c)),
+            _s(d.get("description")),
+            self.ref(party[self.BY]) if self.BY in party else None,
+            self.ref(party[self.TO]) if self.TO in party else None,
+            self.ref(party[self.PARENT]) if self.PARENT in party else None,
+            _year(d.get("fiscal_year")),
+            _num(d.get("obligated")),
+            _num(d.get("current_value")),
+            _num(d.get("potential_value")),
+            _s(d.get("currency")),
+            links,
+            self.cite_evidence(ev),
+        )
+
+    def scrutiny(self, fam: set[str], exposure: list[M.Exposure]) -> list[M.Scrutiny]:
+        targets = {n: "family" for n in fam}
+        for e in exposure:
+            for t in e.through:
+                targets.setdefault(t.id, "intermediary")
+        out = []
+        for n, about in targets.items():
+            for u, _, d in self.G.in_edges(n, data=True):
+                if d.get("type") in self.o.scrutiny_types and self.rules.any_claim(d):
+                    out.append(M.Scrutiny(self.ref(u), self.ref(n), about, self.claim(u, n, d)))
+        return sorted(
+            out,
+            key=lambda s: (
+                s.about != "family",
+                s.claim.start or "9999",
+                s.actor.name,
+                s.claim.claim,
+            ),
+        )
+
+    def statements(self, fam: set[str]) -> list[M.Statement]:
+        """Statements ABOUT a family member, valid on ``as_of`` when given."""
+        G = self.G
+        about = self.o.link_types.get(GK + "about")
+        by = self.o.link_types.get(GK + "statedBy")
+        if about is None:
+            return []
+        topics = {c.notation: c for c in self.o.scheme(GK + "StatementTopics")}
+        out = []
+        for n in fam:
+            for s, _, d in G.in_edges(n, data=True):
+                if d.get("type") != about:
+                    continue
+                sd = G.nodes[s]
+                st = self.o.status(sd.get("status"))
+                if st is not None and st.negated:
+                    continue
+                when = _s(sd.get("as_of"))
+                if self.as_of and when and P.bound(when, low=True) > P.bound(self.as_of, low=False):
+                    continue
+                speaker = next(
+                    (v for _, v, e in G.out_edges(s, data=True) if e.get("type") == by), None
+                )
+                topic = _s(sd.get("topic"))
+                out.append(
+                    M.Statement(
+                        s,
+                        self.ref(n),
+                        self.ref(speaker) if speaker else None,
+                        topic,
+                        topics[topic].label if topic in topics else topic,
+                        _num(sd.get("quantity")),
+                        _s(sd.get("qualifier")),
+                        _s(sd.get("unit")),
+                        when,
+                        sd.get("status") or "",
+                        _s(sd.get("summary")),
+                        self.cite_evidence(sd.get("evidence", [])),
+                    )
+                )
+        return sorted(out, key=lambda x: (x.topic_label or "", x.as_of or "", x.id))
+
+    def quality(self) -> M.Quality:
+        q = M.Quality([], [], [], [], [])
+        G = self.G
+        uncertain = {s.notation for s in self.o.statuses.values() if s.uncertain}
+        for cid, (u, v, d) in sorted(self.claims_used.items()):
+            notes = self._claims[cid].notes  # one footnote per distinct source URL
+            single, unsure = len(notes) <= 1, d.get("status") in uncertain
+            if not (single or unsure):
+                continue
+            desc = self._claim_text(u, v, d)
+            if single:
+                q.single_source.append(M.QualityEntry(desc, cid, d.get("status"), notes))
+            if unsure:
+                q.uncertain.append(M.QualityEntry(desc, cid, d.get("status"), notes))
+        for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
+            recs = [G.nodes[e] for e in self.note_ev[url]]
+            title = next((r.get("title") for r in recs if r.get("title")), url)
+            if not any(_first(r.get("published")) for r in recs):
+                q.undated.append(M.QualityEntry(f"{title}", None, None, [n]))
+            if any(isinstance(r.get("title"), str) and _SUPPLIED.match(r["title"]) for r in recs):
+                q.supplied_titles.append(M.QualityEntry(f"{title}", None, None, [n]))
+            if any(_truthy(r.get("url_constructed")) for r in recs):
+                q.constructed_urls.append(M.QualityEntry(f"{title}", None, None, [n]))
+        return q
+
+    def _claim_text(self, u: str, v: str, d: dict) -> str:
+        rel = self.o.rel_labels.get(d["type"], d["type"]).lower()
+        return f"{self.g.name(u)} {rel} {self.g.name(v)}"
+
+    def by_status(self) -> list[M.StatusCount]:
+        counts = Counter(d.get("status") or "" for _u, _v, d in self.claims_used.values())
+        out = []
+        for s in sorted(counts, key=self.o.strength):
+            st = self.o.status(s)
+            out.append(M.StatusCount(s, st.label if st else s, counts[s]))
+        return out
+
+    def footnotes(self) -> list[M.Footnote]:
+        out = []
+        for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
+            recs = [self.G.nodes[e] for e in self.note_ev[url]]
+            if len(recs) == 1:
+                rec = recs[0]
+
+                def pick(k, rec=rec):
+                    return _first(rec.get(k))
+            else:
+
+                def pick(k, recs=recs):
+                    return next((_first(r.get(k)) for r in recs if _first(r.get(k))), None)
+
+            et = pick("evidence_type")
+            out.append(
+                M.Footnote(
+                    n,
+                    url,
+                    str(pick("title") or url),
+                    pick("publisher"),
+                    pick("published"),
+                    self.etypes[et].label if et in self.etypes else et,
+                    list(self.note_ev[url]),
+                    any(_truthy(r.get("url_constructed")) for r in recs),
+                )
+            )
+        return out
+
+    def header(self, members, part_of, agency_report) -> M.Header:
+        d = self.G.nodes[self.node]
+        ids = {k: str(_first(d[k])) for k in sorted(self.o.identifier_keys) if d.get(k)}
+        labels = [self.sectors[s].label if s in self.sectors else s for s in d.get("sectors", [])]
+        labels += [
+            self.categories[c].label if c in self.categories else c for c in d.get("categories", [])
+        ]
+        fingerprint, files = fingerprints(self.g.files)
+        return M.Header(
+            self.ref(self.node),
+            "agency" if agency_report else "company",
+            sorted(d.get("aliases", [])),
+            ids,
+            labels,
+            members,
+            part_of,
+            self.generated.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            fingerprint,
+            files,
+            self.depth,
+            self.as_of,
+            self.min_status,
+        )
+
+
+def renumber(r: M.Report) -> None:
+    """Number the footnotes in reading order (header, summary, flags, exposure, contracts,
+    scrutiny, quality), so that a reader meets [1], [2], [3]... in turn."""
+    fields: dict[type, tuple[str, ...]] = {}
+    leaves = {M.EntityRef, M.Footnote, M.StatusCount}  # no notes inside
+    holders: list = []  # every object with notes, once, in reading order
+    seen: set[int] = set()
+
+    def visit(x) -> None:
+        stack = [x]
+        while stack:
+            y = stack.pop()
+            if isinstance(y, list):
+                stack.extend(reversed(y))
+                continue
+            names = fields.get(type(y))
+            if names is None:
+                names = fields[type(y)] = (
+                    tuple(f.name for f in dataclasses.fields(y))
+                    if dataclasses.is_dataclass(y)
+                    else ()
+                )
+            if not names or y.__class__ in leaves or id(y) in seen:
+                continue
+            seen.add(id(y))
+            if "notes" in names:
+                holders.append(y)
+            for n in reversed(names):
+                if n != "notes":
+                    v = getattr(y, n)
+                    if v is not None and not isinstance(v, str | int | float | dict):
+                        stack.append(v)
+
+    s = r.summary
+    for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
+        visit(part)
+    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality):
+        visit(part)
+    order: dict[int, int] = {}
+    for h in holders:
+        for n in h.notes:
+            order.setdefault(n, len(order) + 1)
+    for f in r.footnotes:
+        order.setdefault(f.number, len(order) + 1)
+    for h in holders:
+        h.notes = sorted(order[n] for n in h.notes)
+    for f in r.footnotes:
+        f.number = order[f.number]
+    r.footnotes.sort(key=lambda f: f.number)
+
+
+# -- totals, fingerprints, limits ------------------------------------------------------------
+
+
+def totals(items: list[M.Contract]) -> M.Totals:
+    """Sums over ``items``; amounts that are not recorded are counted as absent."""
+    s = lambda k: round(sum(getattr(c, k) or 0.0 for c in items), 2)  # noqa: E731
+    n = lambda k: sum(getattr(c, k) is not None for c in items)  # noqa: E731
+    return M.Totals(
+        len(items),
+        s("obligated"),
+        s("current_value"),
+        s("potential_value"),
+        n("obligated"),
+        n("current_value"),
+        n("potential_value"),
+        sorted({c.currency for c in items if c.currency}),
+        sorted({x for c in items for x in c.notes}),
+    )
+
+
+_DIGESTS: dict[tuple, tuple[str, str]] = {}
+
+
+def fingerprints(files: Iterable[Path]) -> tuple[str, list[dict[str, str]]]:
+    """sha256 over the content of every input file in load order, and each file's own sha256,
+    in one read per file (remembered per path, size and modification time in this process)."""
+    files = list(files)
+    key = tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files)
+    got = _DIGESTS.get(key)
+    if got is None:
+        whole, each = hashlib.sha256(), []
+        for f in files:
+            one = hashlib.sha256()
+            with open(f, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    whole.update(block)
+                    one.update(block)
+            each.append(one.hexdigest())
+        got = _DIGESTS[key] = (whole.hexdigest(), "\0".join(each))
+    return got[0], [{"name": f.name, "sha256": d} for f, d in zip(files, got[1].split("\0"))]
+
+
+def limits(r: M.Report, o: Ontology) -> list[str]:
+    """What the report cannot tell: fixed caveats plus ones computed from this report."""
+    name = r.header.entity.name
+    out = [
+        "It covers only what is recorded in the input files listed in the header; a relationship "
+        "that no one documented, or that the curators have not entered, is absent. No path is not "
+        "evidence that no relationship exists.",
+        "A path shows that technology, data or money can flow from one party to the next, as "
+        "stated by its sources. It does not show how a customer used the technology, whether any "
+        "use violated anyone's rights, or what a company knew.",
+        f"Paths are followed for at most {T.n(r.header.depth, 'hop')}"
+        + (f" and only through claims active on {r.header.as_of}" if r.header.as_of else "")
+        + "; longer chains are not shown. Claims a party has denied are never followed.",
+        "Contract amounts are as recorded in the award records: obligated, current and "
+        "potential values are different measures and are summed separately, never mixed.",
+    ]
+    t = r.contracts.totals
+    if t.contracts:
+        missing = t.contracts - t.with_obligated
+        if missing:
+            out.append(
+                f"{missing} of the {t.contracts} contracts in scope have no obligated amount "
+                "recorded, so the obligated total understates what was spent."
+            )
+        no_year = sum(c.fiscal_year is None for c in r.contracts.items)
+        if no_year:
+            out.append(
+                f"{no_year} of the {t.contracts} contracts in scope have no fiscal year recorded; "
+                "they are listed under 'year not recorded' and left out of the chart."
+            )
+    weak = [e for e in r.exposure if (s := o.status(e.strength)) and s.uncertain]
+    if weak:
+        out.append(
+            f"{T.n(len(weak), 'counterpart')} reached only through alleged or disputed claims; "
+            "treat those paths as leads to verify, not findings."
+        )
+    if r.quality.supplied_titles:
+        out.append(
+            f"{T.n(len(r.quality.supplied_titles), 'source title')} supplied by the curators "
+            "(shown in [brackets]) because the original headline could not be verified."
+        )
+    if r.empty:
+        out.append(f"No relationship of {name} is recorded within this scope.")
+    return out
+
+
+# -- value helpers ---------------------------------------------------------------------------------
+
+
+def _first(v):
+    t = type(v)
+    if t is list or t is tuple:
+        return v[0] if v else None
+    return v
+
+
+def _s(v) -> str | None:
+    v = _first(v)
+    return None if v is None else str(v)
+
+
+def _num(v) -> float | None:
+    v = _first(v)
+    try:
+        return None if v is None else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _year(v) -> int | None:
+    v = _first(v)
+    m = re.match(r"^\s*(\d{4})", str(v)) if v is not None else None
+    return int(m.group(1)) if m else None
+
+
+def _truthy(v) -> bool:
+    v = _first(v)
+    return v is True or (isinstance(v, str) and v.strip().lower() in ("true", "1", "yes"))

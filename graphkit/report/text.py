@@ -1,0 +1,118 @@
+"""Wording shared by the renderers: amounts, dates, scope lines, section titles.
+
+>>> money(1272388.55, ["USD"])
+'$1,272,388.55'
+>>> money(12.5, ["EUR"])
+'12.50 EUR'
+"""
+
+from __future__ import annotations
+
+from graphkit.report import model as M
+
+#: Section ids and titles, in report order (the renderers follow this list).
+SECTIONS = (
+    ("summary", "Summary"),
+    ("flags", "Risk flags"),
+    ("exposure", "Exposure"),
+    ("contracts", "Contracts"),
+    ("scrutiny", "Scrutiny"),
+    ("statements", "Statements"),
+    ("quality", "Evidence quality"),
+    ("limits", "What this report cannot tell you"),
+    ("sources", "Sources"),
+)
+QUALITY = (
+    ("single_source", "Claims resting on a single source"),
+    ("uncertain", "Claims that are only alleged or disputed"),
+    ("undated", "Sources without a publication date"),
+    ("supplied_titles", "Sources with a supplied title (in [brackets])"),
+    ("constructed_urls", "Sources whose URL was constructed from a pattern"),
+)
+MAX_NOTES = 12  # footnote numbers shown inline per item before "+N more"
+MEASURES = {
+    "obligated": "obligated amount",
+    "current_value": "current value",
+    "potential_value": "potential value",
+}
+
+
+def n(count: int, word: str, plural: str | None = None) -> str:
+    """``n(1, "hop")`` -> ``'1 hop'``, ``n(2, "hop")`` -> ``'2 hops'``."""
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def money(amount: float | None, currencies: list[str] | tuple = ()) -> str:
+    if amount is None:
+        return "not recorded"
+    cur = currencies[0] if len(currencies) == 1 else None
+    if cur == "USD":
+        return f"${amount:,.2f}"
+    return f"{amount:,.2f}" + (f" {cur}" if cur else "")
+
+
+def year(fy: int | None) -> str:
+    return f"FY{fy}" if fy is not None else "year not recorded"
+
+
+def dates(start: str | None, end: str | None) -> str:
+    if start and end:
+        return f"{start} to {end}"
+    if start:
+        return f"since {start}"
+    if end:
+        return f"until {end}"
+    return "dates not recorded"
+
+
+def scope(h: M.Header) -> str:
+    s = f"flows followed up to {n(h.depth, 'hop')}"
+    if h.as_of:
+        s += f", claims active on {h.as_of}"
+    if h.min_status:
+        s += f", claims at least {h.min_status}"
+    return s
+
+
+def counterpart_word(r: M.Report) -> str:
+    return "vendors and products" if r.header.kind == "agency" else "government agencies"
+
+
+def exposure_intro(r: M.Report) -> str:
+    name = r.header.entity.name
+    if r.header.kind == "agency":
+        return (
+            f"Every company and product whose technology, data or money reaches {name} along "
+            "recorded claims, with its strongest paths. A path is as strong as its weakest claim."
+        )
+    return (
+        f"Every government agency that technology, data or money from {name} and its family "
+        "reaches along recorded claims, with its strongest paths. A path is as strong as its "
+        "weakest claim."
+    )
+
+
+def statement_text(s: M.Statement) -> str:
+    """``Ring LLC — police partnership count: more than 400 police forces (as of 2019-08-28)``."""
+    what = s.topic_label or "statement"
+    if s.quantity is not None:
+        q = f"{s.quantity:,.0f}" if float(s.quantity).is_integer() else f"{s.quantity:,}"
+        amount = " ".join(x for x in (s.qualifier, q, s.unit) if x)
+        what += f": {amount}"
+    when = f" (as of {s.as_of})" if s.as_of else ""
+    by = f", stated by {s.stated_by.name}" if s.stated_by else ""
+    return f"{s.about.name} — {what}{when}{by}"
+
+
+def totals_sentence(t: M.Totals) -> str:
+    parts = []
+    for key, count in (
+        ("obligated", t.with_obligated),
+        ("current_value", t.with_current_value),
+        ("potential_value", t.with_potential_value),
+    ):
+        if count:
+            amount = money(getattr(t, key), t.currencies)
+            parts.append(f"{MEASURES[key]} {amount} ({count} recorded)")
+    amounts = "; ".join(parts) if parts else "no amounts recorded"
+    return f"{n(t.contracts, 'contract')}: {amounts}."

@@ -1,0 +1,459 @@
+"""graphkit report: the model built from real data, every format, bad input, and the HTML and PDF
+in Debian's headless Chromium (network blocked) and poppler's ``pdftoppm``.
+
+Browser tests are marked ``browser``; with ``CI=true`` they fail when Chromium or pdftoppm is
+missing, elsewhere they skip with the reason.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import graphkit
+from graphkit import sparql
+from graphkit.cli import app
+from graphkit.report import build, render, write
+from graphkit.report import model as M
+from graphkit.viz import CHROMIUM_FLAGS, chromium_path
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+FICTIONAL = FIXTURES / "report-fictional.ttl"
+XSS = FIXTURES / "report-xss.ttl"
+XSS_NAME = "<img src=x onerror=alert(1)>"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    return graphkit.load()
+
+
+@pytest.fixture(scope="module")
+def fictional():
+    return graphkit.load([FICTIONAL], bundled=False)
+
+
+@pytest.fixture(scope="module")
+def evil():
+    # validate=False: the javascript: URL is hostile input that SHACL would reject.
+    return graphkit.load([XSS], bundled=False, validate=False, cache=False)
+
+
+@pytest.fixture(scope="module")
+def amazon(bundled):
+    return graphkit.report(bundled, "Amazon")
+
+
+def chains(r: M.Report) -> set[tuple[str, ...]]:
+    """Every path of the exposure section as a tuple of node ids."""
+    return {
+        (p.hops[0].source.id, *(h.target.id for h in p.hops)) for e in r.exposure for p in e.paths
+    }
+
+
+def cited(r: M.Report) -> set[int]:
+    """Every footnote number used anywhere in the report."""
+    found: set[int] = set()
+
+    def walk(x):
+        if isinstance(x, dict):
+            for k, v in x.items():
+                if k == "notes":
+                    found.update(v)
+                else:
+                    walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    walk(r.to_dict())
+    return found
+
+
+# -- the Amazon report on the bundled data ---------------------------------------------------------
+
+
+def test_amazon_family_and_exposure_chains(amazon):
+    family = {m.entity.id: m.relation for m in amazon.header.family}
+    assert family == {
+        "org/amazon": "self",
+        "org/amazon-web-services": "subsidiary",
+        "org/ring": "subsidiary",
+    }
+    paths = chains(amazon)
+    assert ("org/amazon-web-services", "org/palantir", "org/ice") in paths
+    assert (
+        "org/amazon-web-services",
+        "product/rekognition",
+        "org/washington-county-sheriffs-office",
+    ) in paths
+    ice = next(e for e in amazon.exposure if e.entity.id == "org/ice")
+    assert ice.group == "immigration-enforcement" and ice.strength == "confirmed"
+    assert [p.strength for p in ice.paths] == sorted(
+        (p.strength for p in ice.paths), key=graphkit.model.ontology().strength
+    )
+    assert "Palantir Technologies Inc." in [t.name for t in ice.through]
+    wcso = next(e for e in amazon.exposure if e.entity.id.endswith("sheriffs-office"))
+    assert wcso.group == "police" and wcso.direct and wcso.strength == "ended"
+    claim = wcso.paths[0].hops[1].claims[0]
+    assert claim.start == "2017" and claim.end == "2020-06-10" and claim.notes
+
+
+def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(amazon):
+    flags = {f.flag for f in amazon.flags}
+    assert {"immigration-enforcement", "biometric-identification"} <= flags
+    scrutiny = {(s.actor.id, s.claim.type, s.target.id) for s in amazon.scrutiny}
+    assert ("person/ed-markey", "INVESTIGATES", "org/ring") in scrutiny
+    assert all(s.claim.notes for s in amazon.scrutiny)
+    cats = {g.key: [i.entity.id for i in g.items] for g in amazon.summary.technologies}
+    assert "product/rekognition" in cats["face-recognition"]
+    kinds = [g.key for g in amazon.summary.agencies]
+    assert kinds == ["immigration-enforcement", "police"]
+    counts = {
+        (s.about.id, s.quantity) for s in amazon.statements if s.topic == "police-partnership-count"
+    }
+    assert ("org/ring", 405.0) in counts and all(s.notes for s in amazon.statements)
+
+
+def test_every_footnote_is_an_evidence_url_and_every_citation_resolves(bundled, amazon):
+    urls = {d["url"] for _, d in bundled.G.nodes(data=True) if "Evidence" in d["labels"]}
+    assert amazon.footnotes and {f.url for f in amazon.footnotes} <= urls
+    assert len({f.url for f in amazon.footnotes}) == len(amazon.footnotes)
+    numbers = [f.number for f in amazon.footnotes]
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert cited(amazon) == set(numbers)  # every note is cited, every citation exists
+    assert amazon.summary.sources == len(amazon.footnotes)
+
+
+def test_every_fact_in_the_summary_and_exposure_cites_a_source(amazon):
+    items = [i for g in amazon.summary.agencies for i in g.items]
+    items += [i for g in amazon.summary.technologies for i in g.items]
+    items += [i for f in amazon.flags for i in f.reasons]
+    assert items and all(i.notes for i in items)
+    for e in amazon.exposure:
+        assert e.notes
+        for p in e.paths:
+            assert all(c.notes for h in p.hops for c in h.claims)
+    assert all(m.notes for m in amazon.header.family if m.relation != "self")
+
+
+def test_header_fingerprint_is_sha256_of_the_input_files(bundled, amazon):
+    import hashlib
+
+    h = hashlib.sha256()
+    for f in bundled.files:
+        h.update(f.read_bytes())
+    assert amazon.header.fingerprint == h.hexdigest()
+    assert [f["name"] for f in amazon.header.files] == [f.name for f in bundled.files]
+
+
+# -- the ICE report --------------------------------------------------------------------------------
+
+
+def test_ice_contract_totals_equal_sparql_sums(bundled):
+    r = build(bundled, "ICE")
+    assert r.header.kind == "agency"
+    q = """
+    SELECT ?agency (COUNT(?k) AS ?n) (SUM(COALESCE(?o, 0)) AS ?obligated)
+           (SUM(COALESCE(?c, 0)) AS ?current) (SUM(COALESCE(?p, 0)) AS ?potential)
+    WHERE { ?k a gk:Contract ; gk:awardingAgency ?agency .
+            OPTIONAL { ?k gk:obligatedAmount ?o } OPTIONAL { ?k gk:currentValue ?c }
+            OPTIONAL { ?k gk:potentialValue ?p } } GROUP BY ?agency"""
+    row = sparql.run(bundled.dataset, q, {"agency": "ido:ice"}).rows()[0]
+    t = r.contracts.totals
+    assert t.contracts == int(row["n"]) >= 10
+    assert t.obligated == pytest.approx(float(row["obligated"]))
+    assert t.current_value == pytest.approx(float(row["current"]))
+    assert t.potential_value == pytest.approx(float(row["potential"]))
+    assert sum(row.totals.contracts for row in r.contracts.rows) == t.contracts
+    vendors = {e.entity.id for e in r.exposure}
+    assert {"org/palantir", "org/west-publishing", "org/thomson-reuters"} <= vendors
+    assert "product/palantir-icm" in {i.entity.id for g in r.summary.technologies for i in g.items}
+
+
+# -- fictional data: contracts by year, scope options, quality, empty report -----------------------
+
+
+def test_contracts_by_year_chart_and_subsidiary(fictional):
+    r = build(fictional, "Zenith Holdings")
+    assert [(row.fiscal_year, row.totals.obligated) for row in r.contracts.by_year] == [
+        (2020, 1000000.0),
+        (2021, 2500000.25),
+    ]
+    assert r.contracts.totals.obligated == pytest.approx(3500000.25)
+    assert {c.piid for c in r.contracts.items} == {"ZD-1", "ZD-2"}
+    page = render(r, "html").decode()
+    chart = re.search(r"<svg[^>]*>(?:(?!</svg>).)*by fiscal year.*?</svg>", page, re.S).group(0)
+    assert chart.count("<rect") == 2 and "FY2020" in chart and "FY2021" in chart
+
+
+def test_as_of_and_min_status_narrow_the_exposure(fictional):
+    full = build(fictional, "Zenith Holdings")
+    assert {e.entity.id for e in full.exposure} == {"org/border-office", "org/lake-city-police"}
+    later = build(fictional, "Zenith Holdings", as_of="2021-06-01")
+    assert {e.entity.id for e in later.exposure} == {"org/border-office"}  # use ended 2020-05
+    early = build(fictional, "Zenith Holdings", as_of="2021-01-01")
+    assert early.header.family[1:] == []  # the ownership source was published in March 2021
+    strict = build(fictional, "Zenith Holdings", min_status="confirmed")
+    border = next(e for e in strict.exposure if e.entity.id == "org/border-office")
+    assert len(border.paths) == 1 and border.through == []
+    assert ("org/zenith-data", "org/quill-resellers", "org/border-office") in chains(full)
+
+
+def test_evidence_quality_lists_single_source_uncertain_undated_supplied_constructed(fictional):
+    r = build(fictional, "Zenith Holdings")
+    q = r.quality
+    assert [e.claim for e in q.uncertain] == ["claim/zenith-data-supplies-quill"]
+    assert "claim/zenith-owns-data" in [e.claim for e in q.single_source]
+    assert "claim/zenith-data-supplies-border" not in [e.claim for e in q.single_source]
+    assert [e.text for e in q.undated] == ["[Award record for contract ZD-1]"]
+    assert len(q.supplied_titles) == 2 and q.constructed_urls == []
+    # a graph whose evidence carries url_constructed (set by importers that build award URLs)
+    g = graphkit.load([FICTIONAL], bundled=False)
+    g.G.nodes["evidence/award-ZD-2"]["url_constructed"] = True
+    r2 = build(g, "Zenith Holdings")
+    assert [e.text for e in r2.quality.constructed_urls] == ["[Award record for contract ZD-2]"]
+    assert [f.constructed for f in r2.footnotes if f.url.endswith("ZD-2")] == [True]
+    assert "constructed from a pattern" in render(r2, "md").decode()
+
+
+def test_agency_mirror_report(fictional):
+    r = build(fictional, "Fictional Border Office")
+    vendors = {e.entity.id: e for e in r.exposure}
+    assert set(vendors) == {"org/zenith-data", "org/zenith-holdings", "org/quill-resellers"}
+    assert vendors["org/zenith-holdings"].paths[0].hops[0].source.id == "org/zenith-holdings"
+    assert r.contracts.totals.contracts == 3
+    by_vendor = {(row.party.id, row.fiscal_year): row.totals.obligated for row in r.contracts.rows}
+    assert by_vendor[("org/zenith-data", 2020)] == 1000000.0
+    assert by_vendor[("org/zenith-data", 2021)] == 2500000.25
+    assert by_vendor[("org/quill-resellers", None)] == 400.0
+
+
+def test_entity_without_relationships_gets_a_short_report(fictional, tmp_path):
+    r = build(fictional, "Lonely Widgets")
+    assert r.empty and r.exposure == [] and r.footnotes == []
+    out = tmp_path / "lonely.html"
+    res = CliRunner().invoke(app, ["report", "Lonely Widgets", *_fict(), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "No relationship of Lonely Widgets Co. is recorded" in out.read_text()
+
+
+# -- formats ---------------------------------------------------------------------------------------
+
+
+def test_markdown_footnotes_are_all_defined_and_used(amazon):
+    md = render(amazon, "md").decode()
+    refs = set(re.findall(r"\[\^(\d+)\](?!:)", md))
+    defs = re.findall(r"^\[\^(\d+)\]:", md, re.M)
+    assert refs and refs == set(defs) and len(defs) == len(set(defs)) == len(amazon.footnotes)
+    assert "Amazon Web Services, Inc. → Palantir Technologies Inc. → U.S. Immigration" in md
+
+
+def test_markdown_escapes_hostile_text(evil):
+    md = render(build(evil, "org/evil"), "md").decode()
+    assert "<img" not in md and "<iframe" not in md and "<svg" not in md
+    assert "&lt;img src=x onerror=alert(1)&gt;" in md
+    assert "<https://example.org/evil?a=1&b=%3C2%3E>" in md
+    assert "<javascript:" not in md and "](javascript:" not in md  # text, never a link
+    assert len(re.findall(r"^\[\^\d+\]:", md, re.M)) == 2  # the title's "[^1]:" defines nothing
+
+
+def test_json_validates_against_the_committed_schema(amazon, fictional):
+    import jsonschema
+
+    schema = json.loads(M.SCHEMA_FILE.read_text())
+    assert schema == M.json_schema()  # the committed file is up to date
+    jsonschema.Draft202012Validator.check_schema(schema)
+    for r in (amazon, build(fictional, "Zenith Holdings"), build(fictional, "Lonely Widgets")):
+        jsonschema.validate(json.loads(render(r, "json")), schema)
+    broken = json.loads(render(amazon, "json"))
+    broken["exposure"][0]["strength"] = 3
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_html_is_self_contained_and_escaped(evil, amazon):
+    page = render(amazon, "html").decode()
+    csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)
+    assert "default-src 'none'" in html.unescape(csp)
+    assert "<script" not in page and not re.search(r"""(src|href)=["'](?!#|https?:)""", page)
+    assert page.count("<svg") >= 1  # the path drawing
+    bad = render(build(evil, "org/evil"), "html").decode()
+    assert "<img" not in bad and "<iframe" not in bad and "<script" not in bad
+    assert "&lt;img src=x onerror=alert(1)&gt;" in bad
+    assert 'href="javascript' not in bad
+
+
+# -- command line ----------------------------------------------------------------------------------
+
+
+def _fict() -> list[str]:
+    return ["--no-bundled", "-d", str(FICTIONAL)]
+
+
+def test_cli_format_from_suffix_and_stdout(tmp_path):
+    out = tmp_path / "z.json"
+    res = CliRunner().invoke(app, ["report", "Zenith Holdings", *_fict(), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert json.loads(out.read_text())["header"]["entity"]["id"] == "org/zenith-holdings"
+    res = CliRunner().invoke(app, ["report", "Zenith Holdings", *_fict(), "--depth", "1"])
+    assert res.exit_code == 0 and res.stdout.startswith("# Due-diligence report: Zenith Holdings")
+    assert "Lake City Police" not in res.stdout.split("## Exposure")[1].split("## Contracts")[0]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["Nobody At All"], "No entity matches"),
+        (["Zenith Holdings", "-o", "/nonexistent-dir/r.html"], "cannot write"),
+        (["Zenith Holdings", "-o", "r.docx"], "cannot tell the format"),
+        (["Zenith Holdings", "--as-of", "last week"], "expected a date"),
+        (["Zenith Holdings", "-f", "pdf"], "add -o FILE"),
+    ],
+)
+def test_cli_bad_input_is_one_line_and_exit_1(args, message):
+    res = CliRunner().invoke(app, ["report", *args[:1], *_fict(), *args[1:]])
+    assert res.exit_code == 1, res.output
+    assert message in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in res.output
+
+
+def test_cli_ambiguous_entity_lists_candidates(tmp_path):
+    twins = tmp_path / "twins.ttl"
+    twins.write_text(
+        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
+        "@prefix ido: <https://w3id.org/graphkit/id/org/> .\n"
+        "@prefix schema: <https://schema.org/> .\n"
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        'ido:twin-a a gk:Company ; schema:name "Twin Alpha" ; skos:altLabel "Twin" .\n'
+        'ido:twin-b a gk:Company ; schema:name "Twin Beta" ; skos:altLabel "Twin" .\n',
+        encoding="utf-8",
+    )
+    res = CliRunner().invoke(app, ["report", "Twin", "--no-bundled", "-d", str(twins)])
+    assert res.exit_code == 1
+    assert "org/twin-a" in res.stderr and "org/twin-b" in res.stderr
+
+
+def test_cli_unwritable_existing_file(tmp_path):
+    if os.geteuid() == 0:
+        target = tmp_path / "folder.html"
+        target.mkdir()  # root can write anywhere: use a path that is a folder instead
+    else:
+        target = tmp_path / "ro.html"
+        target.write_text("old")
+        target.chmod(0o444)
+    res = CliRunner().invoke(app, ["report", "Zenith Holdings", *_fict(), "-o", str(target)])
+    assert res.exit_code == 1 and len(res.stderr.strip().splitlines()) == 1
+
+
+# -- in the browser, and the PDF -------------------------------------------------------------------
+
+
+def _need(what: str, found: bool) -> None:
+    if not found:
+        msg = f"{what} not found (apt-get install chromium poppler-utils)"
+        if IN_CI:
+            pytest.fail(msg)
+        pytest.skip(msg)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    exe = chromium_path()
+    _need("Chromium", exe is not None)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=exe, args=list(CHROMIUM_FLAGS))
+        yield b
+        b.close()
+
+
+def _open(browser, path: Path):
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    seen = {"remote": [], "dialogs": [], "errors": []}
+
+    def route(r):
+        if r.request.url.split(":", 1)[0] in ("file", "data"):
+            r.continue_()
+        else:
+            seen["remote"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, seen
+
+
+@pytest.mark.browser
+def test_html_offline_footnote_links_jump_to_their_anchors(browser, amazon, tmp_path):
+    out = tmp_path / "amazon.html"
+    write(amazon, out)
+    page, seen = _open(browser, out)
+    try:
+        link = page.locator("#exposure sup.fn a").first
+        href = link.get_attribute("href")
+        assert re.fullmatch(r"#fn-\d+", href)
+        link.click()
+        page.wait_for_function(f"() => location.hash === '{href}'")
+        target = page.locator(href)
+        assert target.evaluate("el => el.matches(':target')")
+        box = target.bounding_box()
+        assert box is not None and -5 <= box["y"] < 800
+        assert page.locator("ol.sources li").count() == len(amazon.footnotes)
+        assert seen == {"remote": [], "dialogs": [], "errors": []}
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_html_hostile_entity_stays_inert(browser, evil, tmp_path):
+    out = tmp_path / "evil.html"
+    write(build(evil, "org/evil"), out)
+    page, seen = _open(browser, out)
+    try:
+        page.wait_for_timeout(300)
+        assert page.locator("h1").inner_text() == f"Due-diligence report: {XSS_NAME}"
+        dom = page.evaluate(
+            """() => ({els: document.querySelectorAll('img, iframe, script, b[onmouseover]').length,
+                        js: document.querySelectorAll('a[href^="javascript"]').length,
+                        xss: window.__xss || 0})"""
+        )
+        assert dom == {"els": 0, "js": 0, "xss": 0}
+        assert seen == {"remote": [], "dialogs": [], "errors": []}
+    finally:
+        page.close()
+
+
+@pytest.mark.browser
+def test_pdf_prints_and_pdftoppm_renders_the_first_page(amazon, tmp_path):
+    _need("Chromium", chromium_path() is not None)
+    _need("pdftoppm", shutil.which("pdftoppm") is not None)
+    out = tmp_path / "amazon.pdf"
+    res = CliRunner().invoke(app, ["report", "Amazon", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes()[:5] == b"%PDF-"
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "1", str(out), str(tmp_path / "page")],
+        check=True,
+        timeout=120,
+    )
+    png = next(tmp_path.glob("page*.png")).read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 5000
+    text = subprocess.run(
+        ["pdftotext", "-l", "2", str(out), "-"], capture_output=True, text=True, timeout=60
+    ).stdout
+    assert "Due-diligence report: Amazon.com, Inc." in text
