@@ -122,8 +122,9 @@ from graphkit.store import input_files
 folder = Path({str(cache)!r})
 t0 = time.perf_counter(); files = input_files([{synthetic!r}], bundled=False)
 key = C.inputs_key(files); t1 = time.perf_counter()
-entry = C.read(folder, key); t2 = time.perf_counter()
-G = to_networkx(entry.pg, adopt=True); t3 = time.perf_counter()
+with C.gc_paused():  # as load() does
+    entry = C.read(folder, key); t2 = time.perf_counter()
+    G = to_networkx(entry.pg, adopt=True); t3 = time.perf_counter()
 size = C.entry_path(folder, key).stat().st_size
 raw = len(C.encode(C.read(folder, key).pg))
 p = pickle.dumps(G, protocol=pickle.HIGHEST_PROTOCOL)
