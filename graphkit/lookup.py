@@ -61,7 +61,9 @@ class Match:
 
     @property
     def exact(self) -> bool:
-        return self.how in ("id", "exact", "normalised")
+        """Found by id or by a name/alias equal to the text (ignoring case): nothing to report.
+        A normalised match (legal suffixes, punctuation dropped) is reported like a partial one."""
+        return self.how in ("id", "exact")
 
     def note(self, text: str) -> str:
         """What to tell the user when the match was not exact."""
