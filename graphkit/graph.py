@@ -30,11 +30,14 @@ def load(
     data: Iterable[str | Path] = (),
     *,
     bundled: bool = True,
+    sources: Iterable[str] | None = None,
     validate: bool = True,
     cache: bool = True,
     progress: bool = False,
 ) -> Graph:
     """Load ontology + bundled data + ``data`` files/folders, validate, and project to networkx.
+
+    ``sources`` chooses the bundled source datasets (``["none"]``: curated data only).
 
     The projection is cached on disk (:mod:`graphkit.cache`: data only, keyed by the content of
     every input file, verified on read, rebuilt on any problem), together with whether those
@@ -45,7 +48,7 @@ def load(
     from graphkit import cache as C
     from graphkit.store import trusted
 
-    files = input_files(data, bundled=bundled)
+    files = input_files(data, bundled=bundled, sources=sources)
     if validate and trusted(files):
         validate = False  # bundled files validated as a whole at build time (the stamp matches)
     folder = None

@@ -224,3 +224,13 @@ def test_neighbors_say_through_which_relationship():
     vias = {r["name"]: r["via"] for r in rows}
     assert vias["Amazon Web Services, Inc."] == "<-[HOSTS]-"
     assert vias["U.S. Immigration and Customs Enforcement"] == "-[SUPPLIES]->"
+
+
+def test_stats_counts_claims_per_source_and_sources_choose_what_loads():
+    every = json.loads(bundled("stats", "-f", "json").stdout)
+    names = {s["source"] for s in every["sources"]}
+    assert {"curated", "torn-apart-freezer", "usaspending-prime-mn", "atlas-sample"} <= names
+    assert sum(s["claims"] for s in every["sources"]) == every["claims"]
+    curated = json.loads(bundled("stats", "--sources", "none", "-f", "json").stdout)
+    assert [s["source"] for s in curated["sources"]] == ["curated"]
+    assert curated["claims"] < every["claims"]

@@ -23,6 +23,7 @@ class Neo4jBackend:
         self.conn = conn or Connection.from_env()
         self.driver = self.conn.driver()
         self.ontology = getattr(graph, "ontology", None)
+        self.notes: list[str] = []  # which entity a partial name was taken for
 
     def close(self) -> None:
         self.driver.close()
@@ -34,11 +35,58 @@ class Neo4jBackend:
         self.close()
 
     def find(self, text: str):
+        """An exact or normalised match from the server's name index; otherwise the same
+        prefix, token and fuzzy rules as every engine (:class:`graphkit.lookup.NameIndex`) over
+        the candidates the index finds for the text's words (never a scan of every entity)."""
         from graphkit.backends.neo4j import find
-        from graphkit.lookup import Match
+        from graphkit.errors import EntityNotFound
+        from graphkit.lookup import Match, NameIndex
 
-        node = find(self.driver, text, database=self.conn.database)
-        return Match(node, node, "", "exact", 100.0, text)
+        try:
+            node = find(self.driver, text, database=self.conn.database)
+            return Match(node, node, "", "exact", 100.0, text)
+        except EntityNotFound as missing:
+            entries = self._candidates(text)
+            if not entries:
+                raise missing from None
+        m = NameIndex(entries).resolve(text)
+        self.notes.append(m.note(text))
+        return m
+
+    def _candidates(self, text: str):
+        """Entities whose normalised name or alias contains one of the text's words."""
+        from graphkit.backends.neo4j.connection import errors
+        from graphkit.backends.neo4j.lookup import _LUCENE_SPECIAL
+        from graphkit.backends.neo4j.scheme import MARKER, NAME_INDEX
+        from graphkit.lookup import Entry
+        from graphkit.model import ontology
+        from graphkit.resolve import normalize
+
+        words = [w for w in normalize(text).split() if len(w) > 1]
+        if not words:
+            return []
+        q = " OR ".join("n\\:*" + _LUCENE_SPECIAL.sub(r"\\\g<0>", w) + "*" for w in words)
+        with (
+            errors(),
+            self.driver.session(database=self.conn.database, default_access_mode="READ") as s,
+        ):
+            rows = s.run(
+                f"CALL db.index.fulltext.queryNodes('{NAME_INDEX}', $q) YIELD node AS n "
+                f"WHERE n:{MARKER} RETURN n.id, n.name, n.aliases, labels(n) LIMIT 500",
+                q=q,
+            ).values()
+        depth = {
+            lb: len(ontology().superclasses.get(c, ())) for c, lb in ontology().class_labels.items()
+        }
+        return [
+            Entry(
+                i,
+                str(name or i),
+                tuple(a for a in (aliases or []) if isinstance(a, str)),
+                max((lb for lb in labels if lb in depth), key=lambda lb: depth[lb], default=""),
+            )
+            for i, name, aliases, labels in rows
+        ]
 
     def paths(self, source, target, f, *, max_hops, limit, shortest_only=False, budget=None):
         from graphkit.backends.neo4j import find_paths

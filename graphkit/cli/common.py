@@ -99,10 +99,12 @@ def _print_notes() -> None:
         g.notes.clear()
 
 
-def _load(data: list[Path] | None, bundled: bool, **kw):
+def _load(data: list[Path] | None, bundled: bool, sources: list[str] | None = None, **kw):
     from graphkit.graph import load
 
-    g = load(data or (), bundled=bundled, progress=sys.stderr.isatty(), **kw)
+    g = load(
+        data or (), bundled=bundled, sources=_split(sources), progress=sys.stderr.isatty(), **kw
+    )
     _loaded[:] = [g]
     return g
 

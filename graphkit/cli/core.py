@@ -15,6 +15,7 @@ from graphkit.cli.common import (
     DataOpt,
     FormatOpt,
     MinStatusOpt,
+    SourcesOpt,
     StatusOpt,
     TypeOpt,
     _load,
@@ -73,14 +74,15 @@ def path(
         raise typer.BadParameter(
             f"choose one of {', '.join(backends.names())}", param_hint="--backend"
         )
-    graph = (
-        None if backends.BACKENDS[backend].__module__.endswith("server") else _load(data, bundled)
-    )
-    engine = backends.get(backend, graph=graph)
+    make = backends.factory(backend)
+    engine = make(graph=_load(data, bundled) if make.uses_local_files else None)
     try:
         g, r = trace(engine, source, target, **opts)
     finally:
         getattr(engine, "close", lambda: None)()
+    if not make.uses_local_files:
+        for note in getattr(engine, "notes", []):
+            typer.echo(note, err=True)
     if fmt is Format.json:
         typer.echo(to_json(path_json(g, r)))
     elif fmt is Format.csv:
@@ -357,15 +359,28 @@ def search(
 
 
 @command()
-def stats(fmt: FormatOpt = Format.table, data: DataOpt = None, bundled: BundledOpt = True) -> None:
-    """Counts of entities, claims, statuses and relationship types."""
-    s = _load(data, bundled).stats()
+def stats(
+    fmt: FormatOpt = Format.table,
+    data: DataOpt = None,
+    bundled: BundledOpt = True,
+    sources: SourcesOpt = None,
+) -> None:
+    """Counts of entities, claims, statuses and relationship types, and claims per source
+    (curated data and each bundled source dataset, with its provenance in data/sources/)."""
+    from graphkit.sources import claims_per_source
+
+    g = _load(data, bundled, sources)
+    s = g.stats()
+    per_source = [c.__dict__ for c in claims_per_source(g.dataset)]
     if fmt is Format.json:
-        typer.echo(to_json(s))
+        typer.echo(to_json({**s, "sources": per_source}))
         return
     rows = [{"what": k, "count": v} for k, v in s.items() if not isinstance(v, dict)]
     for group in ("labels", "relationship_types", "statuses"):
         rows += [{"what": f"{group}: {k}", "count": v} for k, v in s[group].items()]
+    rows += [
+        {"what": f"claims from source: {c['source']}", "count": c["claims"]} for c in per_source
+    ]
     emit(rows, fmt)
 
 
