@@ -10,6 +10,7 @@ graph :data:`DERIVED`, so plain SPARQL property paths work. Formats come from
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -53,9 +54,12 @@ def input_files(
     """Ontology files, then the bundled ``data/`` (unless ``bundled=False``), then ``data``.
 
     ``sources`` chooses the bundled source datasets (``data/sources/<name>.ttl``, see
-    :func:`graphkit.sources.select`): ``None`` loads all, ``[]`` or ``["none"]`` only the
-    curated data; ``"curated"`` in the list keeps the curated files, which load by default."""
+    :func:`graphkit.sources.select`): ``None`` loads all (or those named in the environment
+    variable ``GRAPHKIT_SOURCES``), ``[]`` or ``["none"]`` only the curated data; ``"curated"``
+    in the list keeps the curated files, which load by default."""
     files = list(ontology_files())
+    if sources is None and os.environ.get("GRAPHKIT_SOURCES"):
+        sources = [s.strip() for s in os.environ["GRAPHKIT_SOURCES"].split(",") if s.strip()]
     if bundled:
         if sources is None:
             files += rdf_files([data_dir()])

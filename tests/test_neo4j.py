@@ -615,3 +615,13 @@ def test_bulk_load_refuses_a_remote_server_and_a_missing_home(neo4j_env, tmp_pat
     r = cli("neo4j", "load", "--bulk", "--neo4j-home", str(tmp_path),
             "--uri", neo4j_env["NEO4J_URI"], ok=False)  # fmt: skip
     assert r.exit_code == 1 and "bin/neo4j-admin not found" in r.output.replace(str(tmp_path), "")
+
+
+def test_partial_names_resolve_on_neo4j_as_on_networkx(neo4j_clean):
+    """The same lookup rules on every engine: a clear part of a name resolves, and says so."""
+    cli("neo4j", "load")
+    for text, entity in (("Clearview", "org/clearview-ai"), ("Washington County", None)):
+        local = graphkit.load().lookup(text)
+        r = graphkit_cli("path", text, "ICE", "--backend", "neo4j", "--undirected", env={})
+        assert f", {local.id}] for {text!r}" in r.stderr, r.stderr
+        assert entity is None or local.id == entity
