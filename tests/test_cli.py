@@ -234,3 +234,20 @@ def test_stats_counts_claims_per_source_and_sources_choose_what_loads():
     curated = json.loads(bundled("stats", "--sources", "none", "-f", "json").stdout)
     assert [s["source"] for s in curated["sources"]] == ["curated"]
     assert curated["claims"] < every["claims"]
+
+
+def test_every_option_and_argument_has_help_text():
+    import ast
+    from pathlib import Path
+
+    missing = []
+    for f in (Path(__file__).parent.parent / "graphkit" / "cli").glob("*.py"):
+        for node in ast.walk(ast.parse(f.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in ("Option", "Argument")
+                and not any(k.arg == "help" for k in node.keywords)
+            ):
+                missing.append(f"{f.name}:{node.lineno}")
+    assert missing == []

@@ -345,7 +345,7 @@ def neighbors(
 @command()
 def search(
     text: Annotated[str, typer.Argument(help="Name or alias, fuzzy.")],
-    limit: Annotated[int, typer.Option(min=1)] = 10,
+    limit: Annotated[int, typer.Option(help="At most this many entities.", min=1)] = 10,
     fmt: FormatOpt = Format.table,
     data: DataOpt = None,
     bundled: BundledOpt = True,
