@@ -149,7 +149,7 @@ def fmt_cpu(x: float | None, rels: int) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
     ap.add_argument("--bulk-sizes", type=int, nargs="*", default=[])
     ap.add_argument("--repeat", type=int, default=3, help="graphkit loads per size (median)")
     ap.add_argument("--baseline-cap", type=float, default=60.0, help="seconds per size")

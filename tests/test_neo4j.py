@@ -288,6 +288,9 @@ def test_server_stopped_mid_session_is_a_clear_error(neo4j_home, neo4j_env, neo4
 def test_bad_uri_scheme(neo4j_env):
     r = graphkit_cli("cypher", "RETURN 1", "--uri", "http://127.0.0.1:7474", env=neo4j_env)
     assert r.returncode == 1 and "bad Neo4j URI" in r.stderr
+    for uri in ("bolt://[::1:7687", "bolt://localhost:99999", "bolt://"):  # once internal errors
+        r = cli("cypher", "RETURN 1", "--uri", uri, ok=False)
+        assert r.exit_code == 1 and "bad Neo4j URI" in r.output, r.output
 
 
 # -- cypher command -------------------------------------------------------------------------

@@ -115,6 +115,7 @@ def load_cmd(
             "seconds": round(r.seconds, 2),
             "relationships_per_second": round(r.rate),
             "load_id": r.load_id,
+            **{f"{k}_seconds": round(v, 2) for k, v in getattr(r, "stages", {}).items()},
         },
         fmt,
     )

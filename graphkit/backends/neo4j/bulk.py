@@ -4,8 +4,8 @@ Steps: refuse unless the server is on this machine and the database holds nothin
 ``neo4j-csv`` export; stop the server (``NEO4J_HOME/bin/neo4j stop``); import with
 ``NEO4J_HOME/bin/neo4j-admin database import full``; start the server; create the constraints
 and indexes the online loader creates. The result is the graph the online loader writes (same
-labels, properties, bookkeeping keys), much faster for large graphs; the server is down while
-the import runs.
+labels, properties, bookkeeping keys). Its fixed stages (stop, start, JVM start-up, constraints)
+make it pay off only for first loads of large graphs; the server is down while the import runs.
 """
 
 from __future__ import annotations

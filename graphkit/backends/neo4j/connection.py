@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -47,6 +48,13 @@ class Connection:
                 f"bad Neo4j URI {self.uri!r}: use bolt://HOST:PORT or neo4j://HOST:PORT "
                 "(+s or +ssc for TLS)"
             )
+        try:  # a malformed host or port is a message, not a driver traceback
+            parts = urllib.parse.urlsplit(self.uri)
+            _ = parts.port
+            if not parts.hostname:
+                raise ValueError("no host")
+        except ValueError as e:
+            raise Neo4jError(f"bad Neo4j URI {self.uri!r}: {e}") from None
         auth = (self.user or "neo4j", self.password) if self.password is not None else None
         with errors(self):
             drv = neo4j.GraphDatabase.driver(
