@@ -473,6 +473,14 @@ class Graph:
                 }
         return near
 
+    def export(self, fmt: str, dest: str | Path | None = None):
+        """Write this graph in an export format (``ttl``, ``nt``, ``jsonld``, ``graphml``,
+        ``gexf``, ``json``, ``neo4j-csv``, ``cypher``; see :mod:`graphkit.exporters`): the bytes,
+        or the files written when ``dest`` is given."""
+        from graphkit.exporters import export
+
+        return export(self, fmt, Path(dest) if dest is not None else None)
+
     def stats(self) -> dict:
         """Counts of nodes by label, edges by type and claims by status."""
         labels = Counter(lb for _, d in self.G.nodes(data=True) for lb in d["labels"])
