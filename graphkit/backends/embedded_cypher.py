@@ -105,6 +105,25 @@ def refuse_writes(query: str) -> None:
         )
 
 
+def _code_only(query: str) -> str:
+    """The query with string literals, backticked names and comments blanked out."""
+    return re.sub(
+        r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/",
+        " ",
+        query,
+        flags=re.DOTALL,
+    )
+
+
+_CYPHER_TOKEN = re.compile(
+    r"""(?P<skip>'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|//[^\n]*|/\*.*?\*/)
+    |(?P<name>`(?:[^`]|``)*`|[^\W\d]\w*)
+    |(?P<ws>\s+)
+    |(?P<other>.)""",
+    re.VERBOSE | re.DOTALL,
+)
+
+
 def rewrite(query: str) -> str:
     """Neo4j Cypher -> Ladybug Cypher: superclass labels to table unions, ``type(r)``.
 
