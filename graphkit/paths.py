@@ -239,9 +239,6 @@ class EdgeFilter:
         return "; ".join(parts)
 
 
-Filters = EdgeFilter  # older name
-
-
 def _filters(f: EdgeFilter | None = None, **legacy) -> EdgeFilter:
     """``f``, or a filter from the keyword arguments ``directed``, ``types``, ``statuses``."""
     if f is not None:

@@ -75,8 +75,6 @@ def input_files(
 def bundled_digest(files: Iterable[Path]) -> str | None:
     """sha256 over the content of ``files`` when every one is a bundled file (ontology/, data/),
     else ``None``: the key of the validation stamp ``data/validated.sha256``."""
-    import hashlib
-
     from graphkit.model import project_root
 
     root = project_root().resolve()
@@ -106,15 +104,6 @@ def trusted(files: Iterable[Path]) -> bool:
         return digest is not None and stamp.read_text().split()[0] == digest
     except (OSError, IndexError):
         return False
-
-
-def fingerprint(files: Iterable[Path]) -> str:
-    """Changes whenever a file is added, removed, edited or touched."""
-    h = hashlib.sha256()
-    for f in files:
-        st = f.stat()
-        h.update(f"{f.resolve()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()[:24]
 
 
 @dataclass

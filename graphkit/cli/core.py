@@ -161,12 +161,6 @@ def path_rows(g, r) -> list[dict]:
     return rows
 
 
-def contract_line(k: dict) -> str:
-    from graphkit.cli.render import contract_line as line
-
-    return line(k)
-
-
 def print_paths(g, r) -> None:
     from graphkit.cli.render import claim_block, echo, plural
 
