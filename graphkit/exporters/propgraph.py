@@ -73,6 +73,22 @@ def lexical(value, kind: str) -> str:
     return str(value)
 
 
+def _batched(lines: Iterable[str], size: int = 5000):
+    """Encoded chunks of ``size`` lines each (the writers stream; a file is never held whole)."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) >= size:
+            yield "".join(batch).encode()
+            batch = []
+    if batch:
+        yield "".join(batch).encode()
+
+
+def _ids(kinds: dict[str, str], prefix: str) -> dict[str, str]:
+    return {k: f"{prefix}{i}" for i, k in enumerate(kinds)}
+
+
 def _schema(records: Iterable[dict]) -> dict[str, str]:
     values: dict[str, list] = {}
     for d in records:
@@ -97,8 +113,7 @@ class GraphML(Exporter):
         nkinds = _schema(pg.nodes.values())
         ekinds = _schema({"type": typ, **d} for *_, typ, d in pg.edges)
         gtype = {"boolean": "boolean", "long": "long", "double": "double"}
-        nid = {k: f"n{i}" for i, k in enumerate(nkinds)}
-        eid = {k: f"e{i}" for i, k in enumerate(ekinds)}
+        nid, eid = _ids(nkinds, "n"), _ids(ekinds, "e")
         out = [
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -128,22 +143,17 @@ class GraphML(Exporter):
                 if v is not None
             )
 
-        batch = []
-        for n, d in pg.nodes.items():
-            batch.append(f'<node id="{attr(n)}">{data(d, nid, nkinds)}</node>\n')
-            if len(batch) >= 5000:
-                yield "".join(batch).encode()
-                batch = []
-        for s, t, key, typ, d in edges_with_keys(pg):
-            batch.append(
-                f'<edge id="{attr(key)}" source="{attr(s)}" target="{attr(t)}">'
-                f"{data({'type': typ, **d}, eid, ekinds)}</edge>\n"
-            )
-            if len(batch) >= 5000:
-                yield "".join(batch).encode()
-                batch = []
-        batch.append("</graph>\n</graphml>\n")
-        yield "".join(batch).encode()
+        def lines():
+            for n, d in pg.nodes.items():
+                yield f'<node id="{attr(n)}">{data(d, nid, nkinds)}</node>\n'
+            for s, t, key, typ, d in edges_with_keys(pg):
+                yield (
+                    f'<edge id="{attr(key)}" source="{attr(s)}" target="{attr(t)}">'
+                    f"{data({'type': typ, **d}, eid, ekinds)}</edge>\n"
+                )
+            yield "</graph>\n</graphml>\n"
+
+        yield from _batched(lines())
 
 
 def read_graphml(path):
@@ -183,8 +193,7 @@ class Gexf(Exporter):
         }
         gtype = {"boolean": "boolean", "long": "long", "double": "double", "string": "string"}
 
-        nid = {k: f"n{i}" for i, k in enumerate(nkinds)}
-        eid = {k: f"e{i}" for i, k in enumerate(ekinds)}
+        nid, eid = _ids(nkinds, "n"), _ids(ekinds, "e")
         out = [
             '<?xml version="1.0" encoding="UTF-8"?>\n'
             '<gexf xmlns="http://gexf.net/1.3" version="1.3">\n'
@@ -210,27 +219,21 @@ class Gexf(Exporter):
             )
             return f"<attvalues>{cells}</attvalues>" if cells else ""
 
-        batch = []
-        for n, d in pg.nodes.items():
-            label = " ".join(str(d.get("name", n)).split())  # xsd:token
-            batch.append(
-                f'<node id="{attr(n)}" label="{attr(label)}">{values(d, nid, nkinds)}</node>\n'
-            )
-            if len(batch) >= 5000:
-                yield "".join(batch).encode()
-                batch = []
-        batch.append(f'</nodes>\n<edges count="{len(pg.edges)}">\n')
-        for s, t, key, typ, d in edges_with_keys(pg):
-            batch.append(
-                f'<edge id="{attr(key)}" source="{attr(s)}" target="{attr(t)}" '
-                f'label="{attr(typ)}" kind="{attr(typ)}">'
-                f"{values({'type': typ, **d}, eid, ekinds)}</edge>\n"
-            )
-            if len(batch) >= 5000:
-                yield "".join(batch).encode()
-                batch = []
-        batch.append("</edges>\n</graph>\n</gexf>\n")
-        yield "".join(batch).encode()
+        def lines():
+            for n, d in pg.nodes.items():
+                label = " ".join(str(d.get("name", n)).split())  # xsd:token
+                cells = values(d, nid, nkinds)
+                yield f'<node id="{attr(n)}" label="{attr(label)}">{cells}</node>\n'
+            yield f'</nodes>\n<edges count="{len(pg.edges)}">\n'
+            for s, t, key, typ, d in edges_with_keys(pg):
+                yield (
+                    f'<edge id="{attr(key)}" source="{attr(s)}" target="{attr(t)}" '
+                    f'label="{attr(typ)}" kind="{attr(typ)}">'
+                    f"{values({'type': typ, **d}, eid, ekinds)}</edge>\n"
+                )
+            yield "</edges>\n</graph>\n</gexf>\n"
+
+        yield from _batched(lines())
 
 
 def read_gexf(path):
