@@ -247,7 +247,7 @@ class Handler(BaseHTTPRequestHandler):
     head_only = False
 
     def setup(self) -> None:
-        self.timeout = self.server.read_timeout  # per socket read/write, every connection
+        self.timeout = self.server.read_timeout  # type: ignore[misc]  # per socket read/write
         super().setup()
 
     def handle_one_request(self) -> None:

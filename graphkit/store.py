@@ -15,10 +15,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graphkit.errors import DataError
 from graphkit.formats import FORMATS, by_name, by_suffix
 from graphkit.model import GK, RDF, TAXONOMY, data_dir, ontology_files
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 DERIVED = GK + "derived"
 
@@ -69,7 +73,12 @@ def input_files(
             files += select(sources)
     files += rdf_files(data)
     seen: set[Path] = set()
-    return [f for f in files if not (f.resolve() in seen or seen.add(f.resolve()))]
+    out: list[Path] = []
+    for f in files:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            out.append(f)
+    return out
 
 
 def bundled_digest(files: Iterable[Path]) -> str | None:
@@ -110,7 +119,7 @@ def trusted(files: Iterable[Path]) -> bool:
 class Dataset:
     """An RDF dataset held in a pyoxigraph store, one named graph per input file."""
 
-    store: object
+    store: ox.Store
     files: list[Path] = field(default_factory=list)
 
     @classmethod
@@ -249,8 +258,9 @@ class Dataset:
         if fmt not in ("ttl", "nt"):
             raise ValueError(f"unknown RDF format {fmt!r}")
         f = by_name(fmt).ox()
-        kw = {"prefixes": PREFIXES} if f is ox.RdfFormat.TURTLE else {}
-        return ox.serialize(triples, format=f, **kw)
+        if f is ox.RdfFormat.TURTLE:
+            return ox.serialize(triples, format=f, prefixes=PREFIXES) or b""
+        return ox.serialize(triples, format=f) or b""
 
 
 _ENTITY = re.compile(

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from graphkit.model import ID, RDF, RDFS, SH, XSD, shapes_file, short_id
 
@@ -189,7 +190,7 @@ class Shape:
     targets: tuple[str, ...] = ()
     message: str | None = None
     severity: str = "Violation"
-    constraints: tuple[tuple[str, object], ...] = ()  # (component, parameter)
+    constraints: tuple[tuple[str, Any], ...] = ()  # (component, parameter)
     properties: tuple[Shape, ...] = ()
     sparql: tuple[SparqlConstraint, ...] = ()
 
@@ -232,7 +233,7 @@ def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
         path_node = one(node, "path")
         if path_node is not None and not isinstance(path_node, ox.NamedNode):
             raise DataError(f"{path}: the fast validator supports only IRIs as sh:path")
-        constraints: list[tuple[str, object]] = []
+        constraints: list[tuple[str, Any]] = []
         lo, hi = one(node, "minCount"), one(node, "maxCount")
         if lo is not None or hi is not None:
             constraints.append(
@@ -385,7 +386,7 @@ class _Fast:
         self.derived = ox.NamedNode(DERIVED)
         self.graphs = [g for g in self.store.named_graphs() if g != self.derived]
         self._values: dict[str, dict] = {}
-        self._instances: dict[str, set] = {}
+        self._instances: dict[str, dict] = {}
         self._subclasses: dict | None = None
 
     def select(self, query: str, **kwargs):
@@ -429,20 +430,21 @@ class _Fast:
                 for s, supers in self.values(RDFS + "subClassOf").items():
                     for o in supers:
                         self._subclasses.setdefault(_key(o), set()).add(s)
-            closure, todo = set(), [cls]
+            closure: set[str] = set()
+            todo = [cls]
             while todo:
                 c = todo.pop()
                 if c not in closure:
                     closure.add(c)
                     todo += self._subclasses.get(c, ())
-            out = {}
+            found: dict = {}
             for c in closure:
                 for g in self.graphs:
                     for q in self.store.quads_for_pattern(
                         None, ox.NamedNode(RDF + "type"), ox.NamedNode(c), g
                     ):
-                        out[_key(q.subject)] = q.subject
-            self._instances[cls] = out
+                        found[_key(q.subject)] = q.subject
+            self._instances[cls] = found
         return self._instances[cls]
 
     def problems(self, shapes: Iterable[Shape]) -> list[Problem]:
@@ -502,7 +504,7 @@ class _Fast:
                 for member in param if component == "Or" else (param,):
                     bad = self.failing(member, nodes)
                     failing = bad if failing is None else failing & bad
-                out += [_Result(f, v, component) for f, v in pairs if _key(v) in failing]
+                out += [_Result(f, v, component) for f, v in pairs if _key(v) in (failing or ())]
             else:
                 out += [
                     _Result(f, v, component)
@@ -583,9 +585,9 @@ def pyshacl_shacl(dataset, *, sparql_on_oxigraph: bool = False) -> list[Problem]
             for shape, node in list(shapes.subject_objects(sh.sparql)):
                 shapes.remove((shape, sh.sparql, node))
             fast = _Fast(dataset)
-            for shape in load_shapes():
-                for c in shape.sparql:
-                    extra += fast.sparql(shape, c)
+            for node_shape in load_shapes():
+                for c in node_shape.sparql:
+                    extra += fast.sparql(node_shape, c)
         _conforms, results, _text = pyshacl.validate(
             graph, shacl_graph=shapes, inference="none", allow_warnings=True
         )
@@ -667,14 +669,17 @@ class Locator:
         import pyoxigraph as ox
 
         store = self.dataset.store
+
+        def first(quads) -> Path | None:
+            files = {f for q in quads if (f := self.graph_file(q.graph_name)) is not None}
+            rank = lambda f: self.order.get(f.resolve().as_uri(), 1 << 30)  # noqa: E731
+            return min(files, key=rank, default=None)
+
         for pattern in ((term, ox.NamedNode(RDF + "type"), None), (term, None, None)):
-            files = {self.graph_file(q.graph_name) for q in store.quads_for_pattern(*pattern)}
-            files.discard(None)
-            if files:
-                return min(files, key=lambda f: self.order.get(f.resolve().as_uri(), 1 << 30))
-        files = {self.graph_file(q.graph_name) for q in store.quads_for_pattern(None, None, term)}
-        files.discard(None)
-        return min(files, key=lambda f: self.order.get(f.resolve().as_uri(), 1 << 30), default=None)
+            found = first(store.quads_for_pattern(*pattern))
+            if found is not None:
+                return found
+        return first(store.quads_for_pattern(None, None, term))
 
     def graph_file(self, graph) -> Path | None:
         """The input file a graph came from: its own graph, or a named graph of a TriG/N-Quads."""

@@ -134,7 +134,7 @@ def rewrite(query: str) -> str:
 
 
 def _rewrite_code(query: str, expand: dict[str, str]) -> str:
-    toks = [(m.lastgroup, m.group()) for m in _CYPHER_TOKEN.finditer(query)]
+    toks = [(m.lastgroup or "", m.group()) for m in _CYPHER_TOKEN.finditer(query)]
     code = [i for i, (kind, _) in enumerate(toks) if kind not in ("ws", "skip")]
     out = [text for _, text in toks]
 

@@ -49,7 +49,7 @@ def ranges(nums: list[int]) -> str:
     >>> ranges([7, 1, 2, 3, 9, 10])
     '1–3, 7, 9–10'
     """
-    out: list[str] = []
+    out: list[tuple[int, int]] = []
     for n in sorted(set(nums)):
         if out and out[-1][1] == n - 1:
             out[-1] = (out[-1][0], n)

@@ -112,7 +112,8 @@ def page_data(graph, sel: Selection, positions: dict | None = None) -> dict:
             "color": edge_colors.get(typ, "#777777"),
             "hl": k in sel.highlight,
         }
-        groups.setdefault(tuple(sorted((u, v))), []).append(e)
+        a, b = sorted((u, v))
+        groups.setdefault((a, b), []).append(e)
         if "claim" in d:
             e.update(
                 claim=d["claim"],

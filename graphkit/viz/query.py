@@ -117,7 +117,7 @@ def _sparql(graph, text: str, question: Question, values: dict):
         raise GraphkitError(f"query failed: {e}") from None
     if isinstance(result, ox.QueryBoolean):
         raise GraphkitError("an ASK query has no nodes to draw: use SELECT or CONSTRUCT")
-    terms = []
+    terms: list = []
     if isinstance(result, ox.QuerySolutions):
         variables = result.variables
         for sol in result:

@@ -93,8 +93,8 @@ def select(
         as_of=as_of,
         min_status=min_status,
     )
-    filt = EdgeFilter.of(base).with_(
-        since=P.check_date(since, "--since"), until=P.check_date(until, "--until")
+    filt = EdgeFilter.of(
+        base.with_(since=P.check_date(since, "--since"), until=P.check_date(until, "--until"))
     )
     schema_labels = set(schema().node_labels)
     wanted = None
