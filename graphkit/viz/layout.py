@@ -71,8 +71,16 @@ def layout(sel: Selection, graph=None, *, seed: int = 7) -> dict[str, tuple[floa
     }
     pairs = sorted({(u, v) for u, v, _ in sel.edges if u != v})
     if sel.paths:
-        pos = _layered(sel.paths, boxes)
-        return _unlevel(_declutter(pos, pairs, boxes, move_x=False), pairs)
+        # Labels keep at least 12 px on screen: when a wide path picture is shown smaller than
+        # page size, its labels take more room than their boxes. Give them that room
+        # vertically (where the window has space to spare), not sideways, which would only
+        # shrink the picture further.
+        pos = _declutter(_layered(sel.paths, boxes), pairs, boxes, move_x=False)
+        need = min(2.5, 12 / 13 / _fit_scale(pos, boxes))
+        if need > 1.05:
+            tall = {n: (w, NODE_PX * need + (h - NODE_PX) * need) for n, (w, h) in boxes.items()}
+            pos = _declutter(_layered(sel.paths, tall), pairs, tall, move_x=False)
+        return _unlevel(pos, pairs)
     comps = []
     for comp in _components(sel.nodes, pairs):
         members = set(comp)
