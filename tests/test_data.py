@@ -25,20 +25,26 @@ def rows(ds, sparql):
 
 
 def test_every_claim_and_statement_has_read_evidence(curated):
-    unsourced = rows(curated, """
+    unsourced = rows(
+        curated,
+        """
         SELECT ?x WHERE {
           { ?x a gk:Claim } UNION { ?x a gk:Statement }
           FILTER NOT EXISTS { ?x prov:wasDerivedFrom ?e . ?e schema:url ?u ; dcterms:title ?t ;
                                   dcterms:publisher ?p ; gk:accessed ?a }
-        }""")
+        }""",
+    )
     assert unsourced == []
 
 
 def test_dates_read_from_urls_are_in_the_url(curated):
-    found = rows(curated, """
+    found = rows(
+        curated,
+        """
         SELECT ?e ?url ?d WHERE {
           ?e gk:issuedFromUrl true ; schema:url ?url ; dcterms:issued ?d
-        }""")
+        }""",
+    )
     assert len(found) >= 10
     for r in found:
         year, *rest = r["d"].split("-")
@@ -57,30 +63,39 @@ def test_evidence_urls_carry_no_tracking_parameters(curated):
 def test_proposals_ring_count_is_sourced_before_the_vote(curated):
     # the proposal says Ring partners with "over 600" police departments; the annual meeting
     # voted on 27 May 2020
-    counts = rows(curated, """
+    counts = rows(
+        curated,
+        """
         SELECT ?s ?q ?d WHERE {
           ?s a gk:Statement ; gk:about ido:ring ; gk:topic topic:police-partnership-count ;
              gk:quantity ?q ; gk:asOf ?d
-        }""")
+        }""",
+    )
     before_vote = [r for r in counts if float(r["q"]) >= 600 and r["d"] <= "2020-05-27"]
     assert before_vote, counts
 
 
 def test_ring_named_partner_agencies_are_law_enforcement(curated):
-    partners = rows(curated, """
+    partners = rows(
+        curated,
+        """
         SELECT ?a ?sector WHERE {
           ?c a gk:Claim ; rdf:subject ido:ring ; rdf:predicate gk:partnersWith ; rdf:object ?a .
           OPTIONAL { ?a gk:sector ?sector }
-        }""")
+        }""",
+    )
     assert len({r["a"] for r in partners}) >= 12
     assert all(r.get("sector", "").endswith("/law-enforcement") for r in partners), partners
 
 
 def test_supplied_titles_are_wholly_bracketed(curated):
     # a title we could not read is supplied in brackets, never a headline with a bracketed part
-    found = rows(curated, """
+    found = rows(
+        curated,
+        """
         SELECT ?e ?t WHERE { ?e a gk:Evidence ; dcterms:title ?t
-                             FILTER(STRSTARTS(?t, "[") || STRENDS(?t, "]")) }""")
+                             FILTER(STRSTARTS(?t, "[") || STRENDS(?t, "]")) }""",
+    )
     assert found
     for r in found:
         assert r["t"].startswith("[") and r["t"].endswith("]"), r["e"]
