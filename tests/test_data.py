@@ -48,9 +48,9 @@ def test_dates_read_from_urls_are_in_the_url(curated):
     assert len(found) >= 10
     for r in found:
         year, *rest = r["d"].split("-")
-        # /2019/11/19/, /2019/11/ or -2021-9: the date's parts in order, separated by / or -,
-        # month and day with or without a leading zero
-        pattern = r"[/-]".join([year, *(f"0?{int(p)}" for p in rest)])
+        # /2019/11/19/, /2019/11/, -2021-9 or /20190731/: the date's parts in order, separated
+        # by / or - or not at all, month and day with or without a leading zero
+        pattern = r"[/-]?".join([year, *(f"0?{int(p)}" for p in rest)])
         assert re.search(rf"(^|[/-]){pattern}([/-]|$)", r["url"]), (r["e"], r["url"], r["d"])
 
 
