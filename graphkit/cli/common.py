@@ -15,36 +15,9 @@ from typing import Annotated
 
 import typer
 
+from graphkit.cli.app import app
 from graphkit.errors import GraphkitError
 from graphkit.output import Format
-
-app = typer.Typer(
-    help="A knowledge graph of surveillance relationships, with the evidence behind every claim.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        from graphkit import __version__
-
-        typer.echo(f"graphkit {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """A knowledge graph of surveillance relationships, with the evidence behind every claim."""
-
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DataOpt = Annotated[
