@@ -4,10 +4,10 @@
 
 Each variant runs ``python -c "from graphkit.cli import main; main()" --help`` (what the console
 script does, without a shell shim in front) as fresh processes, interleaved round by round so
-that both see the same machine load; medians of wall time and of
-CPU time (user + system; less sensitive to a shared machine), minimum in brackets. The baseline tree is
-extracted with ``git archive`` (default: ``deb4c90``, the commit before the lazy command
-registry). ``python -c pass`` and ``import typer`` are timed alongside as floors.
+that both see the same machine load; medians of wall time and of CPU time (user + system; less
+sensitive to a shared machine), minimum in brackets. The baseline tree is extracted with
+``git archive`` (default: ``deb4c90``, the commit before the lazy command registry).
+``python -c pass`` and ``import typer`` are timed alongside as floors.
 """
 
 from __future__ import annotations

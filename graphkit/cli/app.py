@@ -85,7 +85,9 @@ def _build(name: str):
     for info in app.registered_commands:
         if (info.name or get_command_name(info.callback.__name__)) == name:
             return get_command_from_info(
-                info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+                info,
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
             )
     for group in app.registered_groups:
         if group.name == name:
