@@ -89,6 +89,29 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for x in values for v in x.split(",") if v.strip()]
 
 
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="NAME=VALUE",
+        help="Bind a query parameter (repeatable), always as a value: 3 (int), 1.5, true, "
+        "2020-06-10 (date), <iri> or prefix:local (IRI), 'quoted' or other text (string). "
+        "See graphkit.params.",
+    ),
+]
+DeclaredParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="NAME=VALUE",
+        help="Bind a parameter the query declares ('# param: name:kind = default'; repeatable); "
+        "the kind decides the type, entity values take an id, name or alias, 'quoted' values "
+        "lose their quotes (grammar: graphkit.params).",
+    ),
+]
+
 TypeOpt = Annotated[
     list[str] | None,
     typer.Option(

@@ -13,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import BundledOpt, DataOpt, FormatOpt, _load, app, command
+from graphkit.cli.common import BundledOpt, DataOpt, FormatOpt, ParamOpt, _load, app, command
 from graphkit.errors import GraphkitError
 from graphkit.output import Format, emit, to_json
 
@@ -164,10 +164,7 @@ def cypher(
     file: Annotated[
         Path | None, typer.Option("--file", help="Read the query (or ;-separated script) here.")
     ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option("--param", "-p", help="name=value, repeatable; value is JSON if valid."),
-    ] = None,
+    param: ParamOpt = None,
     write: Annotated[bool, typer.Option(help="Allow queries that change the database.")] = False,
     fmt: FormatOpt = Format.table,
     uri: UriOpt = None,
@@ -179,10 +176,12 @@ def cypher(
 ) -> None:
     """Run Cypher on Neo4j (--uri / NEO4J_URI) or, without a URI, on the embedded engine.
 
-    Read-only unless --write. Parameters: --param name=value, used in the query as $name.
+    Read-only unless --write. Parameters: --param name=value, used in the query as $name
+    (grammar: graphkit.params; also JSON lists and maps, e.g. ids='["org/ice"]' in the shell).
     """
+    from graphkit import params as P
     from graphkit.backends.cypher import split_statements, write_clause
-    from graphkit.backends.neo4j import Neo4jError, connect, parse_params, plain, run_cypher, text
+    from graphkit.backends.neo4j import Neo4jError, connect, plain, run_cypher, text
 
     if (query is None) == (file is None):
         raise GraphkitError("give a query or --file FILE (not both)")
@@ -191,7 +190,7 @@ def cypher(
             query = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise GraphkitError(f"cannot read {file}: {e}") from None
-    params = parse_params(param or [])
+    params = P.cypher_values(P.parse(param))
     statements = split_statements(query)
     if not statements:
         raise GraphkitError("empty Cypher query")

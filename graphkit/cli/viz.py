@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import BundledOpt, DataOpt, StatusOpt, TypeOpt, _load, _split, command
+from graphkit.cli.common import (
+    BundledOpt,
+    DataOpt,
+    DeclaredParamOpt,
+    StatusOpt,
+    TypeOpt,
+    _load,
+    _split,
+    command,
+)
 
 
 class VizFormat(str, Enum):
@@ -43,15 +52,7 @@ def viz(
             dir_okay=False,
         ),
     ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--param",
-            "-p",
-            help="Bind a parameter of --query: name=value (repeatable). Declared in the query's "
-            "header as '# param: name:kind = default'; entity values take an id, name or alias.",
-        ),
-    ] = None,
+    param: DeclaredParamOpt = None,
     label: Annotated[
         list[str] | None,
         typer.Option("--label", "-l", help="Only nodes of these classes, e.g. Company,Product."),
@@ -107,9 +108,9 @@ def viz(
         raise typer.BadParameter("svg and png draw a path: add --path A B", param_hint="--format")
     if param and query is None:
         raise typer.BadParameter("--param binds a parameter of --query", param_hint="--param")
-    from graphkit.sparql import parse_params
+    from graphkit import params as P
 
-    params = parse_params(param)
+    params = P.texts(P.parse(param))
     g = _load(data, bundled)
     sel = V.select(
         g,
