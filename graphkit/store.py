@@ -19,6 +19,7 @@ from pathlib import Path
 from graphkit.errors import DataError
 from graphkit.formats import FORMATS, by_name, by_suffix
 from graphkit.model import GK, RDF, TAXONOMY, data_dir, ontology_files
+from graphkit.progress import track
 
 DERIVED = GK + "derived"
 
@@ -130,7 +131,7 @@ class Dataset:
 
         files = files if files is not None else input_files(data, bundled=bundled)
         store = ox.Store()
-        for path in _progress(files, progress, "Parsing"):
+        for path in track(files, "Parsing", show=progress):
             fmt = by_suffix(path.suffix)
             if fmt is None:
                 raise DataError(
@@ -341,12 +342,3 @@ def _syntax_message(path: Path, e: SyntaxError) -> str:
     msg = msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
     where = f"{path}:{e.lineno}" + (f":{e.offset}" if e.offset else "") if e.lineno else str(path)
     return f"{where}: syntax error: {msg}"
-
-
-def _progress(items: list, enabled: bool, label: str):
-    if not enabled or len(items) < 2:
-        yield from items
-        return
-    from rich.progress import track
-
-    yield from track(items, description=label, transient=True)

@@ -74,10 +74,9 @@ def _print_notes() -> None:
 
 def _load(data: list[Path] | None, bundled: bool, sources: list[str] | None = None, **kw):
     from graphkit.graph import load
+    from graphkit.progress import wanted
 
-    g = load(
-        data or (), bundled=bundled, sources=_split(sources), progress=sys.stderr.isatty(), **kw
-    )
+    g = load(data or (), bundled=bundled, sources=_split(sources), progress=wanted(), **kw)
     _loaded[:] = [g]
     return g
 

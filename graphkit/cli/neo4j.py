@@ -7,7 +7,6 @@ engine over the local files instead.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -83,6 +82,7 @@ def load_cmd(
     """Load (upsert) the graph into Neo4j: batched MERGE (CREATE into an empty database), then
     constraints. Safe to re-run; only properties graphkit wrote change. --bulk: see below."""
     from graphkit.backends.neo4j import bulk_load, connect, from_networkx, load
+    from graphkit.progress import wanted
 
     if bulk and replace:
         raise GraphkitError("--bulk loads into an empty database: --replace does not apply")
@@ -102,7 +102,7 @@ def load_cmd(
                 database=database,
                 batch_size=batch_size,
                 replace=replace,
-                progress=sys.stderr.isatty(),
+                progress=wanted(),
             )
     emit(
         {

@@ -100,6 +100,7 @@ def sparql(
     """
     from graphkit import params as P
     from graphkit import sparql as sq
+    from graphkit.progress import wanted
     from graphkit.store import Dataset
 
     if (query is None) == (file is None):
@@ -115,7 +116,7 @@ def sparql(
             ) from None
     params = {k: sq.term(v, guess_iri=False) for k, v in P.values(P.parse(param)).items()}
     sq.check(query, allow_service=allow_service)
-    ds = Dataset.load(data or (), bundled=bundled, progress=sys.stderr.isatty())
+    ds = Dataset.load(data or (), bundled=bundled, progress=wanted())
 
     def compute():
         result = sq.run(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -101,6 +100,7 @@ def viz(
     """Write an interactive, offline HTML view (or an SVG/PNG of a path) to OUTPUT."""
     from graphkit import viz as V
     from graphkit.output import to_json
+    from graphkit.progress import status, wanted
 
     if sum(x is not None for x in (focus, path, query)) > 1:
         raise typer.BadParameter("use only one of --focus, --path and --query")
@@ -136,7 +136,7 @@ def viz(
     elif fmt is VizFormat.png:
         V.svg_to_png(V.path_svg(g, sel), output)
     else:
-        with _status(f"Laying out {len(sel.nodes):,} nodes"):
+        with status(f"Laying out {len(sel.nodes):,} nodes", show=wanted()):
             positions = V.layout(sel, g)
         if fmt is VizFormat.json:
             output.write_text(to_json(V.page_data(g, sel, positions)), encoding="utf-8")
@@ -150,13 +150,3 @@ def viz(
         f"wrote {output} ({len(sel.nodes):,} nodes, {len(sel.edges):,} edges, {size:,} bytes)",
         err=True,
     )
-
-
-def _status(text: str):
-    import contextlib
-
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext()
-    from rich.console import Console
-
-    return Console(stderr=True).status(text)
