@@ -58,7 +58,7 @@ class Reporter:
             )
 
             self._rich = Progress(
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),  # a file name is not markup
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeElapsedColumn(),

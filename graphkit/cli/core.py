@@ -361,12 +361,15 @@ def stats(
     if fmt is Format.json:
         typer.echo(to_json({**s, "sources": per_source}))
         return
-    rows = [{"what": k, "count": v} for k, v in s.items() if not isinstance(v, dict)]
+    words = (lambda k: k.replace("_", " ")) if fmt is Format.table else (lambda k: k)
+    rows = [{"what": words(k), "count": v} for k, v in s.items() if not isinstance(v, dict)]
     for group in ("labels", "relationship_types", "statuses"):
-        rows += [{"what": f"{group}: {k}", "count": v} for k, v in s[group].items()]
+        rows += [{"what": f"{words(group)}: {k}", "count": v} for k, v in s[group].items()]
     rows += [
         {"what": f"claims from source: {c['source']}", "count": c["claims"]} for c in per_source
     ]
+    if fmt is Format.table:
+        rows = [{**r, "count": f"{r['count']:,}"} for r in rows]
     emit(rows, fmt)
 
 

@@ -140,13 +140,15 @@ def timeline_lines(rows: list[dict], w: int | None = None) -> list[str]:
 
 
 def neighbor_lines(rows: list[dict], w: int | None = None) -> list[str]:
-    """Neighbours grouped by distance: ``via NAME [labels]  id`` (``via`` is the relationship
-    that reached it, e.g. ``<-[HOSTS]-``)."""
+    """``via NAME [labels]  id`` per neighbour (``via`` is the relationship that reached it,
+    e.g. ``<-[HOSTS]-``), under a heading per distance when there are several."""
     w = w or width()
     out: list[str] = []
-    for d in sorted({r["distance"] for r in rows}):
+    distances = sorted({r["distance"] for r in rows})
+    for d in distances:
         near = [r for r in rows if r["distance"] == d]
-        out.append(f"{plural(d, 'hop')} away ({len(near):,}):")
+        if len(distances) > 1:
+            out.append(f"{plural(d, 'hop')} away ({len(near):,}):")
         for r in near:
             via = f"{r['via']} " if r.get("via") else ""
             line = f"{via}{r['name']} [{cell(r.get('labels'))}]  {r['id']}"
