@@ -187,3 +187,11 @@ def test_path_lines_fit_the_terminal_except_urls(columns):
     assert "(1 hop, " in r.stdout and "1 hops" not in r.stdout
     long = [x for x in r.stdout.splitlines() if len(x) > columns]
     assert all(x.strip().startswith("http") and " " not in x.strip() for x in long)
+
+
+def test_timeline_gives_each_source_its_url_on_its_own_line():
+    r = run("timeline", "borealis", columns=60)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    i = next(n for n, x in enumerate(lines) if x.startswith("2019-05-02  source published:"))
+    assert "https://example.org/acme/borealis-migrates" in [x.strip() for x in lines[i:]]

@@ -274,10 +274,10 @@ def show(q: EntityQuery) -> None:
 def timeline(q: EntityQuery) -> None:
     """ENTITY's claims and their sources in date order (starts, ends, publications)."""
     g = q.load()
-    rows = g.timeline(q.entity, as_of=q.as_of)
-    if q.narrowed:
-        kept = {c["claim"] for c in q.keep(g, g.show(g.find(q.entity), as_of=q.as_of)["claims"])}
-        rows = [r for r in rows if r["claim"] in kept]
+    n = g.find(q.entity)
+    rows = g.timeline(n, as_of=q.as_of)
+    claims = {c["claim"]: c for c in q.keep(g, g.show(n, as_of=q.as_of)["claims"])}
+    rows = [r for r in rows if r["claim"] in claims]
     if q.fmt is not Format.table:
         emit(
             rows,
@@ -287,7 +287,19 @@ def timeline(q: EntityQuery) -> None:
         return
     from graphkit.cli.render import echo, timeline_lines
 
-    echo(timeline_lines(rows))
+    echo(timeline_lines([{**r, "url": _source_url(claims[r["claim"]], r)} for r in rows]))
+
+
+def _source_url(claim: dict, row: dict) -> str | None:
+    """The URL of the source a ``source published`` timeline row names, if it has one."""
+    if not row.get("detail"):
+        return None
+    for e in claim.get("evidence_records", []):
+        if cell(e.get("published")) == cell(row["date"]) and row["detail"].startswith(
+            cell(e.get("title")) + " — "
+        ):
+            return e.get("url")
+    return None
 
 
 @command()

@@ -126,7 +126,8 @@ def paragraph(text: str, w: int | None = None, indent: int = 0, hang: int = 2) -
 
 
 def timeline_lines(rows: list[dict], w: int | None = None) -> list[str]:
-    """``DATE  event: A -[TYPE]-> B (status)``, then the source (title — publisher) under it."""
+    """``DATE  event: A -[TYPE]-> B (status)``, then the source (title — publisher) and its URL
+    under it."""
     w = w or width()
     out = []
     for r in rows:
@@ -136,6 +137,8 @@ def timeline_lines(rows: list[dict], w: int | None = None) -> list[str]:
         out += [" " * 12 + x for x in body[1:]]
         if r.get("detail"):
             out += [" " * 14 + x for x in wrap(r["detail"], 14, w)]
+        if r.get("url"):
+            out.append(" " * 14 + r["url"])  # whole, on its own line
     return out
 
 
