@@ -103,25 +103,26 @@ def emit(
     from rich.text import Text
 
     console = Console(file=out, soft_wrap=False, highlight=False)
-    cells = [[cell(r.get(c)) for c in cols] for r in rows]
+    grid = [[cell(r.get(c)) for c in cols] for r in rows]
     # Ids, numbers and URLs are never broken: a column of single words (or with a URL) does not
     # wrap, the others wrap at spaces. When the table cannot fit the terminal that way, each
     # row is printed as a block of ``key  value`` lines instead.
-    columns = [[c, *(row[i] for row in cells)] for i, c in enumerate(cols)]
+    by_column = [[c, *(row[i] for row in grid)] for i, c in enumerate(cols)]
     whole = [
-        all(len(x.split()) <= 1 for x in col) or any("://" in x for x in col) for col in columns
+        all(len(x.split()) <= 1 for x in col) or any("://" in x for x in col) for col in by_column
     ]
     need = [
-        max(len(x) if keep else _longest_word(x) for x in col) for col, keep in zip(columns, whole)
+        max(len(x) if keep else _longest_word(x) for x in col)
+        for col, keep in zip(by_column, whole)
     ]
     if cols and sum(need) + 3 * len(cols) + 1 > console.width:
-        _print_records(cols, cells, console.width, out, title)
+        _print_records(cols, grid, console.width, out, title)
         return
     # Cells are Text objects: data is never read as Rich markup ("[a title]" stays visible).
     table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for c, keep in zip(cols, whole):
         table.add_column(Text(c), no_wrap=keep, overflow="fold")
-    for row in cells:
+    for row in grid:
         table.add_row(*(Text(x) for x in row))
     console.print(table)
 
@@ -130,14 +131,14 @@ def _longest_word(text: str) -> int:
     return max((len(w) for w in text.split()), default=0)
 
 
-def _print_records(cols: list[str], cells: list[list[str]], width: int, out, title) -> None:
+def _print_records(cols: list[str], grid: list[list[str]], width: int, out, title) -> None:
     """Rows too wide for a table: ``key  value`` lines per row, a blank line between rows;
     values wrap at spaces only (a URL or id stays whole on one line)."""
     import textwrap
 
     key_w = max(len(c) for c in cols)
     lines = [title, ""] if title else []
-    for n, row in enumerate(cells):
+    for n, row in enumerate(grid):
         if n:
             lines.append("")
         for c, value in zip(cols, row):

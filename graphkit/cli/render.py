@@ -19,8 +19,8 @@ def width() -> int:
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 hop``, ``2 hops``."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+    """``1 hop``, ``2 hops``, ``1,302 entities``."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def dates(c: dict) -> str:
