@@ -67,7 +67,7 @@ def _run(path: Path, mapping, out, skip_bad, verbose, data, bundled, resolutions
     )
 
 
-@command(on=import_app)
+@command(on=import_app, short_help="USAspending.gov contract downloads (prime awards, subawards).")
 def usaspending(
     file: FileArg,
     out: OutOpt = Path("imports"),
@@ -99,7 +99,7 @@ def atlas(
     _run(file, mapping_for(file), out, skip_bad, verbose, data, bundled, resolutions)
 
 
-@command(on=import_app)
+@command(on=import_app, short_help="Any CSV file, with a YAML mapping (docs/mapping.md).")
 def csv(
     file: FileArg,
     mapping: Annotated[

@@ -49,7 +49,11 @@ def _conn(uri, user, password, database):
     return Connection(uri, user or "neo4j", password, database)
 
 
-@command("load", on=neo4j_app)
+@command(
+    "load",
+    on=neo4j_app,
+    short_help="Load the graph into Neo4j (online, or --bulk into an empty database).",
+)
 def load_cmd(
     uri: UriOpt = None,
     user: UserOpt = "neo4j",
@@ -143,7 +147,7 @@ def stats_cmd(
     emit(rows, fmt)
 
 
-@command("clear", on=neo4j_app)
+@command("clear", on=neo4j_app, short_help="Delete everything graphkit loaded, nothing else.")
 def clear_cmd(
     uri: UriOpt = None,
     user: UserOpt = "neo4j",
