@@ -98,9 +98,9 @@ def viz(
     bundled: BundledOpt = True,
 ) -> None:
     """Write an interactive, offline HTML view (or an SVG/PNG of a path) to OUTPUT."""
+    from graphkit import progress
     from graphkit import viz as V
     from graphkit.output import to_json
-    from graphkit.progress import status, wanted
 
     if sum(x is not None for x in (focus, path, query)) > 1:
         raise typer.BadParameter("use only one of --focus, --path and --query")
@@ -136,7 +136,7 @@ def viz(
     elif fmt is VizFormat.png:
         V.svg_to_png(V.path_svg(g, sel), output)
     else:
-        with status(f"Laying out {len(sel.nodes):,} nodes", show=wanted()):
+        with progress.status(f"Laying out {len(sel.nodes):,} nodes", show=progress.wanted()):
             positions = V.layout(sel, g)
         if fmt is VizFormat.json:
             output.write_text(to_json(V.page_data(g, sel, positions)), encoding="utf-8")
