@@ -95,3 +95,5 @@ def test_version_from_python_m():
 def test_unknown_command_is_a_one_line_error():
     r = runner.invoke(app, ["nosuch"])
     assert r.exit_code == 2 and "No such command" in r.output and "Traceback" not in r.output
+    r = runner.invoke(app, ["shwo", "x"])
+    assert r.exit_code == 2 and "Did you mean 'show'?" in r.output

@@ -70,6 +70,18 @@ class LazyGroup(TyperGroup):
                 self.commands[cmd_name] = cmd
         return self.commands.get(cmd_name)
 
+    def resolve_command(self, ctx, args):
+        try:
+            return super().resolve_command(ctx, args)
+        except Exception as e:  # click's UsageError (typer's own copy of click)
+            if args and "No such command" in getattr(e, "message", "") and "?" not in e.message:
+                from difflib import get_close_matches
+
+                near = get_close_matches(args[0], self.list_commands(ctx))
+                if near:
+                    e.message = f"{e.message.rstrip('.')}. Did you mean {near[0]!r}?"
+            raise
+
     def format_commands(self, ctx, formatter) -> None:
         """The command list from the registry: no command module is imported."""
         rows = [(e.name, e.help) for e in COMMANDS.values()]

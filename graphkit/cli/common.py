@@ -1,4 +1,4 @@
-"""Shared pieces of the command line: the app, common options, error handling.
+"""Shared pieces of the command line: common options, the show/timeline/neighbors bundle, errors.
 
 Every query command takes ``--format table|json|csv`` and ``--data PATH`` (extra RDF files or
 folders; ``--no-bundled`` to use only those). Errors print a message and exit non-zero; set
