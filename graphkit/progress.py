@@ -138,6 +138,7 @@ def status(text: str, *, show: bool) -> Iterator[None]:
         yield
         return
     from rich.console import Console
+    from rich.text import Text
 
-    with Console(stderr=True).status(text):
+    with Console(stderr=True).status(Text(text)):  # the text is never read as markup
         yield

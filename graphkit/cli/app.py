@@ -43,7 +43,11 @@ COMMANDS: dict[str, Entry] = {
         Entry("serve", "graphkit.cli.sparql", "Serve the data as a read-only SPARQL endpoint."),
         Entry("viz", "graphkit.cli.viz", "An offline HTML view of the graph, or a path drawing."),
         Entry("import", "graphkit.cli.imports", "Turn a CSV file into Turtle under imports/."),
-        Entry("resolve", "graphkit.cli.imports", "List likely duplicate entities, or decide."),
+        Entry(
+            "resolve",
+            "graphkit.cli.imports",
+            "List likely duplicate entities, or record a decision.",
+        ),
         Entry("neo4j", "graphkit.cli.neo4j", "Load the graph into Neo4j and manage it there."),
     )
 }
@@ -117,6 +121,7 @@ HELP = "A knowledge graph of surveillance relationships, with the evidence behin
 app = typer.Typer(
     cls=LazyGroup,
     help=HELP,
+    epilog="A command's arguments and options: graphkit COMMAND --help.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
