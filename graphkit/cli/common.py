@@ -203,7 +203,7 @@ class EntityQuery:
             all_relationships=True,
             min_status=self.min_status,
         ).with_(excluded_statuses=frozenset())
-        return [c for c in claims if f.accepts({"claim": c["claim"], **c})]
+        return [c for c in claims if f.accepts(c)]
 
 
 #: (name, annotation, default) of each option in :class:`EntityQuery`, in --help order.
