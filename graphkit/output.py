@@ -102,13 +102,55 @@ def emit(
     from rich.table import Table
     from rich.text import Text
 
+    console = Console(file=out, soft_wrap=False, highlight=False)
+    grid = [[cell(r.get(c)) for c in cols] for r in rows]
+    # Ids, numbers and URLs are never broken: a column of single words (or with a URL) does not
+    # wrap, the others wrap at spaces. When the table cannot fit the terminal that way, each
+    # row is printed as a block of ``key  value`` lines instead.
+    by_column = [[c, *(row[i] for row in grid)] for i, c in enumerate(cols)]
+    whole = [
+        all(len(x.split()) <= 1 for x in col) or any("://" in x for x in col) for col in by_column
+    ]
+    need = [
+        max(len(x) if keep else _longest_word(x) for x in col)
+        for col, keep in zip(by_column, whole)
+    ]
+    if cols and sum(need) + 3 * len(cols) + 1 > console.width:
+        _print_records(cols, grid, console.width, out, title)
+        return
     # Cells are Text objects: data is never read as Rich markup ("[a title]" stays visible).
     table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
-    for c in cols:
-        table.add_column(Text(c), overflow="fold")
-    for r in rows:
-        table.add_row(*(Text(cell(r.get(c))) for c in cols))
-    Console(file=out, soft_wrap=False, highlight=False).print(table)
+    for c, keep in zip(cols, whole):
+        table.add_column(Text(c), no_wrap=keep, overflow="fold")
+    for row in grid:
+        table.add_row(*(Text(x) for x in row))
+    console.print(table)
+
+
+def _longest_word(text: str) -> int:
+    return max((len(w) for w in text.split()), default=0)
+
+
+def _print_records(cols: list[str], grid: list[list[str]], width: int, out, title) -> None:
+    """Rows too wide for a table: ``key  value`` lines per row, a blank line between rows;
+    values wrap at spaces only (a URL or id stays whole on one line)."""
+    import textwrap
+
+    key_w = max(len(c) for c in cols)
+    lines = [title, ""] if title else []
+    for n, row in enumerate(grid):
+        if n:
+            lines.append("")
+        for c, value in zip(cols, row):
+            parts = textwrap.wrap(
+                value,
+                width=max(20, width - key_w - 2),
+                break_long_words=False,
+                break_on_hyphens=False,
+            ) or [""]
+            lines.append(f"{c:<{key_w}}  {parts[0]}".rstrip())
+            lines += [" " * (key_w + 2) + x for x in parts[1:]]
+    out.write("\n".join(lines) + "\n")
 
 
 def _columns(rows: list[dict]) -> list[str]:

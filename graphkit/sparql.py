@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from graphkit.errors import GraphkitError
-from graphkit.model import GK, PREFIXES, TAXONOMY, full_iri, schema, short_id
+from graphkit.model import GK, PREFIXES, TAXONOMY, XSD, full_iri, schema, short_id
 
 #: ``--format`` values: a table for people, the SPARQL 1.1 results formats for programs.
 FORMATS = ("table", "json", "csv", "tsv")
@@ -225,25 +225,36 @@ def refuse_update(query: str) -> None:
         )
 
 
-def term(value) -> object:
-    """A Python value or CLI string as an RDF term for binding.
+def term(value, *, guess_iri: bool = True) -> object:
+    """A Python value as an RDF term for binding.
 
-    ``<iri>`` and ``prefix:local`` (a project prefix) become IRIs; ints and floats typed
-    literals; other strings plain literals. pyoxigraph terms pass through.
+    :class:`graphkit.params.IRI` becomes an IRI; a date an ``xsd:date`` literal; bools, ints
+    and floats typed literals; other strings plain literals, except that with ``guess_iri`` (the
+    Python API's default) a string written ``<iri>`` or ``prefix:local`` (a project prefix) is
+    an IRI. ``graphkit sparql --param`` values come typed from :mod:`graphkit.params` and are
+    bound with ``guess_iri=False``. pyoxigraph terms pass through.
     """
+    import datetime
+
     import pyoxigraph as ox
+
+    from graphkit.params import IRI
 
     if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
         return value
-    if isinstance(value, bool):
+    if isinstance(value, IRI):
+        return _iri(str(value))
+    if isinstance(value, bool | int | float):
         return ox.Literal(value)
-    if isinstance(value, int | float):
-        return ox.Literal(value)
+    if isinstance(value, datetime.date):
+        return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
+    if isinstance(value, list | dict):
+        raise QueryError("a JSON list or map cannot be bound in SPARQL (Cypher only)")
     s = str(value)
-    if s.startswith("<") and s.endswith(">") and len(s) > 2:
+    if guess_iri and s.startswith("<") and s.endswith(">") and len(s) > 2:
         return _iri(s[1:-1])
     prefix, sep, local = s.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
+    if guess_iri and sep and prefix in PREFIXES and not local.startswith("//"):
         return _iri(PREFIXES[prefix] + local)
     return ox.Literal(s)
 
@@ -260,18 +271,6 @@ def _iri(value: str):
 def entity_term(node_id: str):
     """The IRI of a node id (``org/ice``) as a term."""
     return _iri(full_iri(node_id))
-
-
-def parse_params(pairs: list[str] | None) -> dict[str, str]:
-    """``["name=value", ...]`` -> dict; raises :class:`QueryError` on a missing ``=``."""
-    out: dict[str, str] = {}
-    for pair in pairs or []:
-        name, sep, value = pair.partition("=")
-        name = name.strip().lstrip("?$")
-        if not sep or not re.fullmatch(r"[A-Za-z_]\w*", name):
-            raise QueryError(f"bad --param {pair!r}: expected name=value")
-        out[name] = value
-    return out
 
 
 def run(

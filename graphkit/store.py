@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from graphkit.errors import DataError
 from graphkit.formats import FORMATS, by_name, by_suffix
 from graphkit.model import GK, RDF, TAXONOMY, data_dir, ontology_files
+from graphkit.progress import track
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -139,7 +140,7 @@ class Dataset:
 
         files = files if files is not None else input_files(data, bundled=bundled)
         store = ox.Store()
-        for path in _progress(files, progress, "Parsing"):
+        for path in track(files, "Parsing", show=progress):
             fmt = by_suffix(path.suffix)
             if fmt is None:
                 raise DataError(
@@ -351,12 +352,3 @@ def _syntax_message(path: Path, e: SyntaxError) -> str:
     msg = msg.split(": ", 1)[1] if msg.startswith("Parser error") and ": " in msg else msg
     where = f"{path}:{e.lineno}" + (f":{e.offset}" if e.offset else "") if e.lineno else str(path)
     return f"{where}: syntax error: {msg}"
-
-
-def _progress(items: list, enabled: bool, label: str):
-    if not enabled or len(items) < 2:
-        yield from items
-        return
-    from rich.progress import track
-
-    yield from track(items, description=label, transient=True)

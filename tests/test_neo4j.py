@@ -473,20 +473,12 @@ def test_write_clause_detection():
     assert N.write_clause("MATCH (n:Create)-[:SET]->(m) RETURN n.delete, $merge") is None
 
 
-def test_split_statements_and_params():
+def test_split_statements():
     assert N.split_statements("RETURN ';' AS a; RETURN `x;y`;\n// done;\n") == [
         "RETURN ';' AS a",
         "RETURN `x;y`",
     ]
-    assert N.parse_params(["n=3", "s=AWS", 'j={"a": [1]}', 'q="3"', "e="]) == {
-        "n": 3,
-        "s": "AWS",
-        "j": {"a": [1]},
-        "q": "3",
-        "e": "",
-    }
-    with pytest.raises(N.Neo4jError):
-        N.parse_params(["1bad=2"])
+    # --param values: graphkit.params (tests/test_params.py)
 
 
 def test_labels_and_types_come_only_from_the_ontology():

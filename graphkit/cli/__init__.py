@@ -2,8 +2,8 @@
 
 Every query command takes ``--format table|json|csv`` and ``--data PATH`` (extra RDF files or
 folders; ``--no-bundled`` to use only those). Errors print a message and exit non-zero; set
-``GRAPHKIT_DEBUG=1`` for a traceback. Each module of this package registers its commands on
-:data:`app` when imported.
+``GRAPHKIT_DEBUG=1`` for a traceback. Commands live in the modules listed in
+:data:`graphkit.cli.app.COMMANDS`, each imported only when one of its commands runs.
 """
 
 from __future__ import annotations
@@ -11,18 +11,7 @@ from __future__ import annotations
 import os
 import sys
 
-import typer
-
-# Further command modules register here, one import per line:
-from graphkit.cli import (
-    core,  # noqa: F401  (registers commands)
-    imports,  # noqa: F401,E402
-    neo4j,  # noqa: F401,E402
-    report,  # noqa: F401,E402
-    sparql,  # noqa: F401,E402
-    viz,  # noqa: F401,E402
-)
-from graphkit.cli.common import app
+from graphkit.cli.app import app
 
 
 def main() -> None:
@@ -32,8 +21,9 @@ def main() -> None:
     except Exception as e:  # noqa: BLE001
         if os.environ.get("GRAPHKIT_DEBUG"):
             raise
-        typer.echo(
-            f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)", err=True
+        print(
+            f"internal error: {type(e).__name__}: {e} (set GRAPHKIT_DEBUG=1 for details)",
+            file=sys.stderr,
         )
         sys.exit(2)
 

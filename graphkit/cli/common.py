@@ -1,4 +1,4 @@
-"""Shared pieces of the command line: the app, common options, error handling.
+"""Shared pieces of the command line: common options, the show/timeline/neighbors bundle, errors.
 
 Every query command takes ``--format table|json|csv`` and ``--data PATH`` (extra RDF files or
 folders; ``--no-bundled`` to use only those). Errors print a message and exit non-zero; set
@@ -8,48 +8,23 @@ folders; ``--no-bundled`` to use only those). Errors print a message and exit no
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from graphkit.cli.app import app
 from graphkit.errors import GraphkitError
 from graphkit.output import Format
-
-app = typer.Typer(
-    help="A knowledge graph of surveillance relationships, with the evidence behind every claim.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-def _version(value: bool) -> None:
-    if value:
-        from graphkit import __version__
-
-        typer.echo(f"graphkit {__version__}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version", callback=_version, is_eager=True, help="Print the version and exit."
-        ),
-    ] = False,
-) -> None:
-    """A knowledge graph of surveillance relationships, with the evidence behind every claim."""
-
 
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format.")]
 DataOpt = Annotated[
     list[Path] | None,
-    typer.Option("--data", "-d", help="Extra RDF file or folder (repeatable)."),
+    typer.Option("--data", "-d", metavar="PATH", help="Extra RDF file or folder (repeatable)."),
 ]
 BundledOpt = Annotated[
     bool, typer.Option("--bundled/--no-bundled", help="Include the bundled data/ folder.")
@@ -101,10 +76,9 @@ def _print_notes() -> None:
 
 def _load(data: list[Path] | None, bundled: bool, sources: list[str] | None = None, **kw):
     from graphkit.graph import load
+    from graphkit.progress import wanted
 
-    g = load(
-        data or (), bundled=bundled, sources=_split(sources), progress=sys.stderr.isatty(), **kw
-    )
+    g = load(data or (), bundled=bundled, sources=_split(sources), progress=wanted(), **kw)
     _loaded[:] = [g]
     return g
 
@@ -116,13 +90,36 @@ def _split(values: list[str] | None) -> list[str] | None:
     return [v.strip() for x in values for v in x.split(",") if v.strip()]
 
 
+ParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="NAME=VALUE",
+        help="Bind a query parameter (repeatable), always as a value: 3 (int), 1.5, true, "
+        "2020-06-10 (date), <iri> or prefix:local (IRI), 'quoted' or other text (string). "
+        "See graphkit.params.",
+    ),
+]
+DeclaredParamOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--param",
+        "-p",
+        metavar="NAME=VALUE",
+        help="Bind a parameter the query declares ('# param: name:kind = default'; repeatable); "
+        "the kind decides the type, entity values take an id, name or alias, 'quoted' values "
+        "lose their quotes (grammar: graphkit.params).",
+    ),
+]
+
 TypeOpt = Annotated[
     list[str] | None,
     typer.Option(
         "--type",
         "-t",
-        help="Only these relationship types, e.g. SUPPLIES,HOSTS (default for paths: those that "
-        "carry technology, data or money).",
+        metavar="TYPES",
+        help="Only these relationship types (comma-separated or repeated), e.g. SUPPLIES,HOSTS.",
     ),
 ]
 StatusOpt = Annotated[
@@ -130,7 +127,9 @@ StatusOpt = Annotated[
     typer.Option(
         "--status",
         "-s",
-        help="Only claims with these statuses, e.g. confirmed,reported (default: all but denied).",
+        metavar="STATUSES",
+        help="Only claims with these statuses (comma-separated or repeated), e.g. "
+        "confirmed,reported.",
     ),
 ]
 AllRelOpt = Annotated[
@@ -159,3 +158,89 @@ MinStatusOpt = Annotated[
         "disputed > denied).",
     ),
 ]
+
+EntityArg = Annotated[str, typer.Argument(help="Id, name, alias or a clear part of one.")]
+
+
+@dataclass
+class EntityQuery:
+    """The options ``show``, ``timeline`` and ``neighbors`` share (see :func:`entity_query`)."""
+
+    entity: str
+    as_of: str | None = None
+    min_status: str | None = None
+    type_: list[str] | None = None
+    status: list[str] | None = None
+    fmt: Format = Format.table
+    data: list[Path] | None = None
+    bundled: bool = True
+
+    def load(self):
+        return _load(self.data, self.bundled)
+
+    @property
+    def types(self) -> list[str] | None:
+        return _split(self.type_)
+
+    @property
+    def statuses(self) -> list[str] | None:
+        return _split(self.status)
+
+    @property
+    def narrowed(self) -> bool:
+        """Does it ask for fewer claims than all (beyond ``as_of``)?"""
+        return bool(self.type_ or self.status or self.min_status)
+
+    def keep(self, g, claims: list[dict]) -> list[dict]:
+        """``claims`` that pass --type, --status and --min-status (every status, denied too,
+        unless asked; every relationship type)."""
+        if not self.narrowed:
+            return claims
+        f = g.edge_filter(
+            directed=False,
+            types=self.types,
+            statuses=self.statuses,
+            all_relationships=True,
+            min_status=self.min_status,
+        ).with_(excluded_statuses=frozenset())
+        return [c for c in claims if f.accepts(c)]
+
+
+#: (name, annotation, default) of each option in :class:`EntityQuery`, in --help order.
+_ENTITY_OPTIONS = [
+    ("type_", TypeOpt, None),
+    ("status", StatusOpt, None),
+    ("min_status", MinStatusOpt, None),
+    ("as_of", AsOfOpt, None),
+    ("fmt", FormatOpt, Format.table),
+    ("data", DataOpt, None),
+    ("bundled", BundledOpt, True),
+]
+
+
+def entity_query(fn):
+    """Give a command the ENTITY argument and the options of :class:`EntityQuery`.
+
+    ``fn(q: EntityQuery, **own_options)``: its own options follow ``q`` in its signature; the
+    command's signature (what typer reads) is ENTITY, its own options, then the shared ones.
+    """
+    own = list(inspect.signature(fn, eval_str=True).parameters.values())[1:]
+    kw = inspect.Parameter.KEYWORD_ONLY
+    params = [
+        inspect.Parameter("entity", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=EntityArg),
+        *(p.replace(kind=kw) for p in own),
+        *(inspect.Parameter(n, kw, annotation=a, default=d) for n, a, d in _ENTITY_OPTIONS),
+    ]
+    shared = {"entity", *(n for n, _, _ in _ENTITY_OPTIONS)}
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        bound = inspect.Signature(params).bind(*args, **kwargs)
+        bound.apply_defaults()
+        values = dict(bound.arguments)
+        q = EntityQuery(**{k: values.pop(k) for k in shared})
+        return fn(q, **values)
+
+    run.__signature__ = inspect.Signature(params)
+    run.__annotations__ = {p.name: p.annotation for p in params}
+    return run

@@ -13,6 +13,7 @@ from graphkit.cli.common import (
     AsOfOpt,
     BundledOpt,
     DataOpt,
+    EntityQuery,
     FormatOpt,
     MinStatusOpt,
     SourcesOpt,
@@ -21,6 +22,7 @@ from graphkit.cli.common import (
     _load,
     _split,
     command,
+    entity_query,
 )
 from graphkit.output import Format, cell, emit, to_json
 
@@ -162,37 +164,41 @@ def path_rows(g, r) -> list[dict]:
 
 
 def print_paths(g, r) -> None:
-    from graphkit.cli.render import claim_block, echo, plural
+    from graphkit.cli.render import claim_blocks, echo, paragraph, plural
 
     a, b = g.name(r.source), g.name(r.target)
     followed = r.filter.describe() if r.filter else ""
     hint = " (--all-relationships for every kind)" if r.filter and r.filter.flow_only else ""
     if not r.found:
-        out = [f"No path from {a} to {b} within these limits."]
+        out = paragraph(f"No path from {a} to {b} within these limits.")
         if followed:
-            out.append(f"Followed: {followed}{hint}.")
+            out += paragraph(f"Followed: {followed}{hint}.")
         near = r.near
         if "other_relationships" in near:
             o = near["other_relationships"]
-            out.append(
-                f"  Through other relationships ({', '.join(o['types'])}) there is one of "
+            out += paragraph(
+                f"Through other relationships ({', '.join(o['types'])}) there is one of "
                 f"{plural(o['hops'], 'hop')}: try --all-relationships"
-                + (" --undirected." if "undirected" in o else ".")
+                + (" --undirected." if "undirected" in o else "."),
+                indent=2,
             )
         if "undirected_hops" in near:
-            out.append(
-                f"  Ignoring direction there is one of {plural(near['undirected_hops'], 'hop')}: "
-                "try --undirected."
+            out += paragraph(
+                f"Ignoring direction there is one of {plural(near['undirected_hops'], 'hop')}: "
+                "try --undirected.",
+                indent=2,
             )
         if near.get("reachable_from_source"):
-            out.append(f"  {a} reaches: " + ", ".join(near["reachable_from_source"]))
+            out += paragraph(f"{a} reaches: " + ", ".join(near["reachable_from_source"]), indent=2)
         if near.get("reaching_target"):
-            out.append(f"  {b} is reached from: " + ", ".join(near["reaching_target"]))
+            out += paragraph(
+                f"{b} is reached from: " + ", ".join(near["reaching_target"]), indent=2
+            )
         echo(out)
         return
-    out = [f"{plural(len(r.paths), 'path')} from {a} to {b}, strongest first"]
+    out = paragraph(f"{plural(len(r.paths), 'path')} from {a} to {b}, strongest first")
     if followed:
-        out.append(f"Followed: {followed}{hint}.")
+        out += paragraph(f"Followed: {followed}{hint}.")
     if r.partial:
         out.append("The search stopped at its time budget: the list is partial.")
     for i, (p, hops) in enumerate(zip(r.paths, r.hops), 1):
@@ -200,25 +206,35 @@ def print_paths(g, r) -> None:
         chain = " → ".join(g.name(n) for n in p)
         weakest = f", weakest claim {strength}" if strength else ""
         out.append("")
-        out.append(f"Path {i} ({plural(len(p) - 1, 'hop')}{weakest}): {chain}")
-        for h in hops:
-            for c in h.claims:
-                out += claim_block(g.name, c)
+        out += paragraph(f"Path {i} ({plural(len(p) - 1, 'hop')}{weakest}): {chain}")
+        out += claim_blocks(g.name, [c for h in hops for c in h.claims])
     echo(out)
 
 
+def _entity_facts(ent: dict, w: int) -> list[str]:
+    """``Name  [labels]  id`` and one ``key: value`` line per fact (URLs kept whole)."""
+    from graphkit.cli.render import wrap
+
+    out = [f"{ent.get('name', ent['id'])}  [{', '.join(ent.get('labels', ()))}]  {ent['id']}"]
+    for k, v in ent.items():
+        if k in ("id", "name", "labels"):
+            continue
+        out += ["  " + x for x in wrap(f"{k}: {cell(v)}", 2, w, hang=4)]
+    return out
+
+
 @command()
-def show(
-    entity: Annotated[str, typer.Argument(help="Id, name, alias or a clear part of one.")],
-    as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
-    data: DataOpt = None,
-    bundled: BundledOpt = True,
-) -> None:
-    """An entity's facts, then each of its claims with its sources (title, publisher, date, URL)."""
-    g = _load(data, bundled)
-    info = g.show(entity, as_of=as_of)
-    if fmt is Format.json:
+@entity_query
+def show(q: EntityQuery) -> None:
+    """An entity's facts, then each of its claims with its sources (title, publisher, date, URL).
+
+    Every relationship type and status is listed (denied claims too) unless --type, --status or
+    --min-status narrow it; --as-of keeps the claims valid on that date.
+    """
+    g = q.load()
+    info = g.show(q.entity, as_of=q.as_of)
+    info["claims"] = q.keep(g, info["claims"])
+    if q.fmt is Format.json:
         typer.echo(to_json(info))
         return
     rows = [
@@ -233,107 +249,95 @@ def show(
         }
         for c in info["claims"]
     ]
-    if fmt is Format.csv:
-        emit(rows, fmt)
+    if q.fmt is Format.csv:
+        emit(rows, q.fmt)
         return
-    from graphkit.cli.render import claim_block, echo, plural, width
+    from graphkit.cli.render import claim_blocks, echo, plural, relation, width
 
-    ent = info["entity"]
     w = width()
-    out = [f"{ent.get('name', ent['id'])}  [{', '.join(ent.get('labels', ()))}]  {ent['id']}"]
-    for k, v in ent.items():
-        if k in ("id", "name", "labels"):
-            continue
-        value = cell(v)
-        out.append(
-            f"  {k}: {value}" if len(value) + len(k) + 4 <= w or "://" in value else f"  {k}:"
-        )
-        if len(value) + len(k) + 4 > w and "://" not in value:
-            from graphkit.cli.render import wrap
-
-            out += ["    " + x for x in wrap(value, 4, w)]
+    out = _entity_facts(info["entity"], w)
     out.append("")
-    when = f" valid on {as_of}" if as_of else ""
+    when = f" valid on {q.as_of}" if q.as_of else ""
     out.append(f"{plural(len(info['claims']), 'claim')}{when}, strongest first:")
-    for c in info["claims"]:
-        out += claim_block(g.name, c, w=w)
+    out += claim_blocks(g.name, info["claims"], w=w)
     if info["links"]:
-        out.append("")
-        out.append("Links:")
-        for x in info["links"]:
-            out.append(f"  {g.name(x['source'])} -[{x['type']}]-> {g.name(x['target'])}")
+        out += ["", "Links:"]
+        out += [
+            "  " + relation(g.name(x["source"]), x["type"], g.name(x["target"]))
+            for x in info["links"]
+        ]
     echo(out)
 
 
 @command()
-def timeline(
-    entity: Annotated[str, typer.Argument(help="Id, name, alias or a clear part of one.")],
-    as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
-    data: DataOpt = None,
-    bundled: BundledOpt = True,
-) -> None:
+@entity_query
+def timeline(q: EntityQuery) -> None:
     """ENTITY's claims and their sources in date order (starts, ends, publications)."""
-    g = _load(data, bundled)
-    rows = g.timeline(entity, as_of=as_of)
-    if fmt is not Format.table:
+    g = q.load()
+    n = g.find(q.entity)
+    rows = g.timeline(n, as_of=q.as_of)
+    claims = {c["claim"]: c for c in q.keep(g, g.show(n, as_of=q.as_of)["claims"])}
+    rows = [r for r in rows if r["claim"] in claims]
+    if q.fmt is not Format.table:
         emit(
-            rows, fmt, columns=["date", "event", "from", "type", "to", "status", "detail", "claim"]
+            rows,
+            q.fmt,
+            columns=["date", "event", "from", "type", "to", "status", "detail", "claim"],
         )
         return
-    from graphkit.cli.render import echo, width, wrap
+    from graphkit.cli.render import echo, timeline_lines
 
-    w = width()
-    out = []
-    for r in rows:
-        head = f"{r['date'] or 'undated':<10}  {r['event']}: {r['from']} -[{r['type']}]-> {r['to']}"
-        head += f" ({r['status']})" if r.get("status") else ""
-        out += [x if i == 0 else " " * 12 + x for i, x in enumerate(wrap(head, 0, w, 0))]
-        if r["detail"]:
-            out += [" " * 14 + x for x in wrap(r["detail"], 14, w)]
-    echo(out)
+    echo(timeline_lines([{**r, "url": _source_url(claims[r["claim"]], r)} for r in rows]))
+
+
+def _source_url(claim: dict, row: dict) -> str | None:
+    """The URL of the source a ``source published`` timeline row names, if it has one."""
+    if not row.get("detail"):
+        return None
+    for e in claim.get("evidence_records", []):
+        if cell(e.get("published")) == cell(row["date"]) and row["detail"].startswith(
+            cell(e.get("title")) + " — "
+        ):
+            return e.get("url")
+    return None
 
 
 @command()
+@entity_query
 def neighbors(
-    entity: Annotated[str, typer.Argument(help="Id, name, alias or a clear part of one.")],
+    q: EntityQuery,
     depth: Annotated[int, typer.Option(help="Hops to follow.", min=1)] = 1,
     directed: Annotated[bool, typer.Option(help="Follow relationship direction only.")] = False,
     flow: Annotated[
         bool,
         typer.Option(help="Only relationships that carry technology, data or money."),
     ] = False,
-    type_: TypeOpt = None,
-    status: StatusOpt = None,
-    as_of: AsOfOpt = None,
-    min_status: MinStatusOpt = None,
-    fmt: FormatOpt = Format.table,
-    data: DataOpt = None,
-    bundled: BundledOpt = True,
 ) -> None:
-    """Entities within DEPTH claim hops of ENTITY, and the relationship that reaches each."""
-    g = _load(data, bundled)
+    """Entities within DEPTH claim hops of ENTITY, and the relationship that reaches each.
+
+    Follows every relationship type in both directions and leaves out denied claims, unless
+    --flow, --directed, --type, --status or --min-status say otherwise.
+    """
+    g = q.load()
+    n = g.find(q.entity)
     rows = g.neighbors(
-        entity,
+        n,
         depth=depth,
         directed=directed,
-        types=_split(type_),
-        statuses=_split(status),
+        types=q.types,
+        statuses=q.statuses,
         all_relationships=not flow,
-        as_of=as_of,
-        min_status=min_status,
+        as_of=q.as_of,
+        min_status=q.min_status,
     )
-    if fmt is not Format.table:
-        emit(rows, fmt, columns=["id", "name", "labels", "distance", "via"])
+    if q.fmt is not Format.table:
+        emit(rows, q.fmt, columns=["id", "name", "labels", "distance", "via"])
         return
-    from graphkit.cli.render import echo, plural, width, wrap
+    from graphkit.cli.render import echo, neighbor_lines, paragraph, plural
 
-    out = [f"{plural(len(rows), 'entity', 'entities')} within {plural(depth, 'hop')}:"]
-    for r in rows:
-        via = f"{r['via']} " if r["via"] else ""
-        line = f"{r['distance']}  {via}{r['name']} [{r['labels']}]  {r['id']}"
-        out += ["  " + x for x in wrap(line, 2, width(), hang=3)]
-    echo(out)
+    found = plural(len(rows), "entity", "entities")
+    head = f"{found} within {plural(depth, 'hop')} of {g.name(n)}:"
+    echo([*paragraph(head), *neighbor_lines(rows)])
 
 
 @command()
@@ -369,12 +373,15 @@ def stats(
     if fmt is Format.json:
         typer.echo(to_json({**s, "sources": per_source}))
         return
-    rows = [{"what": k, "count": v} for k, v in s.items() if not isinstance(v, dict)]
+    words = (lambda k: k.replace("_", " ")) if fmt is Format.table else (lambda k: k)
+    rows = [{"what": words(k), "count": v} for k, v in s.items() if not isinstance(v, dict)]
     for group in ("labels", "relationship_types", "statuses"):
-        rows += [{"what": f"{group}: {k}", "count": v} for k, v in s[group].items()]
+        rows += [{"what": f"{words(group)}: {k}", "count": v} for k, v in s[group].items()]
     rows += [
         {"what": f"claims from source: {c['source']}", "count": c["claims"]} for c in per_source
     ]
+    if fmt is Format.table:
+        rows = [{**r, "count": f"{r['count']:,}"} for r in rows]
     emit(rows, fmt)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -38,6 +37,7 @@ RefOpt = Annotated[
 
 def _run(path: Path, mapping, out, skip_bad, verbose, data, bundled, resolutions) -> None:
     from graphkit.importers import import_csv
+    from graphkit.progress import wanted
     from graphkit.resolve import Resolver, resolutions_file
     from graphkit.sources import curated_files
     from graphkit.store import rdf_files
@@ -50,7 +50,7 @@ def _run(path: Path, mapping, out, skip_bad, verbose, data, bundled, resolutions
         out_dir=out,
         skip_bad=skip_bad,
         resolver=resolver,
-        progress=sys.stderr.isatty(),
+        progress=wanted(),
         curated=list(data or []),
         bundled=bundled,
         log=lambda m: typer.echo(m, err=True),
@@ -67,7 +67,7 @@ def _run(path: Path, mapping, out, skip_bad, verbose, data, bundled, resolutions
     )
 
 
-@command(on=import_app)
+@command(on=import_app, short_help="USAspending.gov contract downloads (prime awards, subawards).")
 def usaspending(
     file: FileArg,
     out: OutOpt = Path("imports"),
@@ -99,7 +99,7 @@ def atlas(
     _run(file, mapping_for(file), out, skip_bad, verbose, data, bundled, resolutions)
 
 
-@command(on=import_app)
+@command(on=import_app, short_help="Any CSV file, with a YAML mapping (docs/mapping.md).")
 def csv(
     file: FileArg,
     mapping: Annotated[

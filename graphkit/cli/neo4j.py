@@ -7,13 +7,12 @@ engine over the local files instead.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import BundledOpt, DataOpt, FormatOpt, _load, app, command
+from graphkit.cli.common import BundledOpt, DataOpt, FormatOpt, ParamOpt, _load, app, command
 from graphkit.errors import GraphkitError
 from graphkit.output import Format, emit, to_json
 
@@ -50,7 +49,11 @@ def _conn(uri, user, password, database):
     return Connection(uri, user or "neo4j", password, database)
 
 
-@command("load", on=neo4j_app)
+@command(
+    "load",
+    on=neo4j_app,
+    short_help="Load the graph into Neo4j (online, or --bulk into an empty database).",
+)
 def load_cmd(
     uri: UriOpt = None,
     user: UserOpt = "neo4j",
@@ -83,6 +86,7 @@ def load_cmd(
     """Load (upsert) the graph into Neo4j: batched MERGE (CREATE into an empty database), then
     constraints. Safe to re-run; only properties graphkit wrote change. --bulk: see below."""
     from graphkit.backends.neo4j import bulk_load, connect, from_networkx, load
+    from graphkit.progress import wanted
 
     if bulk and replace:
         raise GraphkitError("--bulk loads into an empty database: --replace does not apply")
@@ -102,7 +106,7 @@ def load_cmd(
                 database=database,
                 batch_size=batch_size,
                 replace=replace,
-                progress=sys.stderr.isatty(),
+                progress=wanted(),
             )
     emit(
         {
@@ -143,7 +147,7 @@ def stats_cmd(
     emit(rows, fmt)
 
 
-@command("clear", on=neo4j_app)
+@command("clear", on=neo4j_app, short_help="Delete everything graphkit loaded, nothing else.")
 def clear_cmd(
     uri: UriOpt = None,
     user: UserOpt = "neo4j",
@@ -164,10 +168,7 @@ def cypher(
     file: Annotated[
         Path | None, typer.Option("--file", help="Read the query (or ;-separated script) here.")
     ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option("--param", "-p", help="name=value, repeatable; value is JSON if valid."),
-    ] = None,
+    param: ParamOpt = None,
     write: Annotated[bool, typer.Option(help="Allow queries that change the database.")] = False,
     fmt: FormatOpt = Format.table,
     uri: UriOpt = None,
@@ -179,10 +180,12 @@ def cypher(
 ) -> None:
     """Run Cypher on Neo4j (--uri / NEO4J_URI) or, without a URI, on the embedded engine.
 
-    Read-only unless --write. Parameters: --param name=value, used in the query as $name.
+    Read-only unless --write. Parameters: --param name=value, used in the query as $name
+    (grammar: graphkit.params; also JSON lists and maps, e.g. ids='["org/ice"]' in the shell).
     """
+    from graphkit import params as P
     from graphkit.backends.cypher import split_statements, write_clause
-    from graphkit.backends.neo4j import Neo4jError, connect, parse_params, plain, run_cypher, text
+    from graphkit.backends.neo4j import Neo4jError, connect, plain, run_cypher, text
 
     if (query is None) == (file is None):
         raise GraphkitError("give a query or --file FILE (not both)")
@@ -191,7 +194,7 @@ def cypher(
             query = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise GraphkitError(f"cannot read {file}: {e}") from None
-    params = parse_params(param or [])
+    params = P.cypher_values(P.parse(param))
     statements = split_statements(query)
     if not statements:
         raise GraphkitError("empty Cypher query")

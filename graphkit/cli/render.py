@@ -19,8 +19,8 @@ def width() -> int:
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
-    """``1 hop``, ``2 hops``."""
-    return f"{n} {word if n == 1 else (many or word + 's')}"
+    """``1 hop``, ``2 hops``, ``1,302 entities``."""
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
 def dates(c: dict) -> str:
@@ -71,16 +71,30 @@ def source_line(e: dict) -> str:
     return f"{title} — {pub}" if pub else title
 
 
+def relation(a: str, type_: str, b: str, meta: str = "") -> str:
+    """``A -[TYPE]-> B (meta)``: how every claim or link reads (show, path, timeline)."""
+    return f"{a} -[{type_}]-> {b}" + (f" ({meta})" if meta else "")
+
+
+def claim_meta(c: dict) -> str:
+    """``status, dates`` of a claim (``dates unknown`` when it has none and that matters)."""
+    meta = ", ".join(x for x in (cell(c.get("status")), dates(c)) if x)
+    if c.get("undated"):
+        meta += (", " if meta else "") + "dates unknown"
+    return meta
+
+
+def claim_line(name, c: dict) -> str:
+    """One claim as a line; ``name`` maps a node id to its name. Source and target are the
+    claim's own subject and object."""
+    return relation(name(c["source"]), c["type"], name(c["target"]), claim_meta(c))
+
+
 def claim_block(name, c: dict, *, indent: int = 2, w: int | None = None) -> list[str]:
     """The lines of one claim: head, summary, contracts, sources with URLs on their own line."""
     w = w or width()
     pad = " " * indent
-    arrow = f"-[{c['type']}]->"  # source and target are the claim's own subject and object
-    meta = ", ".join(x for x in (c.get("status"), dates(c)) if x)
-    if c.get("undated"):
-        meta += (", " if meta else "") + "dates unknown"
-    head = f"{name(c['source'])} {arrow} {name(c['target'])}" + (f" ({meta})" if meta else "")
-    lines = [pad + x for x in wrap(head, len(pad), w, hang=4)]
+    lines = [pad + x for x in wrap(claim_line(name, c), len(pad), w, hang=4)]
     inner = pad + "  "
     if c.get("summary"):
         lines += [inner + x for x in wrap(str(c["summary"]), len(inner), w)]
@@ -95,6 +109,54 @@ def claim_block(name, c: dict, *, indent: int = 2, w: int | None = None) -> list
             lines.append(f"{inner}  {e['url']}")
     lines.append(f"{inner}claim {c['claim']}")
     return lines
+
+
+def claim_blocks(name, claims: list[dict], *, indent: int = 2, w: int | None = None) -> list[str]:
+    """:func:`claim_block` of each claim, a blank line between them."""
+    out: list[str] = []
+    for i, c in enumerate(claims):
+        out += ([""] if i else []) + claim_block(name, c, indent=indent, w=w)
+    return out
+
+
+def paragraph(text: str, w: int | None = None, indent: int = 0, hang: int = 2) -> list[str]:
+    """``text`` wrapped to the terminal, continuation lines indented by ``hang``."""
+    pad = " " * indent
+    return [pad + x for x in wrap(text, indent, w or width(), hang=hang)]
+
+
+def timeline_lines(rows: list[dict], w: int | None = None) -> list[str]:
+    """``DATE  event: A -[TYPE]-> B (status)``, then the source (title — publisher) and its URL
+    under it."""
+    w = w or width()
+    out = []
+    for r in rows:
+        head = f"{r['event']}: " + relation(r["from"], r["type"], r["to"], cell(r.get("status")))
+        body = wrap(head, 12, w)
+        out.append(f"{cell(r['date']) or 'undated':<10}  {body[0]}")
+        out += [" " * 12 + x for x in body[1:]]
+        if r.get("detail"):
+            out += [" " * 14 + x for x in wrap(r["detail"], 14, w)]
+        if r.get("url"):
+            out.append(" " * 14 + r["url"])  # whole, on its own line
+    return out
+
+
+def neighbor_lines(rows: list[dict], w: int | None = None) -> list[str]:
+    """``via NAME [labels]  id`` per neighbour (``via`` is the relationship that reached it,
+    e.g. ``<-[HOSTS]-``), under a heading per distance when there are several."""
+    w = w or width()
+    out: list[str] = []
+    distances = sorted({r["distance"] for r in rows})
+    for d in distances:
+        near = [r for r in rows if r["distance"] == d]
+        if len(distances) > 1:
+            out.append(f"{plural(d, 'hop')} away ({len(near):,}):")
+        for r in near:
+            via = f"{r['via']} " if r.get("via") else ""
+            line = f"{via}{r['name']} [{cell(r.get('labels'))}]  {r['id']}"
+            out += ["  " + x for x in wrap(line, 2, w, hang=4)]
+    return out
 
 
 def echo(lines: list[str]) -> None:

@@ -9,7 +9,16 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import AsOfOpt, BundledOpt, DataOpt, FormatOpt, _load, command
+from graphkit.cli.common import (
+    AsOfOpt,
+    BundledOpt,
+    DataOpt,
+    DeclaredParamOpt,
+    FormatOpt,
+    ParamOpt,
+    _load,
+    command,
+)
 from graphkit.output import Format, emit, to_json
 
 
@@ -18,12 +27,6 @@ class SparqlFormat(str, Enum):
     json = "json"
     csv = "csv"
     tsv = "tsv"
-
-
-ParamOpt = Annotated[
-    list[str] | None,
-    typer.Option("--param", "-p", help="Bind a variable: name=value (repeatable)."),
-]
 
 
 def _display(t) -> str | None:
@@ -89,13 +92,15 @@ def sparql(
     """Run a read-only SPARQL query (SELECT, ASK, CONSTRUCT, DESCRIBE) on the dataset.
 
     Project prefixes (gk:, ido:, idp:, status:, sector:, tech:, schema:, ...) are predeclared.
-    --param name=value binds ?name (an IRI if written <...> or prefix:local, else a literal);
-    the variable must be in the SELECT clause. CONSTRUCT/DESCRIBE print Turtle (JSON-LD with
-    --format json). FROM / FROM NAMED (or --default-graph / --named-graph) select graphs;
-    otherwise the default graph is the union of all of them. No query reaches the network:
-    SERVICE is refused unless --allow-service is given.
+    --param name=value binds ?name as a value (grammar: graphkit.params; <...> and prefix:local
+    are IRIs, 'quoted' text a string literal); the variable must be in the SELECT clause.
+    CONSTRUCT/DESCRIBE print Turtle (JSON-LD with --format json). FROM / FROM NAMED (or
+    --default-graph / --named-graph) select graphs; otherwise the default graph is the union of
+    all of them. No query reaches the network: SERVICE is refused unless --allow-service is given.
     """
+    from graphkit import params as P
     from graphkit import sparql as sq
+    from graphkit.progress import wanted
     from graphkit.store import Dataset
 
     if (query is None) == (file is None):
@@ -109,9 +114,9 @@ def sparql(
             raise sq.QueryError(
                 f"{file}: not UTF-8 text (byte {e.start}: {e.reason}); save the query as UTF-8"
             ) from None
-    params = sq.parse_params(param)
+    params = {k: sq.term(v, guess_iri=False) for k, v in P.values(P.parse(param)).items()}
     sq.check(query, allow_service=allow_service)
-    ds = Dataset.load(data or (), bundled=bundled, progress=sys.stderr.isatty())
+    ds = Dataset.load(data or (), bundled=bundled, progress=wanted())
 
     def compute():
         result = sq.run(
@@ -146,7 +151,7 @@ def sparql(
 @command()
 def ask(
     name: Annotated[str | None, typer.Argument(help="Question to run; omit to list them.")] = None,
-    param: ParamOpt = None,
+    param: DeclaredParamOpt = None,
     engine: Annotated[
         str,
         typer.Option(
@@ -162,10 +167,12 @@ def ask(
     """Run a question of the query library (queries/*.rq and *.cypher), or list them.
 
     Entity parameters take an id, name or alias: graphkit ask vendors-of-agency --param agency=ICE
+    (each question declares its parameters' kinds; the value is the text written, unquoted).
     """
+    from graphkit import params as P
     from graphkit import queries
-    from graphkit.sparql import parse_params
 
+    given = P.texts(P.parse(param))
     lib = queries.library()
     if name is None:
         rows = [
@@ -189,7 +196,7 @@ def ask(
         from graphkit.paths import check_date
 
         g = g.at(check_date(as_of))  # every engine then sees only the claims valid that day
-    cols, rows = queries.run(name, g, parse_params(param), engine=engine)
+    cols, rows = queries.run(name, g, given, engine=engine)
     dicts = [dict(zip(cols, r)) for r in rows]
     if fmt is Format.json:
         typer.echo(to_json(dicts))

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import BundledOpt, DataOpt, StatusOpt, TypeOpt, _load, _split, command
+from graphkit.cli.common import (
+    BundledOpt,
+    DataOpt,
+    DeclaredParamOpt,
+    StatusOpt,
+    TypeOpt,
+    _load,
+    _split,
+    command,
+)
 
 
 class VizFormat(str, Enum):
@@ -43,15 +51,7 @@ def viz(
             dir_okay=False,
         ),
     ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--param",
-            "-p",
-            help="Bind a parameter of --query: name=value (repeatable). Declared in the query's "
-            "header as '# param: name:kind = default'; entity values take an id, name or alias.",
-        ),
-    ] = None,
+    param: DeclaredParamOpt = None,
     label: Annotated[
         list[str] | None,
         typer.Option("--label", "-l", help="Only nodes of these classes, e.g. Company,Product."),
@@ -98,6 +98,7 @@ def viz(
     bundled: BundledOpt = True,
 ) -> None:
     """Write an interactive, offline HTML view (or an SVG/PNG of a path) to OUTPUT."""
+    from graphkit import progress
     from graphkit import viz as V
     from graphkit.output import to_json
 
@@ -107,9 +108,9 @@ def viz(
         raise typer.BadParameter("svg and png draw a path: add --path A B", param_hint="--format")
     if param and query is None:
         raise typer.BadParameter("--param binds a parameter of --query", param_hint="--param")
-    from graphkit.sparql import parse_params
+    from graphkit import params as P
 
-    params = parse_params(param)
+    params = P.texts(P.parse(param))
     g = _load(data, bundled)
     sel = V.select(
         g,
@@ -135,7 +136,7 @@ def viz(
     elif fmt is VizFormat.png:
         V.svg_to_png(V.path_svg(g, sel), output)
     else:
-        with _status(f"Laying out {len(sel.nodes):,} nodes"):
+        with progress.status(f"Laying out {len(sel.nodes):,} nodes", show=progress.wanted()):
             positions = V.layout(sel, g)
         if fmt is VizFormat.json:
             output.write_text(to_json(V.page_data(g, sel, positions)), encoding="utf-8")
@@ -149,13 +150,3 @@ def viz(
         f"wrote {output} ({len(sel.nodes):,} nodes, {len(sel.edges):,} edges, {size:,} bytes)",
         err=True,
     )
-
-
-def _status(text: str):
-    import contextlib
-
-    if not sys.stderr.isatty():
-        return contextlib.nullcontext()
-    from rich.console import Console
-
-    return Console(stderr=True).status(text)

@@ -28,6 +28,7 @@ from graphkit.importers.mapping import (
     merge_row,
 )
 from graphkit.importers.turtle import TripleSet, read_turtle, write_atomic
+from graphkit.progress import bar
 from graphkit.resolve import Resolver
 
 MAPPINGS = Path(__file__).parent / "mappings"
@@ -140,21 +141,8 @@ def import_csv(
         warnings[msg if msg.startswith(CONFLICT) else f"{where[0]}{msg}"] += 1
 
     rows = _records(path)
-    bar = None
-    if progress:
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-        total = max(_count_lines(path) - 1, 1)
-        bar = Progress(
-            "[progress.description]{task.description}",
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            transient=True,
-        )
-        task = bar.add_task(f"Importing {path.name} (lines)", total=total)
-        bar.start()
-    try:
+    total = max(_count_lines(path) - 1, 1) if progress else None
+    with bar(f"Importing {path.name} (lines)", total, show=progress) as shown:
         for n, line, rec in rows:
             result.rows += 1
             where[0] = f"{path}:{line}: row {n}: "
@@ -171,11 +159,9 @@ def import_csv(
             merge_row(ents, e, compiled.functional, warn)
             compiled.commit()
             result.imported += 1
-            if bar is not None and n % 500 == 0:
-                bar.update(task, completed=line)
-    finally:
-        if bar is not None:
-            bar.stop()
+            if n % 500 == 0:
+                shown.update(line)
+        shown.update(total or 0)
     result.warnings = warnings
     if result.imported == 0 and result.rows:
         raise DataError(f"{path}: no row could be imported ({len(result.skipped)} bad rows)")

@@ -154,6 +154,7 @@ def build(
     input_dir: Path | None = None,
     *,
     log=None,
+    progress: bool = False,
 ) -> dict[str, ImportResult]:
     """Build every source into ``out_dir`` (default ``data/sources/``), replacing what is there
     only once all were built. Raises :class:`DataError` when an input file is missing or bad."""
@@ -181,6 +182,7 @@ def build(
                 comment=_header(src),
                 describe=_describe(src, sha256(path), declared),
                 log=log,
+                progress=progress,
             )
             results[src.name] = result
             built.append(result.out)

@@ -44,7 +44,7 @@ query parameter.
 from graphkit.backends.cypher import split_statements, write_clause
 from graphkit.backends.neo4j.bulk import BulkResult, bulk_load
 from graphkit.backends.neo4j.connection import Connection, Neo4jError, connect, errors
-from graphkit.backends.neo4j.cypher import parse_params, run_cypher
+from graphkit.backends.neo4j.cypher import run_cypher
 from graphkit.backends.neo4j.export import cypher_literal, export_cypher, export_neo4j_csv
 from graphkit.backends.neo4j.load import LoadResult, clear, counts, load, remove
 from graphkit.backends.neo4j.lookup import find, find_paths, subgraph
@@ -87,7 +87,6 @@ __all__ = [
     "moved_query",
     "neo4j_value",
     "node_query",
-    "parse_params",
     "plain",
     "properties",
     "remove",

@@ -1,13 +1,9 @@
-"""Running user Cypher on Neo4j (read-only unless asked), and ``--param`` values."""
+"""Running user Cypher on Neo4j (read-only unless asked); ``--param`` values: graphkit.params."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
-
 from graphkit.backends.cypher import split_statements, write_clause
 from graphkit.backends.neo4j.connection import Neo4jError, errors
-from graphkit.backends.neo4j.scheme import _NAME
 
 
 def run_cypher(
@@ -43,18 +39,3 @@ def run_cypher(
             cols = list(result.keys())
             rows = [list(r.values()) for r in result]
     return cols, rows
-
-
-def parse_params(items: Iterable[str]) -> dict:
-    """``["n=3", "name=AWS"]`` -> ``{"n": 3, "name": "AWS"}`` (JSON when valid, else text)."""
-    out = {}
-    for item in items:
-        name, sep, raw = item.partition("=")
-        name = name.strip()
-        if not sep or not _NAME.match(name):
-            raise Neo4jError(f"bad --param {item!r}: use name=value (value as JSON or text)")
-        try:
-            out[name] = json.loads(raw)
-        except ValueError:
-            out[name] = raw
-    return out

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass
 
@@ -20,6 +19,7 @@ from graphkit.backends.neo4j.scheme import (
     node_query,
     node_row,
 )
+from graphkit.progress import bar
 from graphkit.projection import PropertyGraph
 
 
@@ -63,7 +63,7 @@ def load(
     start = time.perf_counter()
     total = len(pg.nodes) + len(pg.edges)
     constraints = constraint_queries(all_labels)
-    with _progress(progress, "Loading into Neo4j", total) as advance, errors():
+    with bar("Loading into Neo4j", total, show=progress) as shown, errors():
         with driver.session(database=database) as s:
             # On an empty database (count store: instant) skip the checks only re-loads need.
             fresh = s.run(f"MATCH (n:{MARKER}) RETURN count(n) = 0").single()[0]
@@ -76,7 +76,7 @@ def load(
                 for chunk in _batches(ids, batch_size):
                     rows = [node_row(n, pg.nodes[n], load_id) for n in chunk]
                     element.update(s.execute_write(_run_rows, q, rows))
-                    advance(len(rows))
+                    shown.advance(len(rows))
             for (typ, key), idx in edge_groups.items():
                 q = edge_query(typ, key, fresh=fresh)
                 moved = None if fresh else moved_query(typ, key)
@@ -87,7 +87,7 @@ def load(
                             r["a"], r["b"] = element[r.pop("s")], element[r.pop("t")]
                             del r["k"]
                     s.execute_write(_run_rows, q, rows, moved)
-                    advance(len(rows))
+                    shown.advance(len(rows))
             if fresh:
                 try:
                     for q in constraints[1:]:
@@ -157,31 +157,3 @@ def counts(driver, *, database: str | None = None) -> dict:
         "labels": dict(labels),
         "relationship_types": dict(types),
     }
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool, label: str, total: int):
-    if not enabled:
-        yield lambda n: None
-        return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=False,
-    ) as bar:
-        task = bar.add_task(label, total=total)
-        yield lambda n: bar.advance(task, n)
