@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +42,10 @@ _FALSE = {"", "f", "false", "no", "n", "0", "none", "null", "nan"}
 #: Prefix of warnings about a second value of a single-valued property.
 CONFLICT = "differing values: "
 _NAME, _ALT = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
+_CLAIM, _STATUS, _SUMMARY, _UNDER = (iri(GK + x) for x in ("Claim", "status", "summary", "underContract"))
+_SUBJECT, _PREDICATE, _OBJECT = (iri(RDF + x) for x in ("subject", "predicate", "object"))
+_DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
+_DATE_PROPS = {x: iri(GK + x) for x in ("startDate", "endDate")}
 _MISSING = object()
 
 
@@ -79,6 +84,16 @@ def parse_date(text: str) -> tuple[str, str]:
     except ValueError:
         pass
     raise RowError(f"not a date: {text!r}")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cached_date(text: str) -> tuple[str, str]:
+    return parse_date(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typed(lex: str, typ: str) -> str:
+    return literal(lex, XSD + typ)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -173,6 +188,9 @@ class Template:
 
     def __post_init__(self) -> None:
         self.render = self._compiled()
+        self.static = all(isinstance(p, str) or isinstance(p[0], int) for p in self.parts)
+        self.col: list[str] | None = None  # this chunk's values, by row (see prepare)
+        self.errs: dict[int, str] = {}  # row -> why a filter failed, in this chunk
 
     def _compiled(self):
         """The fastest renderer for this shape: a constant, one plain column, or the general one."""
@@ -209,6 +227,68 @@ class Template:
             out.append(v)
         return "".join(out).strip()
 
+    def prepare(self, cols: dict[int, list[str]], n: int) -> None:
+        """Render this template for a chunk of ``n`` rows at once, column by column (each
+        filter runs once per distinct value); :meth:`at` then reads row ``i``."""
+        self.errs = {}
+        if not self.static:
+            self.col = None
+            return
+        parts = self.parts
+        if all(isinstance(p, str) for p in parts):
+            self.col = ["".join(parts).strip()] * n
+            return
+        pcols: list = []
+        for p in parts:
+            if isinstance(p, str):
+                pcols.append(itertools.repeat(p, n))
+                continue
+            key, filters = p
+            raw = cols[key]
+            if not filters:
+                pcols.append(cols[~key])  # the column stripped (see CompiledMapping.prepare)
+                continue
+            memo: dict[str, str] = {}
+            bad: dict[str, str] = {}
+            out = []
+            for i, v in enumerate(raw):
+                r = memo.get(v)
+                if r is None:
+                    if v in bad:
+                        self.errs[i] = bad[v]
+                        r = ""
+                    else:
+                        try:
+                            r = memo[v] = self._filtered(v.strip(), filters)
+                        except RowError as e:
+                            bad[v] = str(e)
+                            self.errs[i] = bad[v]
+                            r = ""
+                out.append(r)
+            pcols.append(out)
+        if len(pcols) == 1:
+            c = pcols[0]
+            self.col = c if not parts[0][1] else [v.strip() for v in c]
+        else:
+            self.col = ["".join(t).strip() if all(t) else "" for t in zip(*pcols)]
+
+    @staticmethod
+    def _filtered(v: str, filters) -> str:
+        for f, arg in filters:
+            if not v:
+                break
+            v = f(v, arg)
+        return v
+
+    def at(self, i: int, row: list[str], nodes: dict) -> str:
+        """The rendered value of row ``i`` of the prepared chunk (``row`` is its fields)."""
+        col = self.col
+        if col is None:
+            return self.render(row, nodes)
+        if self.errs and i in self.errs:
+            raise RowError(self.errs[i])
+        return col[i]
+
 
 class Alternatives:
     """One template or a list: the first that renders non-empty."""
@@ -218,6 +298,8 @@ class Alternatives:
         self.templates = [Template.compile(str(s), header) for s in specs]
         if len(self.templates) == 1:
             self.render = self.templates[0].render
+        self.static = all(t.static for t in self.templates)
+        self.col: list[str] | None = None
 
     def render(self, row, nodes) -> str:
         for t in self.templates:
@@ -225,6 +307,22 @@ class Alternatives:
             if v:
                 return v
         return ""
+
+    def prepare(self, cols: dict[int, list[str]], n: int) -> None:
+        """Render a chunk of rows column-wise (see :meth:`Template.prepare`)."""
+        for t in self.templates:
+            t.prepare(cols, n)
+        ts = self.templates
+        if not self.static or any(t.errs for t in ts):
+            self.col = None  # row by row: a failing filter raises only where it is reached
+        elif len(ts) == 1:
+            self.col = ts[0].col
+        else:
+            self.col = [next(filter(None, t), "") for t in zip(*(t.col for t in ts))]
+
+    def at(self, i: int, row: list[str], nodes: dict) -> str:
+        col = self.col
+        return col[i] if col is not None else self.render(row, nodes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,6 +419,7 @@ class Prop:
 
     def __post_init__(self) -> None:
         self.term = iri(self.pred)  # the predicate as Turtle
+        self.memo: dict[str, tuple[str | None, str | None, str | None]] = {}  # see _value
 
 
 @dataclass
@@ -356,6 +455,11 @@ class ClaimSpec:
     contracts: list[str]
     evidence: list[str]
 
+    def __post_init__(self) -> None:
+        self.term, self.status_term = iri(self.predicate), iri(self.status)
+        alts = (self.id, self.start, self.end, self.summary)
+        self.static = all(a is None or a.static for a in alts)  # refers to no @node
+
 
 @dataclass
 class Node:
@@ -363,6 +467,9 @@ class Node:
     cls: str
     declare: bool
     spec: NodeSpec
+
+    def __post_init__(self) -> None:
+        self.term = iri(self.iri)  # as Turtle
 
     @property
     def local(self) -> str:
@@ -456,6 +563,27 @@ class CompiledMapping:
         self.functional = {iri(p) for p in self.sch.functional} | {
             iri(RDF + x) for x in ("subject", "predicate", "object")
         }
+        alts: list[Alternatives | None] = [self.key]
+        for n in self.nodes:
+            alts += [n.id, n.label, n.when, n.unless, n.existing_contract, *n.ids.values()]
+            alts += [w for _c, w in n.classes] + [p.value for p in n.props]
+        for c in self.claims:
+            alts += [c.id, c.start, c.end, c.summary]
+        self._alts = [a for a in alts if a is not None]
+        self._cols = sorted({i for a in self._alts for t in a.templates for i in t.columns()})
+
+    def prepare(self, rows: list[list[str]]) -> None:
+        """Render every template of the mapping for a chunk of rows, column by column; then
+        :meth:`row` ``(rows[i], ..., i)`` reads the rendered values."""
+        width = len(self.header)
+        blank = [""] * width
+        rows = [r if len(r) == width else blank for r in rows]  # row() rejects those
+        cols: dict[int, list[str]] = {}
+        for i in self._cols:
+            cols[i] = col = [r[i] for r in rows]
+            cols[~i] = [v.strip() for v in col]
+        for a in self._alts:
+            a.prepare(cols, len(rows))
 
     @staticmethod
     def _sub(v, n):
@@ -561,11 +689,16 @@ class CompiledMapping:
 
     # -- per row ------------------------------------------------------------------------------
 
-    def row(self, row: list[str], resolver: Resolver, warn: Callable[[str], None]):
-        """``(main triples, entity triples)`` of one row; raises :class:`RowError`."""
+    def row(self, row: list[str], resolver: Resolver, warn: Callable[[str], None], i: int = -1):
+        """``(main triples, entity triples)`` of one row; raises :class:`RowError`. ``i`` is
+        the row's index in the chunk given to :meth:`prepare` (-1: render it on its own)."""
         if len(row) != len(self.header):
             raise RowError(f"expected {len(self.header)} fields, found {len(row)}")
-        if self.key is not None and not self.key.render(row, {}):
+        if i < 0:
+            self.prepare([row])
+            i = 0
+        self._i = i
+        if self.key is not None and not self.key.at(i, row, {}):
             raise RowError("the row key is empty")
         nodes: dict[str, list[Node]] = {}
         self._warn = warn
@@ -631,41 +764,41 @@ class CompiledMapping:
     def _make(self, spec: NodeSpec, row, nodes, resolver: Resolver) -> Node | None:
         if spec.when_known and not any(not n.declare for n in nodes.get(spec.when_known, [])):
             return None
-        if spec.when and not FILTERS["bool"](spec.when.render(row, nodes), ""):
+        if spec.when and not FILTERS["bool"](spec.when.at(self._i, row, nodes), ""):
             return None
-        if spec.unless and FILTERS["bool"](spec.unless.render(row, nodes), ""):
+        if spec.unless and FILTERS["bool"](spec.unless.at(self._i, row, nodes), ""):
             return None
         cls = None
         for c, when in spec.classes:
-            if when is None or FILTERS["bool"](when.render(row, nodes), ""):
+            if when is None or FILTERS["bool"](when.at(self._i, row, nodes), ""):
                 cls = c
                 break
         if cls is None:
             return None
         if spec.entity:
-            name = spec.label.render(row, nodes)
+            name = spec.label.at(self._i, row, nodes)
             if not name:
                 return None
-            ids = {k: a.render(row, nodes) for k, a in spec.ids.items()}
-            attrs = {key: p.value.render(row, nodes) for key, p in spec.blocking}
-            hint = spec.id.render(row, nodes) if spec.id else ""
+            ids = {k: a.at(self._i, row, nodes) for k, a in spec.ids.items()}
+            attrs = {key: p.value.at(self._i, row, nodes) for key, p in spec.blocking}
+            hint = spec.id.at(self._i, row, nodes) if spec.id else ""
             node_iri = resolver.resolve(cls, name, ids, attrs, hint)
             node = Node(node_iri, cls, not resolver.is_curated(node_iri), spec)
         else:
-            local = _SAFE.sub("-", spec.id.render(row, nodes))
+            local = _SAFE.sub("-", spec.id.at(self._i, row, nodes))
             if not local:
                 return None
             node = Node(self._ns(cls) + local, cls, True, spec)
             if spec.existing_contract:
                 for t in spec.existing_contract.templates:  # award key, then PIID, ...
-                    found = resolver.contract(t.render(row, nodes))
+                    found = resolver.contract(t.at(self._i, row, nodes))
                     if found:
                         node = Node(found, cls, False, spec)
                         break
         if spec.distinct_from and any(n.iri == node.iri for n in nodes.get(spec.distinct_from, [])):
             return None
         for p in spec.drop:
-            if text := p.value.render(row, nodes):
+            if text := p.value.at(self._i, row, nodes):
                 dropped: list[str] = []
                 if self._value(p, text, node, dropped.append) is None:
                     self._warn(f"{dropped[0].replace('left out', 'source left out')}")
@@ -673,64 +806,72 @@ class CompiledMapping:
         return node
 
     def _emit(self, node: Node, row, nodes, out: RowTriples, warn) -> None:
-        s = iri(node.iri)
+        s = node.term
         add = out.append
         add((s, TYPE, iri(node.cls)))
         if node.spec.entity:
-            add((s, _NAME, literal(node.spec.label.render(row, nodes))))
+            add((s, _NAME, literal(node.spec.label.at(self._i, row, nodes))))
             for k, a in node.spec.ids.items():
-                v = a.render(row, nodes)
+                v = a.at(self._i, row, nodes)
                 if v:
                     add((s, iri(GK + k), literal(v.upper() if k != "wikidata" else v)))
         for p in node.spec.props:
             if p.ref:
                 for target in nodes.get(p.ref, ()):
-                    add((s, p.term, iri(target.iri)))
+                    add((s, p.term, target.term))
                 continue
-            text = p.value.render(row, nodes)
+            text = p.value.at(self._i, row, nodes)
             if not text:
                 if p.required:
                     raise RowError(f"{node.spec.name}: {p.term} is empty")
                 continue
-            if p.type == "string":
-                add((s, p.term, literal(text)))
-            elif obj := self._value(p, text, node, warn):
+            if obj := self._value(p, text, node, warn):
                 add((s, p.term, obj))
 
     def _value(self, p: Prop, text: str, node: Node, warn) -> str | None:
+        """The Turtle term of ``text`` as ``p``'s type, or None (left out, with a warning);
+        raises :class:`RowError`. Converted once per distinct value of the property."""
+        hit = p.memo.get(text)
+        if hit is None:
+            hit = p.memo[text] = self._convert(p, text, node.spec.name)
+        term, msg, err = hit
+        if err is not None:
+            raise RowError(err)
+        if msg is not None:
+            warn(msg)
+        return term
+
+    def _convert(self, p: Prop, text: str, name: str) -> tuple[str | None, str | None, str | None]:
+        """``(term, warning, error)`` of one value of ``p`` (see :meth:`_value`)."""
         try:
             if p.type == "string":
-                return literal(text)
+                return literal(text), None, None
             if p.type == "decimal":
-                return _decimal_term(text)
+                return _decimal_term(text), None, None
             if p.type == "integer":
-                return _integer_term(text)
+                return _integer_term(text), None, None
             if p.type == "date":
                 term, lex = _date_term(text)
                 if not p.future and lex[:10] > self.today:
-                    warn(f"{node.spec.name} {iri(p.pred)}: {lex} is in the future")
-                return term
+                    return term, f"{name} {iri(p.pred)}: {lex} is in the future", None
+                return term, None, None
             if p.type == "url":
                 if not _URL.match(text):
                     raise RowError(f"not an absolute http(s) URL: {text!r}")
-                return literal(text)
+                return literal(text), None, None
             if p.type == "iri":
-                return iri(_checked_iri(text))
+                return iri(_checked_iri(text)), None, None
             scheme = p.type.split(":", 1)[1]
             c = concept(scheme, text)
             if c is None:
-                warn(
-                    f"{node.spec.name} {iri(p.pred)}: {text!r} is not in the {scheme} taxonomy;"
-                    " left out"
-                )
-                return None
-            return iri(c)
+                msg = f"{name} {iri(p.pred)}: {text!r} is not in the {scheme} taxonomy; left out"
+                return None, msg, None
+            return iri(c), None, None
         except RowError as e:
-            where = f"{node.spec.name} {iri(p.pred)}"
+            where = f"{name} {iri(p.pred)}"
             if p.invalid != "error":
-                warn(f"{where}: {e}; left out")
-                return None
-            raise RowError(f"{where}: {e}") from None
+                return None, f"{where}: {e}; left out", None
+            return None, None, f"{where}: {e}"
 
     def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet, resolver: Resolver) -> None:
         subjects = [n for r in c.subjects for n in nodes.get(r, [])]
@@ -740,8 +881,8 @@ class CompiledMapping:
             for o in objects:
                 if s.iri == o.iri:
                     continue
-                ctx = {**nodes, "subject": [s], "object": [o]}
-                local = _SAFE.sub("-", c.id.render(row, ctx))
+                ctx = nodes if c.static else {**nodes, "subject": [s], "object": [o]}
+                local = _SAFE.sub("-", c.id.at(self._i, row, ctx))
                 if not local:
                     raise RowError(f"claim id {c.id.templates[0].parts} renders empty")
                 if not evidence:
@@ -752,19 +893,19 @@ class CompiledMapping:
                 cid = iri(full)
                 if known or full != ID + "claim/" + local:  # a known claim: more evidence
                     for e in evidence:
-                        out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+                        out.add(cid, _DERIVED, e.term)
                     continue
-                out.add(cid, TYPE, iri(GK + "Claim"))
-                out.add(cid, iri(RDF + "subject"), iri(s.iri))
-                out.add(cid, iri(RDF + "predicate"), iri(c.predicate))
-                out.add(cid, iri(RDF + "object"), iri(o.iri))
-                out.add(cid, iri(GK + "status"), iri(c.status))
+                out.add(cid, TYPE, _CLAIM)
+                out.add(cid, _SUBJECT, s.term)
+                out.add(cid, _PREDICATE, c.term)
+                out.add(cid, _OBJECT, o.term)
+                out.add(cid, _STATUS, c.status_term)
                 dates = {}
                 for name, alt in (("startDate", c.start), ("endDate", c.end)):
-                    text = alt.render(row, ctx) if alt else ""
+                    text = alt.at(self._i, row, ctx) if alt else ""
                     if text:
                         try:
-                            dates[name] = parse_date(text)
+                            dates[name] = _cached_date(text)
                         except RowError as e:
                             raise RowError(f"claim {name}: {e}") from None
                 start, end = dates.get("startDate"), dates.get("endDate")
@@ -777,13 +918,13 @@ class CompiledMapping:
                 if start and start[0][:10] > self.today:
                     self._warn(f"claim {local}: start date {start[0]} is in the future")
                 for name, (lex, typ) in dates.items():
-                    out.add(cid, iri(GK + name), literal(lex, XSD + typ))
-                if c.summary and (text := c.summary.render(row, ctx)):
-                    out.add(cid, iri(GK + "summary"), literal(text))
+                    out.add(cid, _DATE_PROPS[name], _typed(lex, typ))
+                if c.summary and (text := c.summary.at(self._i, row, ctx)):
+                    out.add(cid, _SUMMARY, literal(text))
                 for k in contracts:
-                    out.add(cid, iri(GK + "underContract"), iri(k.iri))
+                    out.add(cid, _UNDER, k.term)
                 for e in evidence:
-                    out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+                    out.add(cid, _DERIVED, e.term)
 
 
 class RowTriples(list):
