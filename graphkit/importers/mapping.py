@@ -42,7 +42,9 @@ _FALSE = {"", "f", "false", "no", "n", "0", "none", "null", "nan"}
 #: Prefix of warnings about a second value of a single-valued property.
 CONFLICT = "differing values: "
 _NAME, _ALT = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
-_CLAIM, _STATUS, _SUMMARY, _UNDER = (iri(GK + x) for x in ("Claim", "status", "summary", "underContract"))
+_CLAIM, _STATUS, _SUMMARY, _UNDER = (
+    iri(GK + x) for x in ("Claim", "status", "summary", "underContract")
+)
 _SUBJECT, _PREDICATE, _OBJECT = (iri(RDF + x) for x in ("subject", "predicate", "object"))
 _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _DATE_PROPS = {x: iri(GK + x) for x in ("startDate", "endDate")}
