@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -422,6 +423,9 @@ class Prop:
     def __post_init__(self) -> None:
         self.term = iri(self.pred)  # the predicate as Turtle
         self.memo: dict[str, tuple[str | None, str | None, str | None]] = {}  # see _value
+        # this chunk's memo entries by row (None: empty value); False: not converted yet;
+        # None: not convertible column-wise (the value refers to a node)
+        self.outs: list | bool | None = None
 
 
 @dataclass
@@ -581,11 +585,31 @@ class CompiledMapping:
         blank = [""] * width
         rows = [r if len(r) == width else blank for r in rows]  # row() rejects those
         cols: dict[int, list[str]] = {}
-        for i in self._cols:
-            cols[i] = col = [r[i] for r in rows]
-            cols[~i] = [v.strip() for v in col]
+        if self._cols:
+            get = operator.itemgetter(*self._cols, self._cols[0])  # always a tuple
+            for i, col in zip(self._cols, zip(*map(get, rows))):
+                cols[i] = col  # type: ignore[assignment]  # a tuple: read only
+                cols[~i] = [v.strip() for v in col]
         for a in self._alts:
             a.prepare(cols, len(rows))
+        for n in self.nodes:
+            for p in n.props:  # converted on first use in this chunk (see _emit)
+                p.outs = None if p.value is None or p.value.col is None else False
+
+    def _terms(self, p: Prop, name: str) -> list:
+        """``(term, warning, error)`` of ``p`` for each row of the chunk, None where empty;
+        each distinct value converted once (see :meth:`_convert`)."""
+        memo = p.memo
+        out = []
+        for v in p.value.col:
+            if not v:
+                out.append(None)
+                continue
+            hit = memo.get(v)
+            if hit is None:
+                hit = memo[v] = self._convert(p, v, name)
+            out.append(hit)
+        return out
 
     @staticmethod
     def _sub(v, n):
@@ -809,26 +833,46 @@ class CompiledMapping:
 
     def _emit(self, node: Node, row, nodes, out: RowTriples, warn) -> None:
         s = node.term
-        add = out.append
-        add((s, TYPE, iri(node.cls)))
-        if node.spec.entity:
-            add((s, _NAME, literal(node.spec.label.at(self._i, row, nodes))))
-            for k, a in node.spec.ids.items():
-                v = a.at(self._i, row, nodes)
+        pairs = [(TYPE, iri(node.cls))]
+        add = pairs.append
+        i = self._i
+        spec = node.spec
+        if spec.entity:
+            add((_NAME, literal(spec.label.at(i, row, nodes))))
+            for k, a in spec.ids.items():
+                v = a.at(i, row, nodes)
                 if v:
-                    add((s, iri(GK + k), literal(v.upper() if k != "wikidata" else v)))
-        for p in node.spec.props:
+                    add((iri(GK + k), literal(v.upper() if k != "wikidata" else v)))
+        for p in spec.props:
             if p.ref:
                 for target in nodes.get(p.ref, ()):
-                    add((s, p.term, target.term))
+                    add((p.term, target.term))
                 continue
-            text = p.value.at(self._i, row, nodes)
+            outs = p.outs
+            if outs is False:
+                outs = p.outs = self._terms(p, spec.name)
+            if outs is not None:  # converted column-wise
+                hit = outs[i]
+                if hit is None:  # empty
+                    if p.required:
+                        raise RowError(f"{spec.name}: {p.term} is empty")
+                    continue
+                term, msg, err = hit
+                if err is not None:
+                    raise RowError(err)
+                if msg is not None:
+                    warn(msg)
+                if term:
+                    add((p.term, term))
+                continue
+            text = p.value.at(i, row, nodes)
             if not text:
                 if p.required:
-                    raise RowError(f"{node.spec.name}: {p.term} is empty")
+                    raise RowError(f"{spec.name}: {p.term} is empty")
                 continue
             if obj := self._value(p, text, node, warn):
-                add((s, p.term, obj))
+                add((p.term, obj))
+        out.append((s, pairs))
 
     def _value(self, p: Prop, text: str, node: Node, warn) -> str | None:
         """The Turtle term of ``text`` as ``p``'s type, or None (left out, with a warning);
@@ -875,7 +919,7 @@ class CompiledMapping:
                 return None, f"{where}: {e}; left out", None
             return None, None, f"{where}: {e}"
 
-    def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet, resolver: Resolver) -> None:
+    def _claim_rows(self, c: ClaimSpec, row, nodes, out: RowTriples, resolver: Resolver) -> None:
         subjects = [n for r in c.subjects for n in nodes.get(r, [])]
         objects = [n for r in c.objects for n in nodes.get(r, [])]
         evidence = [n for r in c.evidence for n in nodes.get(r, [])]
@@ -894,14 +938,16 @@ class CompiledMapping:
                 full, known = resolver.claim(key, ID + "claim/" + local)
                 cid = iri(full)
                 if known or full != ID + "claim/" + local:  # a known claim: more evidence
-                    for e in evidence:
-                        out.add(cid, _DERIVED, e.term)
+                    out.append((cid, [(_DERIVED, e.term) for e in evidence]))
                     continue
-                out.add(cid, TYPE, _CLAIM)
-                out.add(cid, _SUBJECT, s.term)
-                out.add(cid, _PREDICATE, c.term)
-                out.add(cid, _OBJECT, o.term)
-                out.add(cid, _STATUS, c.status_term)
+                pairs = [
+                    (TYPE, _CLAIM),
+                    (_SUBJECT, s.term),
+                    (_PREDICATE, c.term),
+                    (_OBJECT, o.term),
+                    (_STATUS, c.status_term),
+                ]
+                add = pairs.append
                 dates = {}
                 for name, alt in (("startDate", c.start), ("endDate", c.end)):
                     text = alt.at(self._i, row, ctx) if alt else ""
@@ -920,20 +966,22 @@ class CompiledMapping:
                 if start and start[0][:10] > self.today:
                     self._warn(f"claim {local}: start date {start[0]} is in the future")
                 for name, (lex, typ) in dates.items():
-                    out.add(cid, _DATE_PROPS[name], _typed(lex, typ))
+                    add((_DATE_PROPS[name], _typed(lex, typ)))
                 if c.summary and (text := c.summary.at(self._i, row, ctx)):
-                    out.add(cid, _SUMMARY, literal(text))
+                    add((_SUMMARY, literal(text)))
                 for k in contracts:
-                    out.add(cid, _UNDER, k.term)
+                    add((_UNDER, k.term))
                 for e in evidence:
-                    out.add(cid, _DERIVED, e.term)
+                    add((_DERIVED, e.term))
+                out.append((cid, pairs))
 
 
 class RowTriples(list):
-    """The triples of one row, in the order the mapping makes them (merged by :func:`merge`)."""
+    """The triples of one row as ``(subject, [(predicate, object), ...])`` blocks, in the order
+    the mapping makes them (merged by :func:`merge_row`)."""
 
     def add(self, s: str, p: str, o: str) -> None:
-        self.append((s, p, o))
+        self.append((s, [(p, o)]))
 
 
 def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None) -> None:
@@ -941,27 +989,32 @@ def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None)
     later name becomes a ``skos:altLabel``)."""
     name, alt = _NAME, _ALT
     data = into.data
-    for s, p, o in new:
+    for s, pairs in new:
         props = data.get(s)
-        if props is None:
+        if props is None:  # a new subject (the common case): one value per predicate
+            fresh = {p: {o} for p, o in pairs}
+            if len(fresh) == len(pairs) and alt not in fresh:
+                data[s] = fresh
+                continue
             props = data[s] = {}
-        have = props.get(p)
-        if have is None:
-            props[p] = {o}
-            if p == name and o in props.get(alt, ()):
-                props[alt].discard(o)
-            continue
-        if o in have:
-            continue
-        if p in functional:
-            if p == name:
-                props.setdefault(alt, set()).add(o)
-            elif warn:
-                warn(f"{CONFLICT}{s} {p}: kept {min(have)}, ignored {o}")
-            continue
-        if p == alt and o in props.get(name, ()):
-            continue
-        have.add(o)
+        for p, o in pairs:
+            have = props.get(p)
+            if have is None:
+                props[p] = {o}
+                if p == name and o in props.get(alt, ()):
+                    props[alt].discard(o)
+                continue
+            if o in have:
+                continue
+            if p in functional:
+                if p == name:
+                    props.setdefault(alt, set()).add(o)
+                elif warn:
+                    warn(f"{CONFLICT}{s} {p}: kept {min(have)}, ignored {o}")
+                continue
+            if p == alt and o in props.get(name, ()):
+                continue
+            have.add(o)
 
 
 def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> None:
