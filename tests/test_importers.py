@@ -384,6 +384,12 @@ def test_iri_column_rejects_a_value_that_is_not_an_iri(tmp_path, kind):
     assert (r.imported, len(r.skipped)) == (len(rows) - 1, 1)
     assert "dcterms:type evidence-type:news" in r.out.read_text()
     Dataset.load([r.out, tmp_path / "out" / "entities.ttl"], bundled=False)  # parses
+    args = ["import", "csv", str(f), "--mapping", str(tmp_path / "m.yaml")]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "cli"), "--no-bundled"])
+    assert res.exit_code == 1, res.output
+    assert f"{f}:3: row 2:" in res.output and "not an IRI" in res.output
+    assert "Traceback" not in res.output and "internal error" not in res.output
+    assert not (tmp_path / "cli").exists() or not any((tmp_path / "cli").glob("*.ttl"))
 
 
 def test_dates_not_dates_reversed_or_future_name_the_line(tmp_path):
