@@ -218,8 +218,8 @@ def import_csv(
     all_ents = read_turtle(entities_path) if entities_path.is_file() else TripleSet()
     merge(all_ents, ents, compiled.functional)
     for graph in (main, ents):
-        for s in graph.subjects():
-            for t in graph.values(s, "a"):
+        for props in graph.data.values():
+            for t in props.get("a", ()):
                 result.counts[t.split(":", 1)[-1]] += 1
     skipped = f", {len(result.skipped)} bad rows skipped" if result.skipped else ""
     head = comment or (

@@ -253,22 +253,14 @@ class Template:
                 continue
             memo: dict[str, str] = {}
             bad: dict[str, str] = {}
-            out = []
-            for i, v in enumerate(raw):
-                r = memo.get(v)
-                if r is None:
-                    if v in bad:
-                        self.errs[i] = bad[v]
-                        r = ""
-                    else:
-                        try:
-                            r = memo[v] = self._filtered(v.strip(), filters)
-                        except RowError as e:
-                            bad[v] = str(e)
-                            self.errs[i] = bad[v]
-                            r = ""
-                out.append(r)
-            pcols.append(out)
+            for v in set(raw):  # each filter runs once per distinct value
+                try:
+                    memo[v] = self._filtered(v.strip(), filters)
+                except RowError as e:
+                    memo[v], bad[v] = "", str(e)
+            if bad:
+                self.errs = {i: bad[v] for i, v in enumerate(raw) if v in bad}
+            pcols.append([memo[v] for v in raw])
         if len(pcols) == 1:
             c = pcols[0]
             self.col = c if not parts[0][1] else [v.strip() for v in c]
@@ -410,6 +402,10 @@ def _class_iri(label: str) -> str:
     return full
 
 
+#: A converted value: its Turtle term, or ``(term or None, warning, error)``.
+Outcome = str | tuple[str | None, str | None, str | None]
+
+
 @dataclass
 class Prop:
     pred: str  # full IRI
@@ -422,7 +418,7 @@ class Prop:
 
     def __post_init__(self) -> None:
         self.term = iri(self.pred)  # the predicate as Turtle
-        self.memo: dict[str, tuple[str | None, str | None, str | None]] = {}  # see _value
+        self.memo: dict[str, Outcome] = {}  # see _value
         # this chunk's memo entries by row (None: empty value); False: not converted yet;
         # None: not convertible column-wise (the value refers to a node)
         self.outs: list | bool | None = None
@@ -597,19 +593,13 @@ class CompiledMapping:
                 p.outs = None if p.value is None or p.value.col is None else False
 
     def _terms(self, p: Prop, name: str) -> list:
-        """``(term, warning, error)`` of ``p`` for each row of the chunk, None where empty;
-        each distinct value converted once (see :meth:`_convert`)."""
-        memo = p.memo
-        out = []
-        for v in p.value.col:
-            if not v:
-                out.append(None)
-                continue
-            hit = memo.get(v)
-            if hit is None:
-                hit = memo[v] = self._convert(p, v, name)
-            out.append(hit)
-        return out
+        """The :data:`Outcome` of ``p`` for each row of the chunk, None where empty; each
+        distinct value converted once (see :meth:`_convert`)."""
+        memo, col = p.memo, p.value.col
+        for v in set(col).difference(memo):  # values not seen before, each once
+            if v:
+                memo[v] = self._convert(p, v, name)
+        return [memo.get(v) for v in col]  # "" -> None
 
     @staticmethod
     def _sub(v, n):
@@ -853,6 +843,9 @@ class CompiledMapping:
                 outs = p.outs = self._terms(p, spec.name)
             if outs is not None:  # converted column-wise
                 hit = outs[i]
+                if hit.__class__ is str:  # the common case: a term
+                    add((p.term, hit))
+                    continue
                 if hit is None:  # empty
                     if p.required:
                         raise RowError(f"{spec.name}: {p.term} is empty")
@@ -880,6 +873,8 @@ class CompiledMapping:
         hit = p.memo.get(text)
         if hit is None:
             hit = p.memo[text] = self._convert(p, text, node.spec.name)
+        if hit.__class__ is str:
+            return hit
         term, msg, err = hit
         if err is not None:
             raise RowError(err)
@@ -887,32 +882,33 @@ class CompiledMapping:
             warn(msg)
         return term
 
-    def _convert(self, p: Prop, text: str, name: str) -> tuple[str | None, str | None, str | None]:
-        """``(term, warning, error)`` of one value of ``p`` (see :meth:`_value`)."""
+    def _convert(self, p: Prop, text: str, name: str) -> Outcome:
+        """The Turtle term of one value of ``p``, or ``(term or None, warning, error)`` when
+        there is something to say (see :meth:`_value`)."""
         try:
             if p.type == "string":
-                return literal(text), None, None
+                return literal(text)
             if p.type == "decimal":
-                return _decimal_term(text), None, None
+                return _decimal_term(text)
             if p.type == "integer":
-                return _integer_term(text), None, None
+                return _integer_term(text)
             if p.type == "date":
                 term, lex = _date_term(text)
                 if not p.future and lex[:10] > self.today:
                     return term, f"{name} {iri(p.pred)}: {lex} is in the future", None
-                return term, None, None
+                return term
             if p.type == "url":
                 if not _URL.match(text):
                     raise RowError(f"not an absolute http(s) URL: {text!r}")
-                return literal(text), None, None
+                return literal(text)
             if p.type == "iri":
-                return iri(_checked_iri(text)), None, None
+                return iri(_checked_iri(text))
             scheme = p.type.split(":", 1)[1]
             c = concept(scheme, text)
             if c is None:
                 msg = f"{name} {iri(p.pred)}: {text!r} is not in the {scheme} taxonomy; left out"
                 return None, msg, None
-            return iri(c), None, None
+            return iri(c)
         except RowError as e:
             where = f"{name} {iri(p.pred)}"
             if p.invalid != "error":
