@@ -49,7 +49,6 @@ _CLAIM, _STATUS, _SUMMARY, _UNDER = (
 _SUBJECT, _PREDICATE, _OBJECT = (iri(RDF + x) for x in ("subject", "predicate", "object"))
 _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _DATE_PROPS = {x: iri(GK + x) for x in ("startDate", "endDate")}
-_MISSING = object()
 
 
 class RowError(ValueError):
@@ -291,12 +290,13 @@ class Alternatives:
     def __init__(self, spec, header: list[str]):
         specs = spec if isinstance(spec, list) else [spec]
         self.templates = [Template.compile(str(s), header) for s in specs]
-        if len(self.templates) == 1:
-            self.render = self.templates[0].render
+        self.render: Callable[[list[str], dict], str] = (
+            self.templates[0].render if len(self.templates) == 1 else self._first
+        )
         self.static = all(t.static for t in self.templates)
         self.col: list[str] | None = None
 
-    def render(self, row, nodes) -> str:
+    def _first(self, row, nodes) -> str:
         for t in self.templates:
             v = t.render(row, nodes)
             if v:
@@ -338,10 +338,13 @@ def _concepts() -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for pred in ("notation", "prefLabel", "altLabel"):
         for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + pred), None, None):
-            c = q.subject.value
+            subject, obj = q.subject, q.object
+            if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.Literal):
+                continue
+            c = subject.value
             if c.startswith(TAXONOMY):
                 scheme = c[len(TAXONOMY) :].split("/", 1)[0]
-                out.setdefault((scheme, q.object.value.strip().casefold()), c)
+                out.setdefault((scheme, obj.value.strip().casefold()), c)
     return out
 
 
@@ -387,7 +390,10 @@ def _record_classes() -> frozenset[str]:
     for p in ontology_files():
         store.load(path=str(p), format=ox.RdfFormat.TURTLE)
     q = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class"))
-    return frozenset(x.subject.value for x in q if x.subject.value.startswith(GK))
+    subjects = (x.subject for x in q)
+    return frozenset(
+        s.value for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(GK)
+    )
 
 
 def _class_iri(label: str) -> str:
@@ -421,7 +427,7 @@ class Prop:
         self.memo: dict[str, Outcome] = {}  # see _value
         # this chunk's memo entries by row (None: empty value); False: not converted yet;
         # None: not convertible column-wise (the value refers to a node)
-        self.outs: list | bool | None = None
+        self.outs: list[Outcome | None] | bool | None = None
 
 
 @dataclass
@@ -592,9 +598,10 @@ class CompiledMapping:
             for p in n.props:  # converted on first use in this chunk (see _emit)
                 p.outs = None if p.value is None or p.value.col is None else False
 
-    def _terms(self, p: Prop, name: str) -> list:
+    def _terms(self, p: Prop, name: str) -> list[Outcome | None]:
         """The :data:`Outcome` of ``p`` for each row of the chunk, None where empty; each
         distinct value converted once (see :meth:`_convert`)."""
+        assert p.value is not None and p.value.col is not None  # see prepare
         memo, col = p.memo, p.value.col
         for v in set(col).difference(memo):  # values not seen before, each once
             if v:
@@ -621,7 +628,7 @@ class CompiledMapping:
 
         if "class" not in ns:
             raise MappingError(f"node {name!r} needs a class")
-        classes = []
+        classes: list[tuple[str, Alternatives | None]] = []
         for c in ns["class"] if isinstance(ns["class"], list) else [ns["class"]]:
             if isinstance(c, dict):
                 classes.append((_class_iri(c["class"]), Alternatives(c["when"], header)))
@@ -684,14 +691,15 @@ class CompiledMapping:
                 known = ", ".join(sorted(k.rsplit("#", 1)[-1] for k in rels))
                 raise MappingError(f"unknown relationship {pred!r} (one of {known})") from None
         status = str(c.get("status", "reported"))
-        if concept("status", status) is None:
+        status_iri = concept("status", status)
+        if status_iri is None:
             raise MappingError(f"unknown claim status {status!r}")
         spec = ClaimSpec(
             id=Alternatives(c["id"], header),
             subjects=_refs(c["subject"]),
             predicate=full,
             objects=_refs(c["object"]),
-            status=concept("status", status),
+            status=status_iri,
             start=alt("start"),
             end=alt("end"),
             summary=alt("summary"),
@@ -725,8 +733,9 @@ class CompiledMapping:
                 node = self._make(spec, row, nodes, resolver)
             else:  # an entity made of columns only: made and emitted once per distinct values
                 key = (id(spec), *[row[i] for i in spec.cols])
-                node = self._made.get(key, _MISSING)
-                if node is _MISSING:
+                if key in self._made:
+                    node = self._made[key]
+                else:
                     node = self._made[key] = self._make(spec, row, {}, resolver)
                 if node is not None:
                     if spec.distinct_from and any(
@@ -792,6 +801,7 @@ class CompiledMapping:
         if cls is None:
             return None
         if spec.entity:
+            assert spec.label is not None  # an entity needs a name (see _node)
             name = spec.label.at(self._i, row, nodes)
             if not name:
                 return None
@@ -801,6 +811,7 @@ class CompiledMapping:
             node_iri = resolver.resolve(cls, name, ids, attrs, hint)
             node = Node(node_iri, cls, not resolver.is_curated(node_iri), spec)
         else:
+            assert spec.id is not None  # a node that is not an entity needs an id (see _node)
             local = _SAFE.sub("-", spec.id.at(self._i, row, nodes))
             if not local:
                 return None
@@ -828,6 +839,7 @@ class CompiledMapping:
         i = self._i
         spec = node.spec
         if spec.entity:
+            assert spec.label is not None
             add((_NAME, literal(spec.label.at(i, row, nodes))))
             for k, a in spec.ids.items():
                 v = a.at(i, row, nodes)
@@ -841,9 +853,9 @@ class CompiledMapping:
             outs = p.outs
             if outs is False:
                 outs = p.outs = self._terms(p, spec.name)
-            if outs is not None:  # converted column-wise
+            if isinstance(outs, list):  # converted column-wise
                 hit = outs[i]
-                if hit.__class__ is str:  # the common case: a term
+                if isinstance(hit, str):  # the common case: a term
                     add((p.term, hit))
                     continue
                 if hit is None:  # empty
@@ -858,6 +870,7 @@ class CompiledMapping:
                 if term:
                     add((p.term, term))
                 continue
+            assert p.value is not None  # a property that is not a link has a value
             text = p.value.at(i, row, nodes)
             if not text:
                 if p.required:
@@ -873,7 +886,7 @@ class CompiledMapping:
         hit = p.memo.get(text)
         if hit is None:
             hit = p.memo[text] = self._convert(p, text, node.spec.name)
-        if hit.__class__ is str:
+        if isinstance(hit, str):
             return hit
         term, msg, err = hit
         if err is not None:
@@ -967,8 +980,8 @@ class CompiledMapping:
                     add((_SUMMARY, literal(text)))
                 for k in contracts:
                     add((_UNDER, k.term))
-                for e in evidence:
-                    add((_DERIVED, e.term))
+                for ev in evidence:
+                    add((_DERIVED, ev.term))
                 out.append((cid, pairs))
 
 
