@@ -448,6 +448,7 @@ class NodeSpec:
     blocking: list = field(default_factory=list)  # (blocking key, Prop) of an entity
     drop: list = field(default_factory=list)  # props whose bad value drops the node
     cols: list[int] | None = None  # columns of an entity made of columns only (made once)
+    keys: list[tuple[str, ...]] | None = None  # their values, by row of the chunk
 
 
 @dataclass
@@ -594,6 +595,9 @@ class CompiledMapping:
                 cols[~i] = [v.strip() for v in col]
         for a in self._alts:
             a.prepare(cols, len(rows))
+        for n in self.nodes:  # the values an entity made of columns only is made from
+            if n.cols is not None:
+                n.keys = list(zip(*(cols[c] for c in n.cols))) if n.cols else [()] * len(rows)
         for n in self.nodes:
             for p in n.props:  # converted on first use in this chunk (see _emit)
                 p.outs = None if p.value is None or p.value.col is None else False
@@ -732,7 +736,7 @@ class CompiledMapping:
             if spec.cols is None:
                 node = self._make(spec, row, nodes, resolver)
             else:  # an entity made of columns only: made and emitted once per distinct values
-                key = (id(spec), *[row[i] for i in spec.cols])
+                key = (id(spec), spec.keys[i])  # type: ignore[index]  # set by prepare
                 if key in self._made:
                     node = self._made[key]
                 else:
