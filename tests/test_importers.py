@@ -491,3 +491,14 @@ def test_failing_filter_rejects_only_its_row(tmp_path):
     assert f"{f}:3: row 2:" in r.skipped[0] and "not a date: 'someday'" in r.skipped[0]
     text = r.out.read_text()
     assert f'dcterms:title "{_GOOD[4]}"' in text and 'dcterms:title "Cirrus"' in text
+
+
+def test_csv_that_is_not_utf8_is_one_clear_error(tmp_path):
+    f = _bad_input(tmp_path, [_GOOD])
+    f.write_bytes(f.read_bytes() + b"Bor\xffealis,FEA,https://example.org/b,evidence-type:news,,\n")
+    args = ["import", "csv", str(f), "--mapping", str(tmp_path / "m.yaml"), "--skip-bad"]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out"), "--no-bundled"])
+    assert res.exit_code == 1, res.output
+    assert res.output.startswith(f"error: {f}:") and "utf-8" in res.output.lower()
+    assert len(res.output.strip().splitlines()) == 1 and "Traceback" not in res.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.ttl"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import functools
 import gc
-import itertools
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -100,7 +99,20 @@ def _records(path: Path) -> Iterator[tuple[int, int, list[str]]]:
 
 
 def _chunks(rows: Iterator, size: int) -> Iterator[list]:
-    while chunk := list(itertools.islice(rows, size)):
+    """``rows`` in lists of ``size``; the rows read before a malformed line still come first
+    (so a bad row before it is reported as it would be row by row)."""
+    chunk: list = []
+    try:
+        for r in rows:
+            chunk.append(r)
+            if len(chunk) == size:
+                yield chunk
+                chunk = []
+    except DataError:
+        if chunk:
+            yield chunk
+        raise
+    if chunk:
         yield chunk
 
 
