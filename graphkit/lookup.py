@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from graphkit.errors import AmbiguousEntity, EntityNotFound
-from graphkit.resolve import normalize
+from graphkit.resolve import normalize, numbering
 
 #: A non-exact match resolves only when it scores at least this ...
 MIN_SCORE = 60.0
@@ -69,6 +69,20 @@ class Match:
         """What to tell the user when the match was not exact."""
         via = f" (via {self.matched!r})" if self.matched and self.matched != self.name else ""
         return f"using {self.name} [{self.kind}, {self.id}] for {text!r}: {self.how} match{via}"
+
+
+@dataclass(frozen=True)
+class NamePair:
+    """Two entries whose names (or aliases) match: ``how`` is ``normalised`` (equal after
+    :func:`normalize`) or ``fuzzy`` (``score``: rapidfuzz ``token_sort_ratio``, 0-100)."""
+
+    a: str
+    a_label: str
+    b: str
+    b_label: str
+    how: str
+    score: float
+    norm: str  # a's normalised label
 
 
 @dataclass
@@ -203,6 +217,48 @@ class NameIndex:
             offer(i, "fuzzy", max(fuzz.ratio(q, label) * 0.7, float(score) * 0.55))
         ranked = sorted(best.values(), key=lambda m: (-m.score, len(m.name), m.id))
         return [m for m in ranked if m.score >= min_score][:limit]
+
+    def pairs(self, *, min_score: float = 85.0) -> list[NamePair]:
+        """Every pair of entries whose names or aliases match each other: equal once normalised,
+        or alike (``token_sort_ratio`` of the normalised labels at least ``min_score``) while
+        sharing their first word ("avon police" is not "canton police") and their numbers
+        ("family first 5" is not "family first 6"). Best pair per two entries; compared in
+        bulk (rapidfuzz ``cdist``), not pair by pair in Python."""
+        self._build()
+        best: dict[tuple[str, str], NamePair] = {}
+
+        def offer(i: int, j: int, how: str, score: float) -> None:
+            (na, a, la), (_nb, b, lb) = self._labels[i], self._labels[j]
+            if a == b:
+                return
+            if b < a:
+                a, la, b, lb = b, lb, a, la
+            old = best.get((a, b))
+            if old is None or score > old.score:
+                best[(a, b)] = NamePair(a, la, b, lb, how, score, na)
+
+        by_norm: dict[str, list[int]] = {}
+        for i, (norm, _eid, _label) in enumerate(self._labels):
+            by_norm.setdefault(norm, []).append(i)
+        for group in by_norm.values():
+            for x, i in enumerate(group):
+                for j in group[x + 1 :]:
+                    offer(i, j, "normalised", 100.0)
+        keys = sorted(by_norm)
+        if len(keys) > 1:
+            import numpy as np
+            from rapidfuzz import fuzz, process
+
+            scores = process.cdist(
+                keys, keys, scorer=fuzz.token_sort_ratio, score_cutoff=min_score, workers=-1
+            )
+            for x, y in zip(*np.nonzero(scores)):
+                ka, kb = keys[x], keys[y]
+                if x < y and ka.split()[0] == kb.split()[0] and numbering(ka) == numbering(kb):
+                    for i in by_norm[ka]:
+                        for j in by_norm[kb]:
+                            offer(i, j, "fuzzy", float(scores[x, y]))
+        return sorted(best.values(), key=lambda p: (-p.score, p.a, p.b))
 
     # -- helpers -------------------------------------------------------------------------------
 

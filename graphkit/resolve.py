@@ -111,6 +111,7 @@ class Record:
     ids: dict[str, str] = field(default_factory=dict)  # uei/duns/ori/wikidata -> value
     attrs: dict[str, str] = field(default_factory=dict)  # state/country -> value
     origin: str = "new"  # curated | imported | new
+    aliases: set[str] = field(default_factory=set)  # other names as written (skos:altLabel)
 
 
 def namespace_of(cls: str) -> str:
@@ -163,6 +164,7 @@ def _records(store, origin: str) -> tuple[dict[str, Record], dict[str, str]]:
         rec.names.add(normalize(v))
     for rec, v in each(SKOS + "altLabel"):
         rec.names.add(normalize(v))
+        rec.aliases.add(v)
     onto = schema()
     for key, pred in onto.identifier_keys.items():
         for rec, v in each(pred):
@@ -429,12 +431,16 @@ def duplicates(
 ) -> list[dict]:
     """Pairs of entities that look alike, with a score (0-100) and the reason, best first.
 
-    Shared identifiers score 100; an equal normalised name 95 (60 when the state or an
-    identifier disagrees); similar normalised names that share their first word their rapidfuzz
-    ``token_sort_ratio`` minus 1.
-    Pairs a reviewer already decided are left out.
+    Identifiers first: a shared UEI, DUNS, ORI or QID (the ontology's ``gk:IdentifierProperty``)
+    scores 100. Then names, matched by the one entity lookup (:meth:`NameIndex.pairs
+    <graphkit.lookup.NameIndex.pairs>`): an equal normalised name or alias 95, a similar one
+    its ``token_sort_ratio`` minus 1. Records that disagree on a property the ontology marks
+    ``gk:blocksNameMatchFor`` their class (a UEI or DUNS for organisations, the state for
+    agencies, the country, an ORI or QID) are two entities however alike their names (DELOITTE
+    CONSULTING LLP and DELOITTE TOUCHE TOHMATSU LIMITED, which the award files give different
+    UEIs): never proposed. Pairs a reviewer already decided are left out.
     """
-    from rapidfuzz import fuzz, process
+    from graphkit.lookup import Entry, NameIndex
 
     cur = {str(Path(f).resolve()) for f in curated}
     recs: dict[str, Record] = {}
@@ -444,6 +450,7 @@ def duplicates(
         for k, r in got.items():
             if k in recs:  # declared in two files: merge what they say
                 recs[k].names |= r.names
+                recs[k].aliases |= r.aliases
                 recs[k].name = recs[k].name or r.name
                 recs[k].ids = {**r.ids, **recs[k].ids}
                 recs[k].attrs = {**r.attrs, **recs[k].attrs}
@@ -475,41 +482,31 @@ def duplicates(
     for (k, v), rs in groups.items():
         for i, a in enumerate(rs):
             for b in rs[i + 1 :]:
-                note(a, b, 100, f"same {k.upper() if k != 'wikidata' else 'Wikidata QID'} {v}")
-    by_name: dict[str, list[Record]] = {}
-    for r in recs.values():
-        for n in r.names:
-            by_name.setdefault(n, []).append(r)
-    for n, rs in by_name.items():
-        for i, a in enumerate(rs):
-            for b in rs[i + 1 :]:
-                clash = Resolver._blocked(a, b.ids, b.attrs)
-                why = f"same normalised name {n!r}" + (
-                    " but a different state, country, ORI or QID" if clash else ""
-                )
-                note(a, b, 60 if clash else 95, why)
-    keys = sorted(by_name)
-    if len(keys) > 1:
-        scores = process.cdist(
-            keys, keys, scorer=fuzz.token_sort_ratio, score_cutoff=min_score, workers=-1
-        )
-        import numpy as np
-
-        for i, j in zip(*np.nonzero(scores)):
-            # Blocking: fuzzy pairs share their first word ("avon police" is not "canton police")
-            # and their numbers ("family first 5" is not "family first 6").
-            if (
-                i < j
-                and keys[i].split()[0] == keys[j].split()[0]
-                and numbering(keys[i]) == numbering(keys[j])
-            ):
-                why = f"similar names {keys[i]!r} ~ {keys[j]!r}"
-                for a in by_name[keys[i]]:
-                    for b in by_name[keys[j]]:
-                        if not Resolver._blocked(a, b.ids, b.attrs):
-                            note(a, b, float(scores[i, j]) - 1, why)
+                note(a, b, 100, f"same {_key_label(k)} {v}")
+    index = NameIndex(
+        [
+            Entry(r.iri, r.name, tuple(sorted(r.aliases - {r.name})))
+            for r in sorted(recs.values(), key=lambda r: r.iri)
+            if r.name
+        ]
+    )
+    for m in index.pairs(min_score=min_score + 1):  # a similar name scores its ratio - 1
+        a, b = recs[m.a], recs[m.b]
+        if Resolver._blocked(a, b.ids, b.attrs) or Resolver._blocked(b, a.ids, a.attrs):
+            # two entities by the ontology, however alike their names
+            continue
+        if m.how == "normalised":
+            note(a, b, 95, f"same normalised name {m.norm!r}")
+        else:
+            why = f"similar names {normalize(m.a_label)!r} ~ {normalize(m.b_label)!r}"
+            note(a, b, m.score - 1, why)
     rows = [r for r in found.values() if r["score"] >= min_score]
     return sorted(rows, key=lambda r: (-r["score"], r["a"], r["b"]))
+
+
+def _key_label(key: str) -> str:
+    """How a reason names an identifier or attribute key: its ontology label's short form."""
+    return key.upper() if key != "wikidata" else "Wikidata QID"
 
 
 def record_decision(a: str, b: str, same: bool, path: Path, *, curated: Iterable[str] = ()) -> str:

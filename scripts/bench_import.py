@@ -2,16 +2,21 @@
 
 The shared prime-award file (1,369 rows x 286 columns) is replicated to ``--rows`` rows in a temp
 folder, each copy with its own award keys and permalinks so that every row is a distinct award.
-Baselines in the same run: ``pandas.read_csv`` (the floor: parsing only) and ``csv.reader``.
+Baselines in the same run: ``pandas.read_csv`` (the floor: parsing only) and ``csv.reader``;
+``--before DIR`` also times the importer of another checkout (``git archive <ref> | tar -x -C DIR``)
+in a child process on the same file, timing only its import call.
 
-    python scripts/bench_import.py [--rows 100000] [--repeat 3]
+    python scripts/bench_import.py [--rows 100000] [--repeat 3] [--before DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -59,10 +64,38 @@ def timed(fn, repeat: int) -> list[tuple[float, float]]:
     return out
 
 
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from graphkit.importers import import_csv
+from graphkit.importers.usaspending import mapping_for
+big, out = Path(sys.argv[1]), Path(sys.argv[2])
+for f in out.glob("*.ttl"):
+    f.unlink()
+t, c = time.perf_counter(), time.process_time()
+import_csv(big, mapping_for(big), out_dir=out)
+print(json.dumps([time.perf_counter() - t, time.process_time() - c]))
+"""
+
+
+def timed_child(tree: Path, big: Path, out: Path, repeat: int) -> list[tuple[float, float]]:
+    """The import of the checkout at ``tree``, timed inside a child process (run in ``tree``:
+    ``python -c`` puts the working folder first on the path)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    runs = []
+    for _ in range(repeat):
+        cmd = [sys.executable, "-c", CHILD, str(big), str(out)]
+        done = subprocess.run(cmd, env=env, cwd=tree, capture_output=True, text=True, check=True)
+        wall, cpu = json.loads(done.stdout.strip().splitlines()[-1])
+        runs.append((wall, cpu))
+    return runs
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--before", type=Path, help="a checkout of the baseline to time as well")
     args = ap.parse_args()
 
     import pandas as pd
@@ -95,6 +128,9 @@ def main() -> None:
             ("csv.reader (parse only)", timed(run_csv, args.repeat)),
             ("graphkit import usaspending", timed(run_import, args.repeat)),
         ]
+        if args.before:
+            before = timed_child(args.before.resolve(), big, Path(tmp) / "before", args.repeat)
+            results.insert(2, (f"graphkit import, before ({args.before.name})", before))
         out_size = sum(f.stat().st_size for f in (Path(tmp) / "imports").glob("*.ttl")) / 1e6
     floor = statistics.median(c for _w, c in results[0][1])
     print(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
-import pandas as pd
 import pyoxigraph as ox
 import pytest
 from typer.testing import CliRunner
@@ -61,8 +61,9 @@ def atlas(tmp_path_factory):
 
 def test_prime_counts_and_amounts_match_the_csv(prime):
     result, out = prime
-    df = pd.read_csv(PRIME, dtype=str)
-    assert result.rows == result.imported == len(df) == df.contract_award_unique_key.nunique()
+    df = _csv(PRIME)
+    keys = [r["contract_award_unique_key"] for r in df]
+    assert result.rows == result.imported == len(df) == len(set(keys))
     store = _store(result.out, out / "entities.ttl")
     got = {
         k: (c, Decimal(a))
@@ -73,7 +74,7 @@ def test_prime_counts_and_amounts_match_the_csv(prime):
         )
     }
     # Awards already curated in data/ are referenced, not declared again.
-    curated = [k for k in df.contract_award_unique_key if k not in got and _is_curated_contract(k)]
+    curated = [k for k in keys if k not in got and _is_curated_contract(k)]
     assert len(got) + len(curated) == len(df)
     # Exact totals per recipient UEI (csv module + Decimal), mapped to the resolved contractor.
     per_uei: dict[str, Decimal] = defaultdict(Decimal)
@@ -92,9 +93,9 @@ def test_prime_counts_and_amounts_match_the_csv(prime):
     for uei, total in per_uei.items():
         expected[next(iter(contractor_of_uei[uei]))] += total
     assert per_contractor == expected
-    # pandas as an independent float check of the grand total
+    # the grand total over the file's rows, as floats: an independent check of the sums
     assert float(sum(per_contractor.values())) == pytest.approx(
-        pd.to_numeric(df[df.contract_award_unique_key.isin(got)].total_obligated_amount).sum()
+        sum(float(r["total_obligated_amount"]) for r in df if r["contract_award_unique_key"] in got)
     )
 
 
@@ -124,8 +125,8 @@ def test_prime_resolves_agencies_and_west_publishing(prime):
              gk:underContract ?k ; prov:wasDerivedFrom ?e . ?e schema:url ?u .
              FILTER(STRSTARTS(STR(?e), STR(ide:usaspending-CONT_AWD_))) }""",
     )
-    df = pd.read_csv(PRIME, dtype=str)
-    assert int(west[0][0]) == (df.recipient_name == "WEST PUBLISHING CORPORATION").sum()
+    df = _csv(PRIME)
+    assert int(west[0][0]) == sum(r["recipient_name"] == "WEST PUBLISHING CORPORATION" for r in df)
     ents = (out / "entities.ttl").read_text()
     assert "WEST PUBLISHING" not in ents  # no second West Publishing entity
     ev = _rows(
@@ -167,15 +168,15 @@ def test_second_import_is_byte_identical(tmp_path):
 def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
     assert mapping_for(SUBAWARDS).spec["detect"][0] == "prime_award_unique_key"
     result = import_usaspending(SUBAWARDS, out_dir=tmp_path)
-    df = pd.read_csv(SUBAWARDS, dtype=str)
-    assert result.imported == len(df) == _count_rows(SUBAWARDS)
+    df = _csv(SUBAWARDS)
+    assert result.imported == len(df)
     store = _store(result.out, tmp_path / "entities.ttl")
     # every prime award is a confirmed claim prime -> ICE
     primes = _rows(
         store,
         "SELECT DISTINCT ?c WHERE { ?c rdf:predicate gk:supplies ; rdf:object ido:ice }",
     )
-    assert len(primes) == df.prime_award_unique_key.nunique()
+    assert len(primes) == len({r["prime_award_unique_key"] for r in df})
     # every subawardee supplies its prime under the prime contract (one claim per pair and
     # contract, each report as evidence); a company reporting a subaward to itself makes no claim
     reports = _rows(
@@ -184,19 +185,19 @@ def test_subawards_flow_sub_to_prime_to_agency(tmp_path):
             ?c rdf:predicate gk:supplies ; prov:wasDerivedFrom ?e .
             ?e dcterms:type evidence-type:dataset-row }""",
     )
-    to_self = (df.subawardee_uei == df.prime_awardee_uei).sum()
+    to_self = sum(r["subawardee_uei"] == r["prime_awardee_uei"] for r in df)
     assert int(reports[0][0]) == len(df) - to_self
     cols = ["subawardee_uei", "prime_awardee_uei", "prime_award_unique_key"]
-    pairs = df[df.subawardee_uei != df.prime_awardee_uei][cols]
-    assert int(reports[0][1]) <= len(pairs.drop_duplicates())
+    pairs = {tuple(r[c] for c in cols) for r in df if r["subawardee_uei"] != r["prime_awardee_uei"]}
+    assert int(reports[0][1]) <= len(pairs)
 
 
 def test_atlas_agencies_technologies_and_links(atlas):
     result, out = atlas
-    df = pd.read_csv(ATLAS, dtype=str)
+    df = _csv(ATLAS)
     store = _store(result.out, out / "entities.ttl", *_ontology())
     oris = _rows(store, "SELECT DISTINCT ?o WHERE { ?a a gk:GovernmentAgency ; gk:ori ?o }")
-    assert {o for (o,) in oris} == {x[:9] for x in df["NEWAOSNUMBER (ORI9)"]}
+    assert {o for (o,) in oris} == {r["NEWAOSNUMBER (ORI9)"][:9] for r in df}
     # technologies: each product's category has the Atlas technology name as a SKOS label
     cats = _rows(
         store,
@@ -207,13 +208,13 @@ def test_atlas_agencies_technologies_and_links(atlas):
     for name, label in cats:
         labels[name].add(label)
     assert labels and all(any(lb in name for lb in lbs) for name, lbs in labels.items())
-    assert {lb for lbs in labels.values() for lb in lbs} >= set(df.Technology)
+    assert {lb for lbs in labels.values() for lb in lbs} >= {r["Technology"] for r in df}
     # every usable link of every row is evidence with its source as publisher
     links = {
         (r[f"Link {n}"], r[f"Link {n} Source"])
-        for _i, r in df.iterrows()
+        for r in df
         for n in (1, 2, 3)
-        if isinstance(r[f"Link {n}"], str) and r[f"Link {n}"].startswith("http")
+        if r[f"Link {n}"].startswith("http")
     }
     got = set(
         map(tuple, _rows(store, "SELECT ?u ?p WHERE { ?e schema:url ?u ; dcterms:publisher ?p }"))
@@ -227,7 +228,7 @@ def test_atlas_agencies_technologies_and_links(atlas):
     used_by = _rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?c rdf:predicate gk:usedBy }")
     # one usedBy claim per distinct (vendor, technology, agency): duplicate rows merge
     assert int(used_by[0][0]) == len(
-        df.fillna("").drop_duplicates(["Vendor", "Technology", "NEWAOSNUMBER (ORI9)"])
+        {(r["Vendor"], r["Technology"], r["NEWAOSNUMBER (ORI9)"]) for r in df}
     )
 
 
@@ -259,7 +260,9 @@ def test_bad_row_fails_whole_import_and_keeps_previous_files(tmp_path):
         import_csv(
             FIXTURE, mapping_for(FIXTURE), out_dir=out, curated=[CURATED_FIXTURE], bundled=False
         )
-    assert "row 2" in str(e.value) and "'12x'" in str(e.value) and ":3:" in str(e.value)
+    [bad, *_] = _bad_amounts(FIXTURE)
+    value = _csv(FIXTURE)[bad - 1]["total_obligated_amount"]
+    assert f"{FIXTURE}:{bad + 1}: row {bad}:" in str(e.value) and repr(value) in str(e.value)
     assert previous.read_text() == "# previous import\n"
     assert not (out / "entities.ttl").exists()
 
@@ -273,8 +276,9 @@ def test_skip_bad_reports_the_row_and_imports_the_rest(tmp_path):
         curated=[CURATED_FIXTURE],
         bundled=False,
     )
-    assert (r.rows, r.imported, len(r.skipped)) == (3, 2, 1)
-    assert "row 2" in r.skipped[0]
+    rows, bad = _count_rows(FIXTURE), _bad_amounts(FIXTURE)
+    assert (r.rows, r.imported, len(r.skipped)) == (rows, rows - len(bad), len(bad))
+    assert f"row {bad[0]}:" in r.skipped[0]
     text = r.out.read_text()
     assert "ido:acme-analytics" in text and "BOREALIS" not in text
     assert '"-2500"^^xsd:decimal' in text and '"2019-01-15"^^xsd:date' in text
@@ -286,11 +290,12 @@ def test_cli_import_exit_codes(tmp_path):
     runner = CliRunner()
     args = ["import", "usaspending", str(FIXTURE), "--out", str(tmp_path), "--no-bundled"]
     args += ["--data", str(CURATED_FIXTURE)]
+    rows, bad = _count_rows(FIXTURE), _bad_amounts(FIXTURE)
     res = runner.invoke(app, args)
-    assert res.exit_code == 1 and "row 2" in res.output and "Traceback" not in res.output
+    assert res.exit_code == 1 and f"row {bad[0]}:" in res.output and "Traceback" not in res.output
     res = runner.invoke(app, [*args, "--skip-bad"])
     assert res.exit_code == 0, res.output
-    assert "2 of 3 rows imported" in res.output
+    assert f"{rows - len(bad)} of {rows} rows imported" in res.output
     res = runner.invoke(app, ["import", "atlas", str(FIXTURE), "--out", str(tmp_path)])
     assert res.exit_code == 1 and "AOSNUMBER" in res.output
 
@@ -369,15 +374,22 @@ _GOOD = ["Acme", "FEA", "https://example.org/a", "evidence-type:news", "2020-01-
     "kind", ["not an iri", "Government Record", "nope:thing", "http://exa mple.org/x"]
 )
 def test_iri_column_rejects_a_value_that_is_not_an_iri(tmp_path, kind):
-    f = _bad_input(tmp_path, [_GOOD, ["Borealis", "FEA", "https://example.org/b", kind, "", ""]])
+    rows = [_GOOD, ["Borealis", "FEA", "https://example.org/b", kind, "", ""]]
+    f = _bad_input(tmp_path, rows)
     m = Mapping.load(tmp_path / "m.yaml")
     with pytest.raises(DataError) as e:
         import_csv(f, m, out_dir=tmp_path / "out", bundled=False)
     assert f"{f}:3: row 2:" in str(e.value) and "not an IRI" in str(e.value)
     r = import_csv(f, m, out_dir=tmp_path / "out", bundled=False, skip_bad=True)
-    assert (r.imported, len(r.skipped)) == (1, 1)
+    assert (r.imported, len(r.skipped)) == (len(rows) - 1, 1)
     assert "dcterms:type evidence-type:news" in r.out.read_text()
     Dataset.load([r.out, tmp_path / "out" / "entities.ttl"], bundled=False)  # parses
+    args = ["import", "csv", str(f), "--mapping", str(tmp_path / "m.yaml")]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "cli"), "--no-bundled"])
+    assert res.exit_code == 1, res.output
+    assert f"{f}:3: row 2:" in res.output and "not an IRI" in res.output
+    assert "Traceback" not in res.output and "internal error" not in res.output
+    assert not (tmp_path / "cli").exists() or not any((tmp_path / "cli").glob("*.ttl"))
 
 
 def test_dates_not_dates_reversed_or_future_name_the_line(tmp_path):
@@ -391,7 +403,7 @@ def test_dates_not_dates_reversed_or_future_name_the_line(tmp_path):
     m = Mapping.load(tmp_path / "m.yaml")
     logged: list[str] = []
     r = import_csv(f, m, out_dir=tmp_path / "out", bundled=False, skip_bad=True, log=logged.append)
-    assert r.imported == 3 and len(r.skipped) == 1
+    assert r.imported == len(rows) - 1 and len(r.skipped) == 1  # the row that is not a date
     assert f"{f}:3: row 2:" in r.skipped[0] and "not a date: '2020-13-45'" in r.skipped[0]
     text = "\n".join(logged)
     assert f"{f}:4: row 3:" in text and "end date 2020-01-01 before start date 2021-05-01" in text
@@ -423,8 +435,70 @@ def test_import_file_api_picks_the_mapping(tmp_path):
 
 
 def _count_rows(path: Path) -> int:
+    return len(_csv(path))
+
+
+def _bad_amounts(path: Path) -> list[int]:
+    """Row numbers (1 = the first data row) whose obligated amount is not a number."""
+    return [
+        n
+        for n, r in enumerate(_csv(path), 1)
+        if not re.fullmatch(r"-?\d+(\.\d+)?", r["total_obligated_amount"].replace(",", ""))
+    ]
+
+
+def _csv(path: Path) -> list[dict[str, str]]:
+    """The rows of a CSV file as the csv module reads them (every expected count comes from
+    here, never typed into a test)."""
     with open(path, newline="", encoding="utf-8-sig") as fh:
-        return sum(1 for _ in csv.DictReader(fh))
+        return list(csv.DictReader(fh))
 
 
 assert SKOS and GK and SCHEMA  # namespaces used in SPARQL above
+
+
+def test_chunked_column_wise_import_matches_a_small_chunk_import(tmp_path, monkeypatch):
+    """Templates are rendered column-wise per chunk of rows: the real prime-award file gives the
+    same bytes whatever the chunk size (chunk borders inside the file, a chunk of one row)."""
+    import graphkit.importers as importers
+
+    outs = []
+    for size in (importers.CHUNK, 97, 1):
+        monkeypatch.setattr(importers, "CHUNK", size)
+        r = import_csv(PRIME, mapping_for(PRIME), out_dir=tmp_path / str(size) / "imports")
+        assert r.imported == _count_rows(PRIME)
+        outs.append((r.out.read_bytes(), r.entities_file.read_bytes()))
+    assert outs[0] == outs[1] == outs[2]
+
+
+def test_failing_filter_rejects_only_its_row(tmp_path):
+    """A template filter that fails on one value (``{start|date}``) rejects that row alone, with
+    its number; an empty value falls through to the next alternative, as row by row."""
+    mapping = _IRI_MAPPING.replace(
+        'dcterms:title: "{vendor}"', 'dcterms:title: ["{start|date}", "{vendor}"]'
+    )
+    rows = [
+        _GOOD,
+        ["Borealis", "FEA", "https://example.org/b", "evidence-type:news", "someday", ""],
+        ["Cirrus", "FEA", "https://example.org/c", "evidence-type:news", "", ""],
+    ]
+    f = _bad_input(tmp_path, rows)
+    (tmp_path / "m.yaml").write_text(mapping)
+    r = import_csv(
+        f, Mapping.load(tmp_path / "m.yaml"), out_dir=tmp_path / "o", bundled=False, skip_bad=True
+    )
+    assert (r.imported, len(r.skipped)) == (len(rows) - 1, 1)
+    assert f"{f}:3: row 2:" in r.skipped[0] and "not a date: 'someday'" in r.skipped[0]
+    text = r.out.read_text()
+    assert f'dcterms:title "{_GOOD[4]}"' in text and 'dcterms:title "Cirrus"' in text
+
+
+def test_csv_that_is_not_utf8_is_one_clear_error(tmp_path):
+    f = _bad_input(tmp_path, [_GOOD])
+    f.write_bytes(f.read_bytes() + b"Bor\xffealis,FEA,https://example.org/b,evidence-type:news,,\n")
+    args = ["import", "csv", str(f), "--mapping", str(tmp_path / "m.yaml"), "--skip-bad"]
+    res = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "out"), "--no-bundled"])
+    assert res.exit_code == 1, res.output
+    assert res.output.startswith(f"error: {f}:") and "utf-8" in res.output.lower()
+    assert len(res.output.strip().splitlines()) == 1 and "Traceback" not in res.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").glob("*.ttl"))

@@ -210,3 +210,69 @@ def test_numbered_names_are_not_proposed_as_duplicates(tmp_path):
     pairs = {(r["a"], r["b"]) for r in duplicates([f], resolutions=None, min_score=80)}
     assert ("org/t1", "org/t2") in pairs
     assert ("org/c10", "org/c9") not in pairs and ("org/v1", "org/v2") not in pairs
+
+
+def test_resolve_on_the_bundled_data_never_pairs_distinct_legal_entities():
+    """The real bundled files, at a low threshold: a pair proposed by name never has records
+    that disagree on a blocking property of the ontology (UEI, DUNS, state, ...), so DELOITTE
+    CONSULTING LLP is never proposed = DELOITTE TOUCHE TOHMATSU LIMITED, although the latter
+    carries the former's name as an alias."""
+    from graphkit.model import short_id
+    from graphkit.resolve import read_records
+    from graphkit.store import input_files
+
+    files = [f for f in input_files() if "ontology" not in f.parts]
+    recs, _ = read_records(files, "any")
+    deloitte = [r for r in recs.values() if r.name == "DELOITTE CONSULTING LLP" and "uei" in r.ids]
+    tohmatsu = [r for r in recs.values() if r.name == "DELOITTE TOUCHE TOHMATSU LIMITED"]
+    assert deloitte and tohmatsu  # the case is in the data ...
+    assert normalize("DELOITTE CONSULTING LLP") in tohmatsu[0].names  # ... with the alias
+    assert all(d.ids["uei"] != tohmatsu[0].ids["uei"] for d in deloitte)
+    rows = duplicates(files, resolutions=None, min_score=50)
+    assert any(r["reason"].startswith("same normalised name") for r in rows)
+    assert any(r["reason"].startswith("similar names") for r in rows)
+    by_short = {short_id(k): r for k, r in recs.items()}
+    for row in rows:
+        a, b = by_short[row["a"]], by_short[row["b"]]
+        if row["score"] < 100:  # a name match
+            assert not Resolver._blocked(a, b.ids, b.attrs), row
+            assert not Resolver._blocked(b, a.ids, a.attrs), row
+    pairs = {frozenset((r["a"], r["b"])) for r in rows}
+    for d in deloitte:
+        assert frozenset((short_id(d.iri), short_id(tohmatsu[0].iri))) not in pairs
+
+
+def test_name_index_pairs_equal_and_similar_names():
+    from graphkit.lookup import Entry, NameIndex
+
+    idx = NameIndex(
+        [
+            Entry("org/z1", "Zeta Sensors LLC"),
+            Entry("org/z2", "Acme", ("ZETA SENSORS, INC.",)),
+            Entry("org/t1", "Thermo Fisher Scientific"),
+            Entry("org/t2", "Thermo Fischer Scientific"),
+            Entry("org/c9", "Callyo 2009"),
+            Entry("org/c10", "Callyo 2010"),
+        ]
+    )
+    got = {(p.a, p.b): p for p in idx.pairs(min_score=80)}
+    assert got[("org/z1", "org/z2")].how == "normalised"
+    assert got[("org/z1", "org/z2")].b_label == "ZETA SENSORS, INC."  # matched by its alias
+    assert got[("org/t1", "org/t2")].how == "fuzzy" and 80 <= got[("org/t1", "org/t2")].score < 100
+    assert ("org/c10", "org/c9") not in got  # numbers differ
+
+
+def test_resolve_records_decisions_only_on_ids_or_equal_names(tmp_path):
+    """`resolve --same` finds its arguments with the entity lookup: an id or a name equal after
+    normalisation is used; a merely similar name is refused with the suggestion."""
+    decisions = tmp_path / "res.ttl"
+    common = ["--no-bundled", "--data", str(CURATED), "--resolutions", str(decisions)]
+    runner = CliRunner()
+    res = runner.invoke(
+        app, ["resolve", "--not-same", "Acme Holdings Corp.", "org/acme-analytics", *common]
+    )
+    assert res.exit_code == 0, res.output
+    assert Decisions.load(decisions).apart(ORG + "acme-holdings", ORG + "acme-analytics")
+    res = runner.invoke(app, ["resolve", "--same", "Acme Hold", "org/acme-analytics", *common])
+    assert res.exit_code == 1
+    assert "acme-holdings" in res.output and "Traceback" not in res.output

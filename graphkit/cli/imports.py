@@ -164,17 +164,23 @@ def _declared(files: list[Path]) -> set[str]:
 
 
 def _entity(text: str, files: list[Path]) -> str:
-    """An id (``org/acme`` or a full IRI), or a name or alias known in ``files``."""
-    from graphkit.errors import AmbiguousEntity, EntityNotFound
+    """An id (``org/acme`` or a full IRI), or a name or alias known in ``files``, found by the
+    one entity lookup (:class:`graphkit.lookup.NameIndex`). A decision is recorded only on an
+    id or a name equal to the text (after normalisation); a looser match is offered as a
+    suggestion."""
+    from graphkit.errors import EntityNotFound
+    from graphkit.lookup import Entry, NameIndex
     from graphkit.model import full_iri, short_id
-    from graphkit.resolve import normalize, read_records
+    from graphkit.resolve import read_records
 
     recs, _ = read_records(files, "any")
-    if full_iri(text) in recs:
-        return full_iri(text)
-    hits = sorted(i for i, r in recs.items() if normalize(text) in r.names)
-    if len(hits) == 1:
-        return hits[0]
-    if hits:
-        raise AmbiguousEntity(text, [(short_id(h), recs[h].name) for h in hits])
-    raise EntityNotFound(text, [])
+    index = NameIndex(
+        [
+            Entry(short_id(i), r.name or short_id(i), tuple(sorted(r.aliases)))
+            for i, r in sorted(recs.items())
+        ]
+    )
+    m = index.resolve(text)  # AmbiguousEntity / EntityNotFound as they are
+    if m.how not in ("id", "exact", "normalised"):
+        raise EntityNotFound(text, [f"{m.id} ({m.name})"])
+    return full_iri(m.id)

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,7 +43,12 @@ _FALSE = {"", "f", "false", "no", "n", "0", "none", "null", "nan"}
 #: Prefix of warnings about a second value of a single-valued property.
 CONFLICT = "differing values: "
 _NAME, _ALT = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
-_MISSING = object()
+_CLAIM, _STATUS, _SUMMARY, _UNDER = (
+    iri(GK + x) for x in ("Claim", "status", "summary", "underContract")
+)
+_SUBJECT, _PREDICATE, _OBJECT = (iri(RDF + x) for x in ("subject", "predicate", "object"))
+_DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
+_DATE_PROPS = {x: iri(GK + x) for x in ("startDate", "endDate")}
 
 
 class RowError(ValueError):
@@ -79,6 +86,16 @@ def parse_date(text: str) -> tuple[str, str]:
     except ValueError:
         pass
     raise RowError(f"not a date: {text!r}")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _cached_date(text: str) -> tuple[str, str]:
+    return parse_date(text)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _typed(lex: str, typ: str) -> str:
+    return literal(lex, XSD + typ)
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -173,6 +190,9 @@ class Template:
 
     def __post_init__(self) -> None:
         self.render = self._compiled()
+        self.static = all(isinstance(p, str) or isinstance(p[0], int) for p in self.parts)
+        self.col: list[str] | None = None  # this chunk's values, by row (see prepare)
+        self.errs: dict[int, str] = {}  # row -> why a filter failed, in this chunk
 
     def _compiled(self):
         """The fastest renderer for this shape: a constant, one plain column, or the general one."""
@@ -209,6 +229,60 @@ class Template:
             out.append(v)
         return "".join(out).strip()
 
+    def prepare(self, cols: dict[int, list[str]], n: int) -> None:
+        """Render this template for a chunk of ``n`` rows at once, column by column (each
+        filter runs once per distinct value); :meth:`at` then reads row ``i``."""
+        self.errs = {}
+        if not self.static:
+            self.col = None
+            return
+        parts = self.parts
+        if all(isinstance(p, str) for p in parts):
+            self.col = ["".join(parts).strip()] * n
+            return
+        pcols: list = []
+        for p in parts:
+            if isinstance(p, str):
+                pcols.append(itertools.repeat(p, n))
+                continue
+            key, filters = p
+            raw = cols[key]
+            if not filters:
+                pcols.append(cols[~key])  # the column stripped (see CompiledMapping.prepare)
+                continue
+            memo: dict[str, str] = {}
+            bad: dict[str, str] = {}
+            for v in set(raw):  # each filter runs once per distinct value
+                try:
+                    memo[v] = self._filtered(v.strip(), filters)
+                except RowError as e:
+                    memo[v], bad[v] = "", str(e)
+            if bad:
+                self.errs = {i: bad[v] for i, v in enumerate(raw) if v in bad}
+            pcols.append([memo[v] for v in raw])
+        if len(pcols) == 1:
+            c = pcols[0]
+            self.col = c if not parts[0][1] else [v.strip() for v in c]
+        else:
+            self.col = ["".join(t).strip() if all(t) else "" for t in zip(*pcols)]
+
+    @staticmethod
+    def _filtered(v: str, filters) -> str:
+        for f, arg in filters:
+            if not v:
+                break
+            v = f(v, arg)
+        return v
+
+    def at(self, i: int, row: list[str], nodes: dict) -> str:
+        """The rendered value of row ``i`` of the prepared chunk (``row`` is its fields)."""
+        col = self.col
+        if col is None:
+            return self.render(row, nodes)
+        if self.errs and i in self.errs:
+            raise RowError(self.errs[i])
+        return col[i]
+
 
 class Alternatives:
     """One template or a list: the first that renders non-empty."""
@@ -216,15 +290,34 @@ class Alternatives:
     def __init__(self, spec, header: list[str]):
         specs = spec if isinstance(spec, list) else [spec]
         self.templates = [Template.compile(str(s), header) for s in specs]
-        if len(self.templates) == 1:
-            self.render = self.templates[0].render
+        self.render: Callable[[list[str], dict], str] = (
+            self.templates[0].render if len(self.templates) == 1 else self._first
+        )
+        self.static = all(t.static for t in self.templates)
+        self.col: list[str] | None = None
 
-    def render(self, row, nodes) -> str:
+    def _first(self, row, nodes) -> str:
         for t in self.templates:
             v = t.render(row, nodes)
             if v:
                 return v
         return ""
+
+    def prepare(self, cols: dict[int, list[str]], n: int) -> None:
+        """Render a chunk of rows column-wise (see :meth:`Template.prepare`)."""
+        for t in self.templates:
+            t.prepare(cols, n)
+        ts = self.templates
+        if not self.static or any(t.errs for t in ts):
+            self.col = None  # row by row: a failing filter raises only where it is reached
+        elif len(ts) == 1:
+            self.col = ts[0].col
+        else:
+            self.col = [next(filter(None, t), "") for t in zip(*(t.col for t in ts))]
+
+    def at(self, i: int, row: list[str], nodes: dict) -> str:
+        col = self.col
+        return col[i] if col is not None else self.render(row, nodes)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -245,10 +338,13 @@ def _concepts() -> dict[tuple[str, str], str]:
     out: dict[tuple[str, str], str] = {}
     for pred in ("notation", "prefLabel", "altLabel"):
         for q in store.quads_for_pattern(None, ox.NamedNode(SKOS + pred), None, None):
-            c = q.subject.value
+            subject, obj = q.subject, q.object
+            if not isinstance(subject, ox.NamedNode) or not isinstance(obj, ox.Literal):
+                continue
+            c = subject.value
             if c.startswith(TAXONOMY):
                 scheme = c[len(TAXONOMY) :].split("/", 1)[0]
-                out.setdefault((scheme, q.object.value.strip().casefold()), c)
+                out.setdefault((scheme, obj.value.strip().casefold()), c)
     return out
 
 
@@ -294,7 +390,10 @@ def _record_classes() -> frozenset[str]:
     for p in ontology_files():
         store.load(path=str(p), format=ox.RdfFormat.TURTLE)
     q = store.quads_for_pattern(None, ox.NamedNode(RDF + "type"), ox.NamedNode(OWL + "Class"))
-    return frozenset(x.subject.value for x in q if x.subject.value.startswith(GK))
+    subjects = (x.subject for x in q)
+    return frozenset(
+        s.value for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(GK)
+    )
 
 
 def _class_iri(label: str) -> str:
@@ -309,6 +408,10 @@ def _class_iri(label: str) -> str:
     return full
 
 
+#: A converted value: its Turtle term, or ``(term or None, warning, error)``.
+Outcome = str | tuple[str | None, str | None, str | None]
+
+
 @dataclass
 class Prop:
     pred: str  # full IRI
@@ -321,6 +424,10 @@ class Prop:
 
     def __post_init__(self) -> None:
         self.term = iri(self.pred)  # the predicate as Turtle
+        self.memo: dict[str, Outcome] = {}  # see _value
+        # this chunk's memo entries by row (None: empty value); False: not converted yet;
+        # None: not convertible column-wise (the value refers to a node)
+        self.outs: list[Outcome | None] | bool | None = None
 
 
 @dataclass
@@ -341,6 +448,7 @@ class NodeSpec:
     blocking: list = field(default_factory=list)  # (blocking key, Prop) of an entity
     drop: list = field(default_factory=list)  # props whose bad value drops the node
     cols: list[int] | None = None  # columns of an entity made of columns only (made once)
+    keys: list[tuple[str, ...]] | None = None  # their values, by row of the chunk
 
 
 @dataclass
@@ -356,6 +464,11 @@ class ClaimSpec:
     contracts: list[str]
     evidence: list[str]
 
+    def __post_init__(self) -> None:
+        self.term, self.status_term = iri(self.predicate), iri(self.status)
+        alts = (self.id, self.start, self.end, self.summary)
+        self.static = all(a is None or a.static for a in alts)  # refers to no @node
+
 
 @dataclass
 class Node:
@@ -363,6 +476,9 @@ class Node:
     cls: str
     declare: bool
     spec: NodeSpec
+
+    def __post_init__(self) -> None:
+        self.term = iri(self.iri)  # as Turtle
 
     @property
     def local(self) -> str:
@@ -456,6 +572,45 @@ class CompiledMapping:
         self.functional = {iri(p) for p in self.sch.functional} | {
             iri(RDF + x) for x in ("subject", "predicate", "object")
         }
+        alts: list[Alternatives | None] = [self.key]
+        for n in self.nodes:
+            alts += [n.id, n.label, n.when, n.unless, n.existing_contract, *n.ids.values()]
+            alts += [w for _c, w in n.classes] + [p.value for p in n.props]
+        for c in self.claims:
+            alts += [c.id, c.start, c.end, c.summary]
+        self._alts = [a for a in alts if a is not None]
+        self._cols = sorted({i for a in self._alts for t in a.templates for i in t.columns()})
+
+    def prepare(self, rows: list[list[str]]) -> None:
+        """Render every template of the mapping for a chunk of rows, column by column; then
+        :meth:`row` ``(rows[i], ..., i)`` reads the rendered values."""
+        width = len(self.header)
+        blank = [""] * width
+        rows = [r if len(r) == width else blank for r in rows]  # row() rejects those
+        cols: dict[int, list[str]] = {}
+        if self._cols:
+            get = operator.itemgetter(*self._cols, self._cols[0])  # always a tuple
+            for i, col in zip(self._cols, zip(*map(get, rows))):
+                cols[i] = col  # type: ignore[assignment]  # a tuple: read only
+                cols[~i] = [v.strip() for v in col]
+        for a in self._alts:
+            a.prepare(cols, len(rows))
+        for n in self.nodes:  # the values an entity made of columns only is made from
+            if n.cols is not None:
+                n.keys = list(zip(*(cols[c] for c in n.cols))) if n.cols else [()] * len(rows)
+        for n in self.nodes:
+            for p in n.props:  # converted on first use in this chunk (see _emit)
+                p.outs = None if p.value is None or p.value.col is None else False
+
+    def _terms(self, p: Prop, name: str) -> list[Outcome | None]:
+        """The :data:`Outcome` of ``p`` for each row of the chunk, None where empty; each
+        distinct value converted once (see :meth:`_convert`)."""
+        assert p.value is not None and p.value.col is not None  # see prepare
+        memo, col = p.memo, p.value.col
+        for v in set(col).difference(memo):  # values not seen before, each once
+            if v:
+                memo[v] = self._convert(p, v, name)
+        return [memo.get(v) for v in col]  # "" -> None
 
     @staticmethod
     def _sub(v, n):
@@ -477,7 +632,7 @@ class CompiledMapping:
 
         if "class" not in ns:
             raise MappingError(f"node {name!r} needs a class")
-        classes = []
+        classes: list[tuple[str, Alternatives | None]] = []
         for c in ns["class"] if isinstance(ns["class"], list) else [ns["class"]]:
             if isinstance(c, dict):
                 classes.append((_class_iri(c["class"]), Alternatives(c["when"], header)))
@@ -540,14 +695,15 @@ class CompiledMapping:
                 known = ", ".join(sorted(k.rsplit("#", 1)[-1] for k in rels))
                 raise MappingError(f"unknown relationship {pred!r} (one of {known})") from None
         status = str(c.get("status", "reported"))
-        if concept("status", status) is None:
+        status_iri = concept("status", status)
+        if status_iri is None:
             raise MappingError(f"unknown claim status {status!r}")
         spec = ClaimSpec(
             id=Alternatives(c["id"], header),
             subjects=_refs(c["subject"]),
             predicate=full,
             objects=_refs(c["object"]),
-            status=concept("status", status),
+            status=status_iri,
             start=alt("start"),
             end=alt("end"),
             summary=alt("summary"),
@@ -561,11 +717,16 @@ class CompiledMapping:
 
     # -- per row ------------------------------------------------------------------------------
 
-    def row(self, row: list[str], resolver: Resolver, warn: Callable[[str], None]):
-        """``(main triples, entity triples)`` of one row; raises :class:`RowError`."""
+    def row(self, row: list[str], resolver: Resolver, warn: Callable[[str], None], i: int = -1):
+        """``(main triples, entity triples)`` of one row; raises :class:`RowError`. ``i`` is
+        the row's index in the chunk given to :meth:`prepare` (-1: render it on its own)."""
         if len(row) != len(self.header):
             raise RowError(f"expected {len(self.header)} fields, found {len(row)}")
-        if self.key is not None and not self.key.render(row, {}):
+        if i < 0:
+            self.prepare([row])
+            i = 0
+        self._i = i
+        if self.key is not None and not self.key.at(i, row, {}):
             raise RowError("the row key is empty")
         nodes: dict[str, list[Node]] = {}
         self._warn = warn
@@ -575,9 +736,10 @@ class CompiledMapping:
             if spec.cols is None:
                 node = self._make(spec, row, nodes, resolver)
             else:  # an entity made of columns only: made and emitted once per distinct values
-                key = (id(spec), *[row[i] for i in spec.cols])
-                node = self._made.get(key, _MISSING)
-                if node is _MISSING:
+                key = (id(spec), spec.keys[i])  # type: ignore[index]  # set by prepare
+                if key in self._made:
+                    node = self._made[key]
+                else:
                     node = self._made[key] = self._make(spec, row, {}, resolver)
                 if node is not None:
                     if spec.distinct_from and any(
@@ -631,41 +793,43 @@ class CompiledMapping:
     def _make(self, spec: NodeSpec, row, nodes, resolver: Resolver) -> Node | None:
         if spec.when_known and not any(not n.declare for n in nodes.get(spec.when_known, [])):
             return None
-        if spec.when and not FILTERS["bool"](spec.when.render(row, nodes), ""):
+        if spec.when and not FILTERS["bool"](spec.when.at(self._i, row, nodes), ""):
             return None
-        if spec.unless and FILTERS["bool"](spec.unless.render(row, nodes), ""):
+        if spec.unless and FILTERS["bool"](spec.unless.at(self._i, row, nodes), ""):
             return None
         cls = None
         for c, when in spec.classes:
-            if when is None or FILTERS["bool"](when.render(row, nodes), ""):
+            if when is None or FILTERS["bool"](when.at(self._i, row, nodes), ""):
                 cls = c
                 break
         if cls is None:
             return None
         if spec.entity:
-            name = spec.label.render(row, nodes)
+            assert spec.label is not None  # an entity needs a name (see _node)
+            name = spec.label.at(self._i, row, nodes)
             if not name:
                 return None
-            ids = {k: a.render(row, nodes) for k, a in spec.ids.items()}
-            attrs = {key: p.value.render(row, nodes) for key, p in spec.blocking}
-            hint = spec.id.render(row, nodes) if spec.id else ""
+            ids = {k: a.at(self._i, row, nodes) for k, a in spec.ids.items()}
+            attrs = {key: p.value.at(self._i, row, nodes) for key, p in spec.blocking}
+            hint = spec.id.at(self._i, row, nodes) if spec.id else ""
             node_iri = resolver.resolve(cls, name, ids, attrs, hint)
             node = Node(node_iri, cls, not resolver.is_curated(node_iri), spec)
         else:
-            local = _SAFE.sub("-", spec.id.render(row, nodes))
+            assert spec.id is not None  # a node that is not an entity needs an id (see _node)
+            local = _SAFE.sub("-", spec.id.at(self._i, row, nodes))
             if not local:
                 return None
             node = Node(self._ns(cls) + local, cls, True, spec)
             if spec.existing_contract:
                 for t in spec.existing_contract.templates:  # award key, then PIID, ...
-                    found = resolver.contract(t.render(row, nodes))
+                    found = resolver.contract(t.at(self._i, row, nodes))
                     if found:
                         node = Node(found, cls, False, spec)
                         break
         if spec.distinct_from and any(n.iri == node.iri for n in nodes.get(spec.distinct_from, [])):
             return None
         for p in spec.drop:
-            if text := p.value.render(row, nodes):
+            if text := p.value.at(self._i, row, nodes):
                 dropped: list[str] = []
                 if self._value(p, text, node, dropped.append) is None:
                     self._warn(f"{dropped[0].replace('left out', 'source left out')}")
@@ -673,31 +837,71 @@ class CompiledMapping:
         return node
 
     def _emit(self, node: Node, row, nodes, out: RowTriples, warn) -> None:
-        s = iri(node.iri)
-        add = out.append
-        add((s, TYPE, iri(node.cls)))
-        if node.spec.entity:
-            add((s, _NAME, literal(node.spec.label.render(row, nodes))))
-            for k, a in node.spec.ids.items():
-                v = a.render(row, nodes)
+        s = node.term
+        pairs = [(TYPE, iri(node.cls))]
+        add = pairs.append
+        i = self._i
+        spec = node.spec
+        if spec.entity:
+            assert spec.label is not None
+            add((_NAME, literal(spec.label.at(i, row, nodes))))
+            for k, a in spec.ids.items():
+                v = a.at(i, row, nodes)
                 if v:
-                    add((s, iri(GK + k), literal(v.upper() if k != "wikidata" else v)))
-        for p in node.spec.props:
+                    add((iri(GK + k), literal(v.upper() if k != "wikidata" else v)))
+        for p in spec.props:
             if p.ref:
                 for target in nodes.get(p.ref, ()):
-                    add((s, p.term, iri(target.iri)))
+                    add((p.term, target.term))
                 continue
-            text = p.value.render(row, nodes)
+            outs = p.outs
+            if outs is False:
+                outs = p.outs = self._terms(p, spec.name)
+            if isinstance(outs, list):  # converted column-wise
+                hit = outs[i]
+                if isinstance(hit, str):  # the common case: a term
+                    add((p.term, hit))
+                    continue
+                if hit is None:  # empty
+                    if p.required:
+                        raise RowError(f"{spec.name}: {p.term} is empty")
+                    continue
+                term, msg, err = hit
+                if err is not None:
+                    raise RowError(err)
+                if msg is not None:
+                    warn(msg)
+                if term:
+                    add((p.term, term))
+                continue
+            assert p.value is not None  # a property that is not a link has a value
+            text = p.value.at(i, row, nodes)
             if not text:
                 if p.required:
-                    raise RowError(f"{node.spec.name}: {p.term} is empty")
+                    raise RowError(f"{spec.name}: {p.term} is empty")
                 continue
-            if p.type == "string":
-                add((s, p.term, literal(text)))
-            elif obj := self._value(p, text, node, warn):
-                add((s, p.term, obj))
+            if obj := self._value(p, text, node, warn):
+                add((p.term, obj))
+        out.append((s, pairs))
 
     def _value(self, p: Prop, text: str, node: Node, warn) -> str | None:
+        """The Turtle term of ``text`` as ``p``'s type, or None (left out, with a warning);
+        raises :class:`RowError`. Converted once per distinct value of the property."""
+        hit = p.memo.get(text)
+        if hit is None:
+            hit = p.memo[text] = self._convert(p, text, node.spec.name)
+        if isinstance(hit, str):
+            return hit
+        term, msg, err = hit
+        if err is not None:
+            raise RowError(err)
+        if msg is not None:
+            warn(msg)
+        return term
+
+    def _convert(self, p: Prop, text: str, name: str) -> Outcome:
+        """The Turtle term of one value of ``p``, or ``(term or None, warning, error)`` when
+        there is something to say (see :meth:`_value`)."""
         try:
             if p.type == "string":
                 return literal(text)
@@ -708,7 +912,7 @@ class CompiledMapping:
             if p.type == "date":
                 term, lex = _date_term(text)
                 if not p.future and lex[:10] > self.today:
-                    warn(f"{node.spec.name} {iri(p.pred)}: {lex} is in the future")
+                    return term, f"{name} {iri(p.pred)}: {lex} is in the future", None
                 return term
             if p.type == "url":
                 if not _URL.match(text):
@@ -719,20 +923,16 @@ class CompiledMapping:
             scheme = p.type.split(":", 1)[1]
             c = concept(scheme, text)
             if c is None:
-                warn(
-                    f"{node.spec.name} {iri(p.pred)}: {text!r} is not in the {scheme} taxonomy;"
-                    " left out"
-                )
-                return None
+                msg = f"{name} {iri(p.pred)}: {text!r} is not in the {scheme} taxonomy; left out"
+                return None, msg, None
             return iri(c)
         except RowError as e:
-            where = f"{node.spec.name} {iri(p.pred)}"
+            where = f"{name} {iri(p.pred)}"
             if p.invalid != "error":
-                warn(f"{where}: {e}; left out")
-                return None
-            raise RowError(f"{where}: {e}") from None
+                return None, f"{where}: {e}; left out", None
+            return None, None, f"{where}: {e}"
 
-    def _claim_rows(self, c: ClaimSpec, row, nodes, out: TripleSet, resolver: Resolver) -> None:
+    def _claim_rows(self, c: ClaimSpec, row, nodes, out: RowTriples, resolver: Resolver) -> None:
         subjects = [n for r in c.subjects for n in nodes.get(r, [])]
         objects = [n for r in c.objects for n in nodes.get(r, [])]
         evidence = [n for r in c.evidence for n in nodes.get(r, [])]
@@ -740,8 +940,8 @@ class CompiledMapping:
             for o in objects:
                 if s.iri == o.iri:
                     continue
-                ctx = {**nodes, "subject": [s], "object": [o]}
-                local = _SAFE.sub("-", c.id.render(row, ctx))
+                ctx = nodes if c.static else {**nodes, "subject": [s], "object": [o]}
+                local = _SAFE.sub("-", c.id.at(self._i, row, ctx))
                 if not local:
                     raise RowError(f"claim id {c.id.templates[0].parts} renders empty")
                 if not evidence:
@@ -751,20 +951,22 @@ class CompiledMapping:
                 full, known = resolver.claim(key, ID + "claim/" + local)
                 cid = iri(full)
                 if known or full != ID + "claim/" + local:  # a known claim: more evidence
-                    for e in evidence:
-                        out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+                    out.append((cid, [(_DERIVED, e.term) for e in evidence]))
                     continue
-                out.add(cid, TYPE, iri(GK + "Claim"))
-                out.add(cid, iri(RDF + "subject"), iri(s.iri))
-                out.add(cid, iri(RDF + "predicate"), iri(c.predicate))
-                out.add(cid, iri(RDF + "object"), iri(o.iri))
-                out.add(cid, iri(GK + "status"), iri(c.status))
+                pairs = [
+                    (TYPE, _CLAIM),
+                    (_SUBJECT, s.term),
+                    (_PREDICATE, c.term),
+                    (_OBJECT, o.term),
+                    (_STATUS, c.status_term),
+                ]
+                add = pairs.append
                 dates = {}
                 for name, alt in (("startDate", c.start), ("endDate", c.end)):
-                    text = alt.render(row, ctx) if alt else ""
+                    text = alt.at(self._i, row, ctx) if alt else ""
                     if text:
                         try:
-                            dates[name] = parse_date(text)
+                            dates[name] = _cached_date(text)
                         except RowError as e:
                             raise RowError(f"claim {name}: {e}") from None
                 start, end = dates.get("startDate"), dates.get("endDate")
@@ -777,20 +979,22 @@ class CompiledMapping:
                 if start and start[0][:10] > self.today:
                     self._warn(f"claim {local}: start date {start[0]} is in the future")
                 for name, (lex, typ) in dates.items():
-                    out.add(cid, iri(GK + name), literal(lex, XSD + typ))
-                if c.summary and (text := c.summary.render(row, ctx)):
-                    out.add(cid, iri(GK + "summary"), literal(text))
+                    add((_DATE_PROPS[name], _typed(lex, typ)))
+                if c.summary and (text := c.summary.at(self._i, row, ctx)):
+                    add((_SUMMARY, literal(text)))
                 for k in contracts:
-                    out.add(cid, iri(GK + "underContract"), iri(k.iri))
-                for e in evidence:
-                    out.add(cid, iri(PROV + "wasDerivedFrom"), iri(e.iri))
+                    add((_UNDER, k.term))
+                for ev in evidence:
+                    add((_DERIVED, ev.term))
+                out.append((cid, pairs))
 
 
 class RowTriples(list):
-    """The triples of one row, in the order the mapping makes them (merged by :func:`merge`)."""
+    """The triples of one row as ``(subject, [(predicate, object), ...])`` blocks, in the order
+    the mapping makes them (merged by :func:`merge_row`)."""
 
     def add(self, s: str, p: str, o: str) -> None:
-        self.append((s, p, o))
+        self.append((s, [(p, o)]))
 
 
 def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None) -> None:
@@ -798,27 +1002,32 @@ def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None)
     later name becomes a ``skos:altLabel``)."""
     name, alt = _NAME, _ALT
     data = into.data
-    for s, p, o in new:
+    for s, pairs in new:
         props = data.get(s)
-        if props is None:
+        if props is None:  # a new subject (the common case): one value per predicate
+            fresh = {p: {o} for p, o in pairs}
+            if len(fresh) == len(pairs) and alt not in fresh:
+                data[s] = fresh
+                continue
             props = data[s] = {}
-        have = props.get(p)
-        if have is None:
-            props[p] = {o}
-            if p == name and o in props.get(alt, ()):
-                props[alt].discard(o)
-            continue
-        if o in have:
-            continue
-        if p in functional:
-            if p == name:
-                props.setdefault(alt, set()).add(o)
-            elif warn:
-                warn(f"{CONFLICT}{s} {p}: kept {min(have)}, ignored {o}")
-            continue
-        if p == alt and o in props.get(name, ()):
-            continue
-        have.add(o)
+        for p, o in pairs:
+            have = props.get(p)
+            if have is None:
+                props[p] = {o}
+                if p == name and o in props.get(alt, ()):
+                    props[alt].discard(o)
+                continue
+            if o in have:
+                continue
+            if p in functional:
+                if p == name:
+                    props.setdefault(alt, set()).add(o)
+                elif warn:
+                    warn(f"{CONFLICT}{s} {p}: kept {min(have)}, ignored {o}")
+                continue
+            if p == alt and o in props.get(name, ()):
+                continue
+            have.add(o)
 
 
 def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> None:

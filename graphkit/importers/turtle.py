@@ -94,12 +94,16 @@ class TripleSet:
         """All triples as Turtle statements, subjects, predicates and objects sorted."""
         out = []
         data = self.data
+        orders: dict[tuple[str, ...], list[str]] = {}  # predicates as met -> as written
         for s in sorted(data):
             props = data[s]
-            preds = sorted(props)
-            if TYPE in props:  # "a" first
-                preds.remove(TYPE)
-                preds.insert(0, TYPE)
+            keys = tuple(props)
+            preds = orders.get(keys)
+            if preds is None:
+                preds = orders[keys] = sorted(keys)
+                if TYPE in props:  # "a" first
+                    preds.remove(TYPE)
+                    preds.insert(0, TYPE)
             lines = [
                 f"{p} {next(iter(objs)) if len(objs) == 1 else ', '.join(sorted(objs))}"
                 for p in preds
