@@ -39,16 +39,17 @@ def _graph(name: str) -> str:
     return (BUILT / f"{name}.ttl").resolve().as_uri()
 
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    """Ontology, curated data and every bundled source, one named graph per file."""
-    return Dataset.load(files=input_files())
+@pytest.fixture
+def dataset(bundled_dataset) -> Dataset:
+    """Ontology, curated data and every bundled source, one named graph per file (conftest)."""
+    return bundled_dataset
 
 
 def _rows(ds: Dataset, q: str) -> list[list]:
     return [[t.value if t is not None else None for t in r] for r in ds.query(q)]
 
 
+@pytest.mark.slow  # converts every shared CSV again (about 15 s of CPU)
 def test_rebuild_is_byte_identical(tmp_path):
     """Building again from the shared files gives exactly the committed files."""
     out = tmp_path / "sources"
@@ -176,11 +177,8 @@ def test_award_parents_become_reported_owns_claims(dataset):
     assert pages <= cited
 
 
-def test_thomson_reuters_reaches_ice_through_west_and_trss():
-    import graphkit
-
-    g = graphkit.load()
-    res = g.path("Thomson Reuters", "ICE")
+def test_thomson_reuters_reaches_ice_through_west_and_trss(bundled_graph):
+    res = bundled_graph.path("Thomson Reuters", "ICE")
     via = {n for p in res.paths for n in p}
     assert "org/west-publishing" in via
     assert "org/thomson-reuters-special-services" in via

@@ -82,9 +82,8 @@ def test_filters_by_type_and_status(mini):
     assert not mini.path("ACL", "FEA", types=["SUPPLIES"]).found
 
 
-def test_aws_reaches_ice_through_vendors_with_evidence():
-    g = graphkit.load()
-    r = g.path("AWS", "ICE", max_hops=3)
+def test_aws_reaches_ice_through_vendors_with_evidence(bundled_graph):
+    r = bundled_graph.path("AWS", "ICE", max_hops=3)
     assert r.found
     via = {tuple(p) for p in r.paths}
     assert ("org/amazon-web-services", "org/palantir", "org/ice") in via

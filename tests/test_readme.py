@@ -24,6 +24,16 @@ READ_ONLY = {
 }
 
 
+#: Commands that parse the whole bundled store (174k triples), print thousands of rows or build
+#: its embedded Cypher database: 2-16 s of CPU each, so they run in the full suite only.
+STORE_COMMANDS = {"validate", "sparql", "stats"}
+
+
+def slow(line: str) -> bool:
+    args = shlex.split(line)[1:]
+    return args[0] in STORE_COMMANDS or (args[0] == "ask" and len(args) > 1)
+
+
 def commands() -> list[str]:
     out = []
     for _, block in BLOCKS:
@@ -38,12 +48,15 @@ def commands() -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("line", commands())
+@pytest.mark.parametrize(
+    "line", [pytest.param(c, marks=[pytest.mark.slow] if slow(c) else []) for c in commands()]
+)
 def test_readme_command_runs(line):
     r = CliRunner().invoke(app, shlex.split(line)[1:])
     assert r.exit_code == 0, f"{line}\n{r.output}"
 
 
+@pytest.mark.slow  # g.at() re-projects the whole graph and its SPARQL dataset (~4 s of CPU)
 def test_readme_python_example_runs(capsys):
     [code] = [b for lang, b in BLOCKS if lang == "python"]
     exec(compile(code, "README.md", "exec"), {})

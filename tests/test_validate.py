@@ -27,8 +27,8 @@ def cli(*args):
     return CliRunner().invoke(app, ["validate", "--no-bundled", *args])
 
 
-def test_bundled_data_validates():
-    report = validate(Dataset.load())
+def test_bundled_data_validates(bundled_dataset):
+    report = validate(bundled_dataset)
     assert report.ok, report.text()
 
 
@@ -42,6 +42,7 @@ def test_bundled_data_same_problems_with_pyshacl():
     assert fast == {p.key() for p in pyshacl_shacl(ds, sparql_on_oxigraph=True)}
 
 
+@pytest.mark.slow  # pySHACL runs a SPARQL query per focus node: ~4 s of CPU per case
 @pytest.mark.parametrize(
     "files",
     [[MINI, FIXTURES / "mini-extra.ttl", FIXTURES / "resolve-curated.ttl"], [MINI, BAD]],
@@ -298,11 +299,13 @@ def test_cli_output_is_one_readable_line_per_problem():
     assert any(line.endswith(duns) for line in rest), r.output
 
 
+@pytest.mark.slow  # parses and validates every bundled source again (~5 s of CPU)
 def test_cli_on_bundled_data_passes():
     r = CliRunner().invoke(app, ["validate"])
     assert r.exit_code == 0 and r.output.startswith("OK: "), r.output
 
 
+@pytest.mark.slow  # pySHACL (~2 s of CPU)
 def test_cli_engine_pyshacl_prints_the_same_report(tmp_path):
     f = write(tmp_path / "e.ttl", '\nide:no-url a gk:Evidence ; dcterms:title "T" .\n')
     fast, ref = (
