@@ -34,8 +34,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return graphkit.load()
+def bundled(bundled_graph):
+    return bundled_graph  # conftest: loaded once for the session
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +160,7 @@ def test_header_fingerprint_is_sha256_of_the_input_files(bundled, amazon):
 # -- the ICE report --------------------------------------------------------------------------------
 
 
-def test_ice_contract_totals_equal_sparql_sums(bundled):
+def test_ice_contract_totals_equal_sparql_sums(bundled, bundled_dataset):
     r = build(bundled, "ICE")
     assert r.header.kind == "agency"
     q = """
@@ -169,7 +169,7 @@ def test_ice_contract_totals_equal_sparql_sums(bundled):
     WHERE { ?k a gk:Contract ; gk:awardingAgency ?agency .
             OPTIONAL { ?k gk:obligatedAmount ?o } OPTIONAL { ?k gk:currentValue ?c }
             OPTIONAL { ?k gk:potentialValue ?p } } GROUP BY ?agency"""
-    row = sparql.run(bundled.dataset, q, {"agency": "ido:ice"}).rows()[0]
+    row = sparql.run(bundled_dataset, q, {"agency": "ido:ice"}).rows()[0]
     t = r.contracts.totals
     assert t.contracts == int(row["n"]) >= 10
     assert t.obligated == pytest.approx(float(row["obligated"]))
