@@ -24,16 +24,6 @@ READ_ONLY = {
 }
 
 
-#: Commands that parse the whole bundled store (174k triples), print thousands of rows or build
-#: its embedded Cypher database: 2-16 s of CPU each, so they run in the full suite only.
-STORE_COMMANDS = {"validate", "sparql", "stats"}
-
-
-def slow(line: str) -> bool:
-    args = shlex.split(line)[1:]
-    return args[0] in STORE_COMMANDS or (args[0] == "ask" and len(args) > 1)
-
-
 def commands() -> list[str]:
     out = []
     for _, block in BLOCKS:
@@ -48,11 +38,21 @@ def commands() -> list[str]:
     return out
 
 
-@pytest.mark.parametrize(
-    "line", [pytest.param(c, marks=[pytest.mark.slow] if slow(c) else []) for c in commands()]
-)
-def test_readme_command_runs(line):
-    r = CliRunner().invoke(app, shlex.split(line)[1:])
+def cases() -> list:
+    """Each command on the curated data alone (GRAPHKIT_SOURCES=none: well under a second), and
+    on every bundled source as the README shows it, which is slow (up to 16 s of CPU: the whole
+    store parsed, thousands of rows printed, or its embedded Cypher database built)."""
+    out = []
+    for line in commands():
+        out.append(pytest.param(line, "none", id=f"{line} (curated)"))
+        out.append(pytest.param(line, None, marks=[pytest.mark.slow], id=line))
+    return out
+
+
+@pytest.mark.parametrize("line, sources", cases())
+def test_readme_command_runs(line, sources):
+    env = {"GRAPHKIT_SOURCES": sources} if sources else {}
+    r = CliRunner().invoke(app, shlex.split(line)[1:], env=env)
     assert r.exit_code == 0, f"{line}\n{r.output}"
 
 
