@@ -136,9 +136,14 @@ def test_bundled_aws_to_ice_from_the_console_script():
 # -- answers a user can trust (issue 11), on the bundled data ------------------------------------
 # Tests about curated entities only pass sources="none" (GRAPHKIT_SOURCES): the imported sources
 # change nothing they look at and make each load about five times slower. Name resolution and
-# URL layout stay on every source (imported names and long award URLs are the point there).
+# URL layout run on both (imported names and long award URLs matter there): the curated data in
+# the development subset, every source in the full suite.
 
 CURATED = "none"
+#: the curated data in the development subset, and every source in the full suite
+BOTH = pytest.mark.parametrize(
+    "sources", [CURATED, pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
+)
 
 
 def bundled(*args, columns: int = 100, sources: str | None = None):
@@ -174,8 +179,9 @@ def test_critics_are_not_a_supply_chain():
         (("show", "Thomson Reut"), "org/thomson-reuters"),
     ],
 )
-def test_partial_names_resolve_and_say_which(args, entity):
-    r = bundled(*args)
+@BOTH
+def test_partial_names_resolve_and_say_which(args, entity, sources):
+    r = bundled(*args, sources=sources)
     assert r.exit_code == 0, r.output
     assert f", {entity}] for " in r.stderr
 
@@ -196,13 +202,14 @@ def test_as_of_keeps_only_claims_valid_then():
     assert bundled("show", "ICE", "--as-of", "last year", sources=CURATED).exit_code == 1
 
 
+@BOTH
 @pytest.mark.parametrize("columns", [80, 120])
-def test_show_keeps_every_url_whole_on_its_own_line(columns):
-    r = bundled("show", "Palantir", columns=columns)
+def test_show_keeps_every_url_whole_on_its_own_line(columns, sources):
+    r = bundled("show", "Palantir", columns=columns, sources=sources)
     assert r.exit_code == 0
     urls = [line.strip() for line in r.stdout.splitlines() if line.strip().startswith("http")]
     assert urls and all(" " not in u for u in urls)
-    info = json.loads(bundled("show", "Palantir", "-f", "json").stdout)
+    info = json.loads(bundled("show", "Palantir", "-f", "json", sources=sources).stdout)
     expected = {e["url"] for c in info["claims"] for e in c["evidence_records"]}
     assert expected <= set(urls)
     assert all(len(x) <= columns for x in r.stdout.splitlines() if "://" not in x)

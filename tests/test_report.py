@@ -33,9 +33,17 @@ XSS_NAME = "<img src=x onerror=alert(1)>"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-@pytest.fixture(scope="module")
-def bundled(bundled_graph):
-    return bundled_graph  # conftest: loaded once for the session
+@pytest.fixture(
+    scope="module",
+    params=[["none"], pytest.param(None, marks=pytest.mark.slow)],
+    ids=["curated", "all-sources"],
+)
+def bundled(request):
+    """The bundled data: the curated part alone, and (slow) with every source, as conftest's
+    session graph."""
+    if request.param is None:
+        return request.getfixturevalue("bundled_graph")
+    return graphkit.load(sources=request.param)
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +168,7 @@ def test_header_fingerprint_is_sha256_of_the_input_files(bundled, amazon):
 # -- the ICE report --------------------------------------------------------------------------------
 
 
-def test_ice_contract_totals_equal_sparql_sums(bundled, bundled_dataset):
+def test_ice_contract_totals_equal_sparql_sums(bundled):
     r = build(bundled, "ICE")
     assert r.header.kind == "agency"
     q = """
@@ -169,7 +177,7 @@ def test_ice_contract_totals_equal_sparql_sums(bundled, bundled_dataset):
     WHERE { ?k a gk:Contract ; gk:awardingAgency ?agency .
             OPTIONAL { ?k gk:obligatedAmount ?o } OPTIONAL { ?k gk:currentValue ?c }
             OPTIONAL { ?k gk:potentialValue ?p } } GROUP BY ?agency"""
-    row = sparql.run(bundled_dataset, q, {"agency": "ido:ice"}).rows()[0]
+    row = sparql.run(bundled.dataset, q, {"agency": "ido:ice"}).rows()[0]
     t = r.contracts.totals
     assert t.contracts == int(row["n"]) >= 10
     assert t.obligated == pytest.approx(float(row["obligated"]))

@@ -27,8 +27,15 @@ def cli(*args):
     return CliRunner().invoke(app, ["validate", "--no-bundled", *args])
 
 
-def test_bundled_data_validates(bundled_dataset):
-    report = validate(bundled_dataset)
+@pytest.mark.parametrize(
+    "sources", [["none"], pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
+)
+def test_bundled_data_validates(sources, request):
+    if sources is None:  # every source: conftest's session dataset
+        ds = request.getfixturevalue("bundled_dataset")
+    else:
+        ds = Dataset.load(files=input_files(sources=sources))
+    report = validate(ds)
     assert report.ok, report.text()
 
 
