@@ -39,6 +39,7 @@ def test_bundled_data_validates(sources, request):
     assert report.ok, report.text()
 
 
+@pytest.mark.slow  # pySHACL (~1 s of CPU even on the curated data)
 def test_bundled_data_same_problems_with_pyshacl():
     # pySHACL checks the core shapes; its SHACL-SPARQL (a query per focus node) takes a minute
     # here, so those run on pyoxigraph for this comparison; the fixtures below run them in pySHACL.
