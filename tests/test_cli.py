@@ -134,10 +134,8 @@ def test_bundled_aws_to_ice_from_the_console_script():
 
 
 # -- answers a user can trust (issue 11), on the bundled data ------------------------------------
-# Tests about curated entities only pass sources="none" (GRAPHKIT_SOURCES): the imported sources
-# change nothing they look at and make each load about five times slower. Name resolution and
-# URL layout run on both (imported names and long award URLs matter there): the curated data in
-# the development subset, every source in the full suite.
+# Each runs twice: on the curated data alone (GRAPHKIT_SOURCES=none: each load about five times
+# faster) in the development subset, and on every bundled source in the full suite (slow).
 
 CURATED = "none"
 #: the curated data in the development subset, and every source in the full suite
@@ -153,12 +151,13 @@ def bundled(*args, columns: int = 100, sources: str | None = None):
     return runner.invoke(app, list(args), env=env)
 
 
-def test_critics_are_not_a_supply_chain():
-    r = bundled("path", "ACLU", "ICE", sources=CURATED)
+@BOTH
+def test_critics_are_not_a_supply_chain(sources):
+    r = bundled("path", "ACLU", "ICE", sources=sources)
     assert r.exit_code == 1
     assert "carry technology, data or money" in r.stdout
     assert "--all-relationships" in r.stdout and "CRITICISES" in r.stdout
-    wide = bundled("path", "ACLU", "ICE", "--all-relationships", "-f", "json", sources=CURATED)
+    wide = bundled("path", "ACLU", "ICE", "--all-relationships", "-f", "json", sources=sources)
     assert wide.exit_code == 0
     assert any(
         c["type"] == "CRITICISES"
@@ -186,11 +185,11 @@ def test_partial_names_resolve_and_say_which(args, entity, sources):
     assert f", {entity}] for " in r.stderr
 
 
-def test_as_of_keeps_only_claims_valid_then():
+@BOTH
+def test_as_of_keeps_only_claims_valid_then(sources):
     def claims(date):
-        # the curated data holds the claim; the sources only make each load slower
         args = ("show", "Washington County Sheriff", "--as-of", date, "-f", "json")
-        r = bundled(*args, sources=CURATED)
+        r = bundled(*args, sources=sources)
         assert r.exit_code == 0, r.output
         return {c["claim"] for c in json.loads(r.stdout)["claims"]}
 
@@ -199,7 +198,7 @@ def test_as_of_keeps_only_claims_valid_then():
     assert wcso in claims("2017")  # a year-precision start counts from its first day
     assert wcso not in claims("2016-12-31")
     assert wcso not in claims("2020-06-11")
-    assert bundled("show", "ICE", "--as-of", "last year", sources=CURATED).exit_code == 1
+    assert bundled("show", "ICE", "--as-of", "last year", sources=sources).exit_code == 1
 
 
 @BOTH
@@ -215,8 +214,9 @@ def test_show_keeps_every_url_whole_on_its_own_line(columns, sources):
     assert all(len(x) <= columns for x in r.stdout.splitlines() if "://" not in x)
 
 
-def test_one_hop_reads_as_one_hop():
-    r = bundled("path", "Clearview", "ICE", sources=CURATED)
+@BOTH
+def test_one_hop_reads_as_one_hop(sources):
+    r = bundled("path", "Clearview", "ICE", sources=sources)
     assert "(1 hop, " in r.stdout and "1 hops" not in r.stdout
 
 
@@ -228,17 +228,19 @@ def test_table_cells_are_not_markup():
     assert "[a supplied title]" in buf.getvalue() and "a[b]c" in buf.getvalue()
 
 
-def test_version_and_timeline():
+@BOTH
+def test_version_and_timeline(sources):
     assert bundled("--version").stdout.startswith("graphkit ")
-    r = bundled("timeline", "Washington County Sheriff", "-f", "json", sources=CURATED)
+    r = bundled("timeline", "Washington County Sheriff", "-f", "json", sources=sources)
     dates = [row["date"] for row in json.loads(r.stdout) if row["date"]]
     from graphkit.paths import bound
 
     assert dates == sorted(dates, key=lambda d: bound(d, low=True)) and "2020-06-10" in dates
 
 
-def test_neighbors_say_through_which_relationship():
-    rows = json.loads(bundled("neighbors", "Palantir", "-f", "json", sources=CURATED).stdout)
+@BOTH
+def test_neighbors_say_through_which_relationship(sources):
+    rows = json.loads(bundled("neighbors", "Palantir", "-f", "json", sources=sources).stdout)
     vias = {r["name"]: r["via"] for r in rows}
     assert vias["Amazon Web Services, Inc."] == "<-[HOSTS]-"
     assert vias["U.S. Immigration and Customs Enforcement"] == "-[SUPPLIES]->"

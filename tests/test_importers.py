@@ -47,6 +47,13 @@ def _rows(store: ox.Store, q: str) -> list[list[str]]:
     return [[t.value for t in r] for r in store.query(q, prefixes=PREFIXES)]
 
 
+#: Check an import beside the curated data only (fast), or beside every bundled source too
+#: (what a user loads; loading every source costs 1-4 s of CPU).
+WITH_SOURCES = pytest.mark.parametrize(
+    "sources", [["none"], pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
+)
+
+
 @pytest.fixture(scope="module")
 def prime(tmp_path_factory):
     out = tmp_path_factory.mktemp("prime")
@@ -142,12 +149,13 @@ def test_prime_resolves_agencies_and_west_publishing(prime):
     ]
 
 
-def test_path_thomson_reuters_to_ice_runs_through_imported_contracts(prime):
+@WITH_SOURCES
+def test_path_thomson_reuters_to_ice_runs_through_imported_contracts(prime, sources):
     import graphkit
 
     _result, out = prime
-    # the curated data holds Thomson Reuters -OWNS-> West Publishing; the sources add nothing here
-    g = graphkit.load([out], sources=["none"], validate=False, cache=False)
+    # the curated data holds Thomson Reuters -OWNS-> West Publishing
+    g = graphkit.load([out], sources=sources, validate=False, cache=False)
     r = g.path("Thomson Reuters", "ICE", max_hops=2)
     via_west = [h for p, h in zip(r.paths, r.hops) if p[1] == "org/west-publishing"]
     assert via_west, r.paths
@@ -236,13 +244,6 @@ def _ontology():
     from graphkit.model import ontology_files
 
     return ontology_files()
-
-
-#: Check an import beside the curated data only (fast), or beside every bundled source too
-#: (what a user loads; parsing and validating the sources costs ~4 s of CPU).
-WITH_SOURCES = pytest.mark.parametrize(
-    "sources", [["none"], pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
-)
 
 
 @WITH_SOURCES
