@@ -1,4 +1,8 @@
-"""Shared fixtures: one real Neo4j server over Bolt, reused by every Neo4j test of the session.
+"""Shared fixtures: one projection cache for the session, the bundled data loaded once, and one
+real Neo4j server over Bolt, reused by every Neo4j test of the session.
+
+Markers (pyproject.toml): ``neo4j``, ``browser``, ``slow``. The development subset is
+``pytest -m "not neo4j and not browser and not slow"``; ``scripts/test`` runs everything.
 
 ``neo4j_uri`` is ``NEO4J_URI`` when set (``scripts/test`` starts a server and exports it, with
 ``NEO4J_HOME``); otherwise the first Neo4j test starts one with ``scripts/neo4j-server start``
@@ -22,6 +26,41 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = ROOT / "scripts" / "neo4j-server"
 DEFAULT_PASSWORD = "graphkit-test"  # scripts/neo4j-server's default
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache_dir(tmp_path_factory):
+    """One ``GRAPHKIT_CACHE_DIR`` for the whole session (unless the caller set one), so that
+    repeated loads of the same files (the bundled data above all) hit the cache. Set in
+    ``os.environ``: in-process CLI runs and subprocesses see it too; tests of the cache itself
+    point it at their own folder with monkeypatch."""
+    if os.environ.get("GRAPHKIT_CACHE_DIR"):
+        yield Path(os.environ["GRAPHKIT_CACHE_DIR"])
+        return
+    folder = tmp_path_factory.mktemp("graphkit-cache")
+    os.environ["GRAPHKIT_CACHE_DIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        os.environ.pop("GRAPHKIT_CACHE_DIR", None)
+
+
+@pytest.fixture(scope="session")
+def bundled_graph():
+    """``graphkit.load()`` (ontology + every bundled source), loaded once for the session.
+    Shared: tests must not change it (load their own graph to do that)."""
+    import graphkit
+
+    return graphkit.load()
+
+
+@pytest.fixture(scope="session")
+def bundled_dataset():
+    """The RDF dataset of the bundled data (ontology + curated + every source, one named graph
+    per file), parsed once for the session. Shared: tests must not change it."""
+    from graphkit.store import Dataset, input_files
+
+    return Dataset.load(files=input_files())
 
 
 def _in_ci() -> bool:

@@ -1,6 +1,7 @@
 """The bundled source datasets (data/sources/): reproducible build, provenance, merged facts.
 
 Expected numbers come from the shared CSV files (read with the csv module), never typed in.
+Every test here but the source selection reads the whole bundled dataset: marked ``slow``.
 """
 
 from __future__ import annotations
@@ -39,16 +40,17 @@ def _graph(name: str) -> str:
     return (BUILT / f"{name}.ttl").resolve().as_uri()
 
 
-@pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    """Ontology, curated data and every bundled source, one named graph per file."""
-    return Dataset.load(files=input_files())
+@pytest.fixture
+def dataset(bundled_dataset) -> Dataset:
+    """Ontology, curated data and every bundled source, one named graph per file (conftest)."""
+    return bundled_dataset
 
 
 def _rows(ds: Dataset, q: str) -> list[list]:
     return [[t.value if t is not None else None for t in r] for r in ds.query(q)]
 
 
+@pytest.mark.slow  # converts every shared CSV again (about 15 s of CPU)
 def test_rebuild_is_byte_identical(tmp_path):
     """Building again from the shared files gives exactly the committed files."""
     out = tmp_path / "sources"
@@ -61,6 +63,7 @@ def test_rebuild_is_byte_identical(tmp_path):
         )
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_each_source_describes_itself(dataset):
     """DCAT/VoID description: upstream, commit, licence or rights, retrieval date, checksum of
     the input file, rows read (counted here with the csv module), triples of the file."""
@@ -84,6 +87,7 @@ def test_each_source_describes_itself(dataset):
         assert row[5] == src.retrieved and row[6]
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_spyfiles_say_cc_by_sa(dataset):
     for name in ("spyfiles-companies", "spyfiles-documents"):
         q = f"SELECT ?l WHERE {{ <{ID}source/{name}> dcterms:license ?l }}"
@@ -92,6 +96,7 @@ def test_spyfiles_say_cc_by_sa(dataset):
         assert "creativecommons.org/licenses/by-sa/4.0" in head
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_minnesota_obligated_sums_per_recipient(dataset):
     """Every recipient of the Minnesota file: the obligated sum of its rows equals the SPARQL sum
     of the USAspending figures (the contracts that file declares plus its records of contracts
@@ -125,6 +130,7 @@ def test_minnesota_obligated_sums_per_recipient(dataset):
     assert graph_sum[ID + "org/west-publishing"] == west
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_both_sources_figures_side_by_side(dataset):
     """A curated award keeps Torn Apart's 2018 values and gains the 2025 USAspending values, each
     with its own evidence."""
@@ -142,6 +148,7 @@ def test_both_sources_figures_side_by_side(dataset):
     assert (Decimal(prime["current_total_value_of_award"]), award_page) in found
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_same_claim_is_more_evidence_not_a_second_claim(dataset):
     """No two claims share subject, predicate, object and contracts; the curated West Publishing
     claim on 70CDCR18P00000017 cites the USAspending award page too."""
@@ -159,6 +166,7 @@ def test_same_claim_is_more_evidence_not_a_second_claim(dataset):
     assert dataset.query(q)
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_award_parents_become_reported_owns_claims(dataset):
     """Each parent recorded on a Minnesota award (other than the recipient itself) owns the
     recipient in a reported claim whose evidence is the award record."""
@@ -176,16 +184,15 @@ def test_award_parents_become_reported_owns_claims(dataset):
     assert pages <= cited
 
 
-def test_thomson_reuters_reaches_ice_through_west_and_trss():
-    import graphkit
-
-    g = graphkit.load()
-    res = g.path("Thomson Reuters", "ICE")
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
+def test_thomson_reuters_reaches_ice_through_west_and_trss(bundled_graph):
+    res = bundled_graph.path("Thomson Reuters", "ICE")
     via = {n for p in res.paths for n in p}
     assert "org/west-publishing" in via
     assert "org/thomson-reuters-special-services" in via
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_fiscal_year_records_one_per_row(dataset):
     rows = _csv("torn-apart-fiscal-years")
     g = _graph("torn-apart-fiscal-years")
@@ -196,6 +203,7 @@ def test_fiscal_year_records_one_per_row(dataset):
     assert Decimal(total) == sum(Decimal(r["current_total_value_of_award"]) for r in rows)
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_freezer_every_award_is_a_contract_to_ice(dataset):
     rows = _csv("torn-apart-freezer")
     q = """SELECT DISTINCT ?piid WHERE { ?c a gk:Claim ; rdf:predicate gk:supplies ;
@@ -204,6 +212,7 @@ def test_freezer_every_award_is_a_contract_to_ice(dataset):
     assert {p for (p,) in _rows(dataset, q)} == {r["award_id"] for r in rows}
 
 
+@pytest.mark.slow  # every bundled source (parsed or projected once a session: 2-3 s of CPU)
 def test_claims_per_source(dataset):
     counts = {c.source: c for c in claims_per_source(dataset)}
     assert set(SOURCES) - {"spyfiles-companies"} <= set(counts)

@@ -119,6 +119,7 @@ def test_installed_console_script(tmp_path):
     assert "bad.ttl:11" in r.stderr and "Traceback" not in r.stderr
 
 
+@pytest.mark.slow  # a second interpreter loading every bundled source (~2 s of CPU)
 def test_bundled_aws_to_ice_from_the_console_script():
     r = subprocess.run(
         [shutil.which("graphkit"), "path", "AWS", "ICE", "-f", "json"],
@@ -133,18 +134,30 @@ def test_bundled_aws_to_ice_from_the_console_script():
 
 
 # -- answers a user can trust (issue 11), on the bundled data ------------------------------------
+# Each runs twice: on the curated data alone (GRAPHKIT_SOURCES=none: each load about five times
+# faster) in the development subset, and on every bundled source in the full suite (slow).
+
+CURATED = "none"
+#: the curated data in the development subset, and every source in the full suite
+BOTH = pytest.mark.parametrize(
+    "sources", [CURATED, pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
+)
 
 
-def bundled(*args, columns: int = 100):
-    return runner.invoke(app, list(args), env={"COLUMNS": str(columns)})
+def bundled(*args, columns: int = 100, sources: str | None = None):
+    env = {"COLUMNS": str(columns)}
+    if sources:
+        env["GRAPHKIT_SOURCES"] = sources
+    return runner.invoke(app, list(args), env=env)
 
 
-def test_critics_are_not_a_supply_chain():
-    r = bundled("path", "ACLU", "ICE")
+@BOTH
+def test_critics_are_not_a_supply_chain(sources):
+    r = bundled("path", "ACLU", "ICE", sources=sources)
     assert r.exit_code == 1
     assert "carry technology, data or money" in r.stdout
     assert "--all-relationships" in r.stdout and "CRITICISES" in r.stdout
-    wide = bundled("path", "ACLU", "ICE", "--all-relationships", "-f", "json")
+    wide = bundled("path", "ACLU", "ICE", "--all-relationships", "-f", "json", sources=sources)
     assert wide.exit_code == 0
     assert any(
         c["type"] == "CRITICISES"
@@ -165,15 +178,18 @@ def test_critics_are_not_a_supply_chain():
         (("show", "Thomson Reut"), "org/thomson-reuters"),
     ],
 )
-def test_partial_names_resolve_and_say_which(args, entity):
-    r = bundled(*args)
+@BOTH
+def test_partial_names_resolve_and_say_which(args, entity, sources):
+    r = bundled(*args, sources=sources)
     assert r.exit_code == 0, r.output
     assert f", {entity}] for " in r.stderr
 
 
-def test_as_of_keeps_only_claims_valid_then():
+@BOTH
+def test_as_of_keeps_only_claims_valid_then(sources):
     def claims(date):
-        r = bundled("show", "Washington County Sheriff", "--as-of", date, "-f", "json")
+        args = ("show", "Washington County Sheriff", "--as-of", date, "-f", "json")
+        r = bundled(*args, sources=sources)
         assert r.exit_code == 0, r.output
         return {c["claim"] for c in json.loads(r.stdout)["claims"]}
 
@@ -182,23 +198,25 @@ def test_as_of_keeps_only_claims_valid_then():
     assert wcso in claims("2017")  # a year-precision start counts from its first day
     assert wcso not in claims("2016-12-31")
     assert wcso not in claims("2020-06-11")
-    assert bundled("show", "ICE", "--as-of", "last year").exit_code == 1
+    assert bundled("show", "ICE", "--as-of", "last year", sources=sources).exit_code == 1
 
 
+@BOTH
 @pytest.mark.parametrize("columns", [80, 120])
-def test_show_keeps_every_url_whole_on_its_own_line(columns):
-    r = bundled("show", "Palantir", columns=columns)
+def test_show_keeps_every_url_whole_on_its_own_line(columns, sources):
+    r = bundled("show", "Palantir", columns=columns, sources=sources)
     assert r.exit_code == 0
     urls = [line.strip() for line in r.stdout.splitlines() if line.strip().startswith("http")]
     assert urls and all(" " not in u for u in urls)
-    info = json.loads(bundled("show", "Palantir", "-f", "json").stdout)
+    info = json.loads(bundled("show", "Palantir", "-f", "json", sources=sources).stdout)
     expected = {e["url"] for c in info["claims"] for e in c["evidence_records"]}
     assert expected <= set(urls)
     assert all(len(x) <= columns for x in r.stdout.splitlines() if "://" not in x)
 
 
-def test_one_hop_reads_as_one_hop():
-    r = bundled("path", "Clearview", "ICE")
+@BOTH
+def test_one_hop_reads_as_one_hop(sources):
+    r = bundled("path", "Clearview", "ICE", sources=sources)
     assert "(1 hop, " in r.stdout and "1 hops" not in r.stdout
 
 
@@ -210,22 +228,25 @@ def test_table_cells_are_not_markup():
     assert "[a supplied title]" in buf.getvalue() and "a[b]c" in buf.getvalue()
 
 
-def test_version_and_timeline():
+@BOTH
+def test_version_and_timeline(sources):
     assert bundled("--version").stdout.startswith("graphkit ")
-    r = bundled("timeline", "Washington County Sheriff", "-f", "json")
+    r = bundled("timeline", "Washington County Sheriff", "-f", "json", sources=sources)
     dates = [row["date"] for row in json.loads(r.stdout) if row["date"]]
     from graphkit.paths import bound
 
     assert dates == sorted(dates, key=lambda d: bound(d, low=True)) and "2020-06-10" in dates
 
 
-def test_neighbors_say_through_which_relationship():
-    rows = json.loads(bundled("neighbors", "Palantir", "-f", "json").stdout)
+@BOTH
+def test_neighbors_say_through_which_relationship(sources):
+    rows = json.loads(bundled("neighbors", "Palantir", "-f", "json", sources=sources).stdout)
     vias = {r["name"]: r["via"] for r in rows}
     assert vias["Amazon Web Services, Inc."] == "<-[HOSTS]-"
     assert vias["U.S. Immigration and Customs Enforcement"] == "-[SUPPLIES]->"
 
 
+@pytest.mark.slow  # parses every bundled source into the store twice (~3 s of CPU)
 def test_stats_counts_claims_per_source_and_sources_choose_what_loads():
     every = json.loads(bundled("stats", "-f", "json").stdout)
     names = {s["source"] for s in every["sources"]}

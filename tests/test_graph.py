@@ -82,9 +82,8 @@ def test_filters_by_type_and_status(mini):
     assert not mini.path("ACL", "FEA", types=["SUPPLIES"]).found
 
 
-def test_aws_reaches_ice_through_vendors_with_evidence():
-    g = graphkit.load()
-    r = g.path("AWS", "ICE", max_hops=3)
+def test_aws_reaches_ice_through_vendors_with_evidence(bundled_graph):
+    r = bundled_graph.path("AWS", "ICE", max_hops=3)
     assert r.found
     via = {tuple(p) for p in r.paths}
     assert ("org/amazon-web-services", "org/palantir", "org/ice") in via
@@ -128,9 +127,13 @@ def test_cache_is_invalidated_when_a_file_changes(tmp_path, monkeypatch):
     assert g1.G.nodes["org/new-co"]["name"] == "New Co"
 
 
-def test_failed_load_leaves_previous_graph_intact(tmp_path):
+def test_failed_load_leaves_previous_graph_intact(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(cache))
     g = graphkit.load([MINI], bundled=False)
-    before = g.stats()
+    before, paths = g.stats(), g.path("ACL", "FEA").paths
+    entries = {p.name: p.read_bytes() for p in cache.glob("*.gkpg")}
+    assert len(entries) == 1
     bad = write(
         tmp_path / "bad.ttl",
         """
@@ -141,8 +144,12 @@ idc:broken a gk:Claim ; rdf:subject ido:acme-cloud ; rdf:predicate gk:hosts ;
     with pytest.raises(ValidationError) as e:
         graphkit.load([MINI, bad], bundled=False)
     assert re.search(r"bad\.ttl:\d+: claim/broken: ", str(e.value))  # the problem is located
-    # the failure cached nothing that a later load would serve: it fails again, and the good
-    # data still loads as before
+    # the failure cached nothing that a later load would serve (the cache holds exactly what
+    # it held before), so it fails again
+    assert {p.name: p.read_bytes() for p in cache.glob("*.gkpg")} == entries
     with pytest.raises(ValidationError):
         graphkit.load([MINI, bad], bundled=False)
+    # the graph loaded before still answers as before, and the good data still loads
+    assert g.stats() == before and g.path("ACL", "FEA").paths == paths
+    assert "claim/broken" not in {k for *_, k in g.G.edges(keys=True)}
     assert graphkit.load([MINI], bundled=False).stats() == before

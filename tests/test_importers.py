@@ -20,7 +20,7 @@ from graphkit.importers.mapping import Mapping
 from graphkit.importers.usaspending import import_usaspending, mapping_for
 from graphkit.model import GK, ID, PREFIXES, SCHEMA, SKOS, TAXONOMY
 from graphkit.sources import curated_files
-from graphkit.store import Dataset
+from graphkit.store import Dataset, input_files
 from graphkit.validate import validate
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -45,6 +45,13 @@ def _store(*files: Path) -> ox.Store:
 
 def _rows(store: ox.Store, q: str) -> list[list[str]]:
     return [[t.value for t in r] for r in store.query(q, prefixes=PREFIXES)]
+
+
+#: Check an import beside the curated data only (fast), or beside every bundled source too
+#: (what a user loads; loading every source costs 1-4 s of CPU).
+WITH_SOURCES = pytest.mark.parametrize(
+    "sources", [["none"], pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
+)
 
 
 @pytest.fixture(scope="module")
@@ -143,11 +150,13 @@ def test_prime_resolves_agencies_and_west_publishing(prime):
     ]
 
 
-def test_path_thomson_reuters_to_ice_runs_through_imported_contracts(prime):
+@WITH_SOURCES
+def test_path_thomson_reuters_to_ice_runs_through_imported_contracts(prime, sources):
     import graphkit
 
     _result, out = prime
-    g = graphkit.load([out], validate=False, cache=False)
+    # the curated data holds Thomson Reuters -OWNS-> West Publishing
+    g = graphkit.load([out], sources=sources, validate=False, cache=False)
     r = g.path("Thomson Reuters", "ICE", max_hops=2)
     via_west = [h for p, h in zip(r.paths, r.hops) if p[1] == "org/west-publishing"]
     assert via_west, r.paths
@@ -238,17 +247,19 @@ def _ontology():
     return ontology_files()
 
 
-def test_atlas_import_passes_shacl(atlas):
+@WITH_SOURCES
+def test_atlas_import_passes_shacl(atlas, sources):
     _result, out = atlas
-    report = validate(Dataset.load([out]))
+    report = validate(Dataset.load(files=input_files([out], sources=sources)))
     assert report.ok, report.text()
 
 
-def test_usaspending_imports_have_no_dangling_references(prime):
+@WITH_SOURCES
+def test_usaspending_imports_have_no_dangling_references(prime, sources):
     from graphkit.validate import dangling_references
 
     _result, out = prime
-    assert dangling_references(Dataset.load([out])) == []
+    assert dangling_references(Dataset.load(files=input_files([out], sources=sources))) == []
 
 
 def test_bad_row_fails_whole_import_and_keeps_previous_files(tmp_path):

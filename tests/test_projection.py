@@ -1,3 +1,4 @@
+import pytest
 from helpers import MINI
 
 from graphkit.projection import project
@@ -37,12 +38,17 @@ def test_structural_links_and_idempotence():
     assert ("contract/FEA001", "org/borealis", "AWARDED_TO") in links
 
 
-def test_projection_from_the_parser_equals_projection_from_the_store():
+@pytest.mark.parametrize(
+    "sources",
+    [["none"], pytest.param(None, marks=pytest.mark.slow)],  # every source: ~8 s of CPU
+    ids=["curated", "every-source"],
+)
+def test_projection_from_the_parser_equals_projection_from_the_store(sources):
     """One projection: straight from the files (no store) or from the loaded dataset."""
     from graphkit.projection import project, project_files
     from graphkit.store import Dataset, input_files
 
-    files = input_files()
+    files = input_files(sources=sources)
     a, b = project(Dataset.load(files=files)), project_files(files)
     assert a.nodes == b.nodes
     def norm(pg):

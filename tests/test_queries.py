@@ -217,8 +217,18 @@ def test_cli_unknown_question():
     assert r.exit_code == 1 and "graphkit ask" in r.output
 
 
+@pytest.fixture(scope="module")
+def exported(g, tmp_path_factory):
+    """The fixture graph written as Turtle by graphkit and read back by rdflib (once)."""
+    import rdflib
+
+    path = tmp_path_factory.mktemp("export") / "graph.ttl"
+    path.write_bytes(g.dataset.serialize("ttl"))
+    return rdflib.Graph().parse(path, format="turtle")
+
+
 @pytest.mark.parametrize("name", sorted(queries.library()))
-def test_every_rq_runs_unchanged_on_rdflib_against_an_exported_file(g, name, tmp_path):
+def test_every_rq_runs_unchanged_on_rdflib_against_an_exported_file(g, exported, name):
     """A portable library: each .rq declares its prefixes and gives the same rows on rdflib's
     SPARQL engine over `graphkit export -f ttl` as on graphkit (pyoxigraph)."""
     import rdflib
@@ -226,9 +236,7 @@ def test_every_rq_runs_unchanged_on_rdflib_against_an_exported_file(g, name, tmp
     from graphkit.sparql import plain
 
     q = queries.library()[name]
-    exported = tmp_path / "graph.ttl"
-    exported.write_bytes(g.dataset.serialize("ttl"))
-    other = rdflib.Graph().parse(exported, format="turtle")
+    other = exported
     bindings = queries.sparql_bindings(q, queries.resolve(q, g, params_for(q)))
     init = {
         k: rdflib.URIRef(v.value) if type(v).__name__ == "NamedNode" else rdflib.Literal(v.value)

@@ -38,12 +38,25 @@ def commands() -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("line", commands())
-def test_readme_command_runs(line):
-    r = CliRunner().invoke(app, shlex.split(line)[1:])
+def cases() -> list:
+    """Each command on the curated data alone (GRAPHKIT_SOURCES=none: well under a second), and
+    on every bundled source as the README shows it, which is slow (up to 16 s of CPU: the whole
+    store parsed, thousands of rows printed, or its embedded Cypher database built)."""
+    out = []
+    for line in commands():
+        out.append(pytest.param(line, "none", id=f"{line} (curated)"))
+        out.append(pytest.param(line, None, marks=[pytest.mark.slow], id=line))
+    return out
+
+
+@pytest.mark.parametrize("line, sources", cases())
+def test_readme_command_runs(line, sources):
+    env = {"GRAPHKIT_SOURCES": sources} if sources else {}
+    r = CliRunner().invoke(app, shlex.split(line)[1:], env=env)
     assert r.exit_code == 0, f"{line}\n{r.output}"
 
 
+@pytest.mark.slow  # g.at() re-projects the whole graph and its SPARQL dataset (~4 s of CPU)
 def test_readme_python_example_runs(capsys):
     [code] = [b for lang, b in BLOCKS if lang == "python"]
     exec(compile(code, "README.md", "exec"), {})

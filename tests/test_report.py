@@ -33,9 +33,17 @@ XSS_NAME = "<img src=x onerror=alert(1)>"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return graphkit.load()
+@pytest.fixture(
+    scope="module",
+    params=[["none"], pytest.param(None, marks=pytest.mark.slow)],
+    ids=["curated", "all-sources"],
+)
+def bundled(request):
+    """The bundled data: the curated part alone, and (slow) with every source, as conftest's
+    session graph."""
+    if request.param is None:
+        return request.getfixturevalue("bundled_graph")
+    return graphkit.load(sources=request.param)
 
 
 @pytest.fixture(scope="module")

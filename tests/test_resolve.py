@@ -63,8 +63,19 @@ def test_resolver_identifiers_names_and_blocking(tmp_path):
     assert r.resolve(company, "NOVA WIDGETS", {"uei": "NOVA00000001"}) == a == ORG + "nova-widgets"
 
 
-def test_real_agency_and_west_publishing_names_resolve_to_curated_ids():
-    r = Resolver(rdf_files([data_dir()]), [], None)
+@pytest.mark.parametrize(
+    "sources", [["none"], pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
+)
+def test_real_agency_and_west_publishing_names_resolve_to_curated_ids(sources):
+    """Against the curated data (quick) and against every bundled source too, whose imported
+    names compete (slow: ~2 s of CPU)."""
+    if sources is None:
+        files = rdf_files([data_dir()])
+    else:
+        from graphkit.sources import curated_files
+
+        files = curated_files()
+    r = Resolver(files, [], None)
     agency = GK + "GovernmentAgency"
     # spellings used in the shared USAspending downloads
     assert r.resolve(agency, "U.S. Immigration and Customs Enforcement") == ORG + "ice"

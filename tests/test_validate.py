@@ -27,11 +27,19 @@ def cli(*args):
     return CliRunner().invoke(app, ["validate", "--no-bundled", *args])
 
 
-def test_bundled_data_validates():
-    report = validate(Dataset.load())
+@pytest.mark.parametrize(
+    "sources", [["none"], pytest.param(None, marks=pytest.mark.slow)], ids=["curated", "all"]
+)
+def test_bundled_data_validates(sources, request):
+    if sources is None:  # every source: conftest's session dataset
+        ds = request.getfixturevalue("bundled_dataset")
+    else:
+        ds = Dataset.load(files=input_files(sources=sources))
+    report = validate(ds)
     assert report.ok, report.text()
 
 
+@pytest.mark.slow  # pySHACL (~1 s of CPU even on the curated data)
 def test_bundled_data_same_problems_with_pyshacl():
     # pySHACL checks the core shapes; its SHACL-SPARQL (a query per focus node) takes a minute
     # here, so those run on pyoxigraph for this comparison; the fixtures below run them in pySHACL.
@@ -42,6 +50,7 @@ def test_bundled_data_same_problems_with_pyshacl():
     assert fast == {p.key() for p in pyshacl_shacl(ds, sparql_on_oxigraph=True)}
 
 
+@pytest.mark.slow  # pySHACL runs a SPARQL query per focus node: ~4 s of CPU per case
 @pytest.mark.parametrize(
     "files",
     [[MINI, FIXTURES / "mini-extra.ttl", FIXTURES / "resolve-curated.ttl"], [MINI, BAD]],
@@ -298,11 +307,13 @@ def test_cli_output_is_one_readable_line_per_problem():
     assert any(line.endswith(duns) for line in rest), r.output
 
 
+@pytest.mark.slow  # parses and validates every bundled source again (~5 s of CPU)
 def test_cli_on_bundled_data_passes():
     r = CliRunner().invoke(app, ["validate"])
     assert r.exit_code == 0 and r.output.startswith("OK: "), r.output
 
 
+@pytest.mark.slow  # pySHACL (~2 s of CPU)
 def test_cli_engine_pyshacl_prints_the_same_report(tmp_path):
     f = write(tmp_path / "e.ttl", '\nide:no-url a gk:Evidence ; dcterms:title "T" .\n')
     fast, ref = (
