@@ -118,6 +118,10 @@ def emit(
     if cols and sum(need) + 3 * len(cols) + 1 > console.width:
         _print_records(cols, grid, console.width, out, title)
         return
+    natural = [max(len(x) for x in col) for col in by_column]
+    if len(grid) > PLAIN_ROWS and sum(natural) + 2 * len(cols) <= console.width:
+        _print_plain(cols, grid, natural, out, title)  # rich takes ~1 ms a row; this, ~1 µs
+        return
     # Cells are Text objects: data is never read as Rich markup ("[a title]" stays visible).
     table = Table(title=Text(title) if title else None, show_lines=False, header_style="bold")
     for c, keep in zip(cols, whole):
@@ -125,6 +129,19 @@ def emit(
     for row in grid:
         table.add_row(*(Text(x) for x in row))
     console.print(table)
+
+
+#: Above this many rows a table that fits unwrapped is printed as plain aligned columns.
+PLAIN_ROWS = 200
+
+
+def _print_plain(cols: list[str], grid: list[list[str]], widths: list[int], out, title) -> None:
+    """Aligned columns without borders, for long tables that need no wrapping."""
+    lines = [title, ""] if title else []
+    lines.append("  ".join(c.ljust(w) for c, w in zip(cols, widths)).rstrip())
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in grid]
+    out.write("\n".join(lines) + "\n")
 
 
 def _longest_word(text: str) -> int:

@@ -66,3 +66,20 @@ def test_cli_csv_of_data_holding_a_formula(tmp_path, monkeypatch):
     monkeypatch.setenv("GRAPHKIT_CSV_RAW", "1")
     r = CliRunner().invoke(app, [*args, "-f", "csv"])
     assert {row[0]: row for row in rows_of(r.stdout)}["org/evil-co"][1] == EVIL
+
+
+def test_long_tables_print_as_plain_aligned_columns(monkeypatch):
+    """Past PLAIN_ROWS rows a table that fits is written without rich (whose per-row cost made
+    `ask` on the bundled data take seconds); every row is there, markup-looking data verbatim."""
+    from graphkit import output
+
+    monkeypatch.setenv("COLUMNS", "160")
+    n = output.PLAIN_ROWS + 50
+    rows = [{"id": f"org/v-{i}", "name": f"[Vendor] {i}", "amount": i * 10} for i in range(n)]
+    buf = io.StringIO()
+    emit(rows, "table", file=buf)
+    lines = buf.getvalue().splitlines()
+    assert lines[0].split() == ["id", "name", "amount"]
+    assert len(lines) == n + 2
+    assert lines[2 + 7].split() == ["org/v-7", "[Vendor]", "7", "70"]
+    assert len({line.index("[Vendor]") for line in lines[2:]}) == 1  # one aligned column
