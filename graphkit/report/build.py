@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+import typing
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -52,7 +53,8 @@ def build(
     as_of = P.check_date(as_of)
     o = graph.ontology
     node = graph.find(entity, entities_only=True)
-    return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
+    with M.paused_gc():
+        return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
 
 
 # -- traversal (one class; see Reach) --------------------------------------------------------
@@ -66,12 +68,21 @@ class EdgeRules:
     def __init__(self, graph, as_of: str | None, min_status: str | None):
         self.flow = graph.edge_filter(as_of=as_of, min_status=min_status)
         self.any = graph.edge_filter(all_relationships=True, as_of=as_of)
+        self._ranks: dict[str, int | None] = {}  # claim id -> rank (memo)
 
     def rank(self, d: dict) -> int | None:
-        """Strength rank of a followable claim edge, else None."""
-        if not self.flow.accepts(d):
-            return None
-        return self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
+        """Strength rank of a followable claim edge, else None (remembered per claim)."""
+        cid = d.get("claim")
+        got = self._ranks.get(cid, False)
+        if got is False:
+            got = (
+                self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
+                if self.flow.accepts(d)
+                else None
+            )
+            if cid is not None:
+                self._ranks[cid] = got
+        return got
 
     def any_claim(self, d: dict) -> bool:
         """A claim of any type that is in scope (not negated, valid on ``as_of``)."""
@@ -143,6 +154,9 @@ class _Builder:
         self.note_ev: dict[str, list[str]] = {}  # url -> evidence ids
         self._claims: dict[str, M.Claim] = {}
         self._hops: dict[tuple[str, str], M.Hop] = {}
+        self._refs: dict[str, M.EntityRef] = {}
+        self._urls: dict[str, str | None] = {}
+        self._node = graph.G.nodes  # node id -> attribute record
         self.claims_used: dict[str, tuple] = {}  # claim id -> (source, target, edge data)
         lb = o.class_labels
         self.AGENCY = lb[GK + "GovernmentAgency"]
@@ -162,17 +176,29 @@ class _Builder:
     # -- small helpers -------------------------------------------------------------------------
 
     def labels(self, n: str) -> tuple:
-        return self.G.nodes[n].get("labels", ())
+        return self._node[n].get("labels", ())
 
     def ref(self, n: str) -> M.EntityRef:
-        return M.EntityRef(n, self.g.name(n), (self.labels(n) or ("",))[0])
+        """The node as report data (one shared object per node)."""
+        got = self._refs.get(n)
+        if got is None:
+            got = self._refs[n] = M.EntityRef(n, self.g.name(n), (self.labels(n) or ("",))[0])
+        return got
+
+    def url(self, e: str) -> str | None:
+        """The source URL of an evidence node (remembered)."""
+        got = self._urls.get(e, False)
+        if got is False:
+            d = self._node.get(e)
+            url = d.get("url") if d else None
+            got = self._urls[e] = url if isinstance(url, str) and url else None
+        return got
 
     def cite_evidence(self, ids: Iterable[str]) -> list[int]:
         out = []
         for e in ids:
-            d = self.G.nodes.get(e) if e in self.G else None
-            url = d.get("url") if d else None
-            if not isinstance(url, str) or not url:
+            url = self.url(e)
+            if url is None:
                 continue
             if url not in self.notes:
                 self.notes[url] = len(self.notes) + 1
@@ -275,6 +301,7 @@ class _Builder:
             for _, v, d in G.out_edges(n, data=True)
             if d.get("type") == self.OFFERS and self.rules.rank(d) is not None
         }
+        ours = fam | own_products
         reach = Reach(G, fam, self.depth, self.rules, upstream=agency_report)
         exposure = []
         for n in reach.info:
@@ -286,7 +313,7 @@ class _Builder:
                     continue
             elif self.AGENCY not in labels:
                 continue
-            exposure.append(self.exposure(n, reach, fam, own_products, agency_report))
+            exposure.append(self.exposure(n, reach, ours, agency_report))
         kind_rank = {k.notation: k.rank for k in self.kinds.values()}
         exposure.sort(
             key=lambda e: (
@@ -335,15 +362,16 @@ class _Builder:
         renumber(report)
         return report
 
-    def exposure(self, n, reach, fam, own_products, agency_report) -> M.Exposure:
+    def exposure(self, n, reach, ours: set[str], agency_report) -> M.Exposure:
+        """``n`` with its strongest paths; ``ours`` is the family and the products it offers
+        (a path through them alone is direct)."""
         paths = [p for _, p in reach.paths(n, MAX_PATHS)] or [reach.strongest(n)]
         if agency_report:  # searched upstream: read each path from vendor to agency
             paths = [list(reversed(p)) for p in paths]
         built = [self.path(p) for p in paths]
-        fams = fam | own_products
 
         def outside(p: list[str]) -> list[str]:
-            return [m for m in p[1:-1] if m not in fams and self.ORG in self.labels(m)]
+            return [m for m in p[1:-1] if m not in ours and self.ORG in self.labels(m)]
 
         through: list[M.EntityRef] = []
         for p in paths:
@@ -702,8 +730,6 @@ class _Builder:
 def renumber(r: M.Report) -> None:
     """Number the footnotes in reading order (header, summary, flags, exposure, contracts,
     scrutiny, quality), so that a reader meets [1], [2], [3]... in turn."""
-    fields: dict[type, tuple[str, ...]] = {}
-    leaves = {M.EntityRef, M.Footnote, M.StatusCount}  # no notes inside
     holders: list = []  # every object with notes, once, in reading order
     seen: set[int] = set()
 
@@ -711,26 +737,17 @@ def renumber(r: M.Report) -> None:
         stack = [x]
         while stack:
             y = stack.pop()
-            if isinstance(y, list):
+            if type(y) is list:
                 stack.extend(reversed(y))
                 continue
-            names = fields.get(type(y))
-            if names is None:
-                names = fields[type(y)] = (
-                    tuple(f.name for f in dataclasses.fields(y))
-                    if dataclasses.is_dataclass(y)
-                    else ()
-                )
-            if not names or y.__class__ in leaves or id(y) in seen:
+            if y is None or id(y) in seen:
                 continue
             seen.add(id(y))
-            if "notes" in names:
+            has_notes, kids = _plan(type(y))
+            if has_notes:
                 holders.append(y)
-            for n in reversed(names):
-                if n != "notes":
-                    v = getattr(y, n)
-                    if v is not None and not isinstance(v, str | int | float | dict):
-                        stack.append(v)
+            for n in reversed(kids):
+                stack.append(getattr(y, n))
 
     s = r.summary
     for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
@@ -748,6 +765,30 @@ def renumber(r: M.Report) -> None:
     for f in r.footnotes:
         f.number = order[f.number]
     r.footnotes.sort(key=lambda f: f.number)
+
+
+_PLANS: dict[type, tuple[bool, tuple[str, ...]]] = {}
+
+
+def _plan(cls) -> tuple[bool, tuple[str, ...]]:
+    """Whether a report class carries ``notes``, and its fields that can hold report objects
+    (from the type hints, so that strings and numbers are never visited)."""
+    got = _PLANS.get(cls)
+    if got is None:
+        hints = typing.get_type_hints(cls)
+        kids = tuple(
+            f.name
+            for f in dataclasses.fields(cls)
+            if f.name != "notes" and _holds_dataclass(hints[f.name])
+        )
+        got = _PLANS[cls] = ("notes" in hints, kids)
+    return got
+
+
+def _holds_dataclass(t) -> bool:
+    if dataclasses.is_dataclass(t):
+        return True
+    return any(_holds_dataclass(a) for a in typing.get_args(t) if a is not type(None))
 
 
 # -- totals, fingerprints, limits ------------------------------------------------------------

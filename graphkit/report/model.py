@@ -12,7 +12,9 @@ numbers of the :class:`Footnote` records (one per distinct source URL) that supp
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import json
 import types
 import typing
@@ -316,25 +318,43 @@ class Report:
     def to_dict(self) -> dict:
         """Plain JSON-ready data (like ``dataclasses.asdict``, but shared parts such as a hop
         on many paths are converted once)."""
-        return _plain(self, {}, {})
+        with paused_gc():
+            return _plain(self, {}, {})
+
+
+_SCALARS = (str, int, float, bool, type(None))
 
 
 def _plain(x, memo: dict, names: dict):
-    if isinstance(x, list):
-        return [_plain(v, memo, names) for v in x]
-    if isinstance(x, dict):
-        return {k: _plain(v, memo, names) for k, v in x.items()}
-    fields = names.get(type(x))
-    if fields is None:
-        fields = names[type(x)] = (
-            tuple(f.name for f in dataclasses.fields(x)) if dataclasses.is_dataclass(x) else ()
-        )
-    if not fields:
+    t = type(x)
+    if t in _SCALARS:
         return x
+    if t is list:
+        if x and type(x[0]) in _SCALARS:  # lists are homogeneous: notes, names, links
+            return list(x)
+        return [_plain(v, memo, names) for v in x]
+    if t is dict:
+        return {k: _plain(v, memo, names) for k, v in x.items()}
     got = memo.get(id(x))
     if got is None:
+        fields = names.get(t)
+        if fields is None:
+            fields = names[t] = tuple(f.name for f in dataclasses.fields(x))
         got = memo[id(x)] = {n: _plain(getattr(x, n), memo, names) for n in fields}
     return got
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while a report's many small objects are made (they
+    hold no cycles; at 100k claims the collector's passes cost a third of the time)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 # -- JSON Schema -----------------------------------------------------------------------------------
