@@ -106,9 +106,7 @@ class Reach:
         got = self._back.get(n)
         if got is None:
             got = {}
-            edges = (
-                self.G.out_edges(n, data=True) if self.upstream else self.G.in_edges(n, data=True)
-            )
+            edges = _out_edges(self.G, n) if self.upstream else _in_edges(self.G, n)
             for u, v, d in edges:
                 r = self.rules.rank(d)
                 if r is not None:
@@ -156,7 +154,7 @@ class _Builder:
         self._hops: dict[tuple[str, str], M.Hop] = {}
         self._refs: dict[str, M.EntityRef] = {}
         self._urls: dict[str, str | None] = {}
-        self._node = graph.G.nodes  # node id -> attribute record
+        self._node = graph.G._node  # node id -> attribute record (networkx's own dict)
         self.claims_used: dict[str, tuple] = {}  # claim id -> (source, target, edge data)
         lb = o.class_labels
         self.AGENCY = lb[GK + "GovernmentAgency"]
@@ -214,7 +212,7 @@ class _Builder:
         if got is not None:
             return got
         self.claims_used[d["claim"]] = (u, v, d)
-        piids = [str(self.G.nodes[c].get("piid", c)) for c in d.get("contracts", []) if c in self.G]
+        piids = [str(self._node[c].get("piid", c)) for c in d.get("contracts", []) if c in self.G]
         got = self._claims[d["claim"]] = M.Claim(
             d["claim"],
             d["type"],
@@ -265,11 +263,7 @@ class _Builder:
             while frontier:
                 nxt = []
                 for n, chain in frontier:
-                    edges = (
-                        self.G.in_edges(n, data=True)
-                        if upstream
-                        else self.G.out_edges(n, data=True)
-                    )
+                    edges = _in_edges(self.G, n) if upstream else _out_edges(self.G, n)
                     for u, v, d in edges:
                         m = u if upstream else v
                         if d.get("type") != self.OWNS or self.rules.rank(d) is None or m in seen:
@@ -298,7 +292,7 @@ class _Builder:
         own_products = {
             v
             for n in fam
-            for _, v, d in G.out_edges(n, data=True)
+            for _, v, d in _out_edges(G, n)
             if d.get("type") == self.OFFERS and self.rules.rank(d) is not None
         }
         ours = fam | own_products
@@ -396,7 +390,7 @@ class _Builder:
     def agency_kind(self, n: str):
         kinds = [
             self.kinds[c.agency_kind]
-            for s in self.G.nodes[n].get("sectors", [])
+            for s in self._node[n].get("sectors", [])
             if (c := self.sectors.get(s)) and c.agency_kind in self.kinds
         ]
         if kinds:
@@ -407,7 +401,7 @@ class _Builder:
         )
 
     def entity_flags(self, n: str) -> list[str]:
-        d = self.G.nodes[n]
+        d = self._node[n]
         concepts = [self.sectors.get(s) for s in d.get("sectors", [])]
         concepts += [self.categories.get(c) for c in d.get("categories", [])]
         return sorted({f for c in concepts if c for f in c.flags})
@@ -431,13 +425,13 @@ class _Builder:
                 notes = sorted(
                     {
                         x
-                        for u, _, d in self.G.in_edges(p, data=True)
+                        for u, _, d in _in_edges(self.G, p)
                         if u in fam and d.get("type") == self.OFFERS
                         and self.rules.rank(d) is not None
                         for x in self.claim(u, p, d).notes
                     }
                 )  # fmt: skip
-            cats = self.G.nodes[p].get("categories") or [""]
+            cats = self._node[p].get("categories") or [""]
             for c in cats:
                 groups[c].append(M.Item(self.ref(p), self.g.name(p), notes))
         out = []
@@ -452,7 +446,7 @@ class _Builder:
         seen: set[tuple[str, str]] = set()
 
         def add(n: str, notes: list[int]) -> None:
-            d = self.G.nodes[n]
+            d = self._node[n]
             for key, table, what in (
                 ("sectors", self.sectors, "sector"),
                 ("categories", self.categories, "technology category"),
@@ -506,13 +500,13 @@ class _Builder:
         ids: set[str] = set()
         wanted = {self.BY} if agency_report else {self.TO, self.PARENT}
         for n in fam:
-            for u, _, d in G.in_edges(n, data=True):
+            for u, _, d in _in_edges(G, n):
                 if d.get("type") in wanted:
                     ids.add(u)
         if not agency_report:  # contracts documenting the family's own claims (e.g. resellers)
             for n in fam:
-                for _, _, d in G.out_edges(n, data=True):
-                    if self.rules.any_claim(d):
+                for _, _, d in _out_edges(G, n):
+                    if d.get("contracts") and self.rules.any_claim(d):
                         ids.update(c for c in d.get("contracts", []) if c in G)
         items = [self.contract(c) for c in sorted(ids)]
         if self.as_of:
@@ -548,14 +542,14 @@ class _Builder:
 
     def contract(self, c: str) -> M.Contract:
         G = self.G
-        d = G.nodes[c]
+        d = self._node[c]
         party = {}
-        for _, v, ed in G.out_edges(c, data=True):
+        for _, v, ed in _out_edges(G, c):
             party.setdefault(ed.get("type"), v)
         ev = d.get("evidence", [])
         links = []
         for e in ev:
-            url = G.nodes[e].get("url") if e in G else None
+            url = self._node[e].get("url") if e in G else None
             if isinstance(url, str) and url not in links:
                 links.append(url)
         return M.Contract(
@@ -581,7 +575,7 @@ class _Builder:
                 targets.setdefault(t.id, "intermediary")
         out = []
         for n, about in targets.items():
-            for u, _, d in self.G.in_edges(n, data=True):
+            for u, _, d in _in_edges(self.G, n):
                 if d.get("type") in self.o.scrutiny_types and self.rules.any_claim(d):
                     out.append(M.Scrutiny(self.ref(u), self.ref(n), about, self.claim(u, n, d)))
         return sorted(
@@ -604,19 +598,17 @@ class _Builder:
         topics = {c.notation: c for c in self.o.scheme(GK + "StatementTopics")}
         out = []
         for n in fam:
-            for s, _, d in G.in_edges(n, data=True):
+            for s, _, d in _in_edges(G, n):
                 if d.get("type") != about:
                     continue
-                sd = G.nodes[s]
+                sd = self._node[s]
                 st = self.o.status(sd.get("status"))
                 if st is not None and st.negated:
                     continue
                 when = _s(sd.get("as_of"))
                 if self.as_of and when and P.bound(when, low=True) > P.bound(self.as_of, low=False):
                     continue
-                speaker = next(
-                    (v for _, v, e in G.out_edges(s, data=True) if e.get("type") == by), None
-                )
+                speaker = next((v for _, v, e in _out_edges(G, s) if e.get("type") == by), None)
                 topic = _s(sd.get("topic"))
                 out.append(
                     M.Statement(
@@ -638,7 +630,6 @@ class _Builder:
 
     def quality(self) -> M.Quality:
         q = M.Quality([], [], [], [], [])
-        G = self.G
         uncertain = {s.notation for s in self.o.statuses.values() if s.uncertain}
         for cid, (u, v, d) in sorted(self.claims_used.items()):
             notes = self._claims[cid].notes  # one footnote per distinct source URL
@@ -651,7 +642,7 @@ class _Builder:
             if unsure:
                 q.uncertain.append(M.QualityEntry(desc, cid, d.get("status"), notes))
         for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
-            recs = [G.nodes[e] for e in self.note_ev[url]]
+            recs = [self._node[e] for e in self.note_ev[url]]
             title = next((r.get("title") for r in recs if r.get("title")), url)
             if not any(_first(r.get("published")) for r in recs):
                 q.undated.append(M.QualityEntry(f"{title}", None, None, [n]))
@@ -676,7 +667,7 @@ class _Builder:
     def footnotes(self) -> list[M.Footnote]:
         out = []
         for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
-            recs = [self.G.nodes[e] for e in self.note_ev[url]]
+            recs = [self._node[e] for e in self.note_ev[url]]
             if len(recs) == 1:
                 rec = recs[0]
 
@@ -703,7 +694,7 @@ class _Builder:
         return out
 
     def header(self, members, part_of, agency_report) -> M.Header:
-        d = self.G.nodes[self.node]
+        d = self._node[self.node]
         ids = {k: str(_first(d[k])) for k in sorted(self.o.identifier_keys) if d.get(k)}
         labels = [self.sectors[s].label if s in self.sectors else s for s in d.get("sectors", [])]
         labels += [
@@ -740,10 +731,12 @@ def renumber(r: M.Report) -> None:
             if type(y) is list:
                 stack.extend(reversed(y))
                 continue
-            if y is None or id(y) in seen:
+            if y is None:
+                continue
+            has_notes, kids = _PLANS.get(type(y)) or _plan(type(y))
+            if not (has_notes or kids) or id(y) in seen:  # a name, or a shared hop or claim
                 continue
             seen.add(id(y))
-            has_notes, kids = _plan(type(y))
             if has_notes:
                 holders.append(y)
             for n in reversed(kids):
@@ -877,6 +870,24 @@ def limits(r: M.Report, o: Ontology) -> list[str]:
     if r.empty:
         out.append(f"No relationship of {name} is recorded within this scope.")
     return out
+
+
+# -- graph access ----------------------------------------------------------------------------------
+
+
+def _out_edges(G, n: str):
+    """``G.out_edges(n, data=True)`` of a MultiDiGraph, read from its adjacency dicts (the
+    edge views cost more than the edges at 100k claims)."""
+    for v, keyed in G._succ[n].items():
+        for d in keyed.values():
+            yield n, v, d
+
+
+def _in_edges(G, n: str):
+    """``G.in_edges(n, data=True)`` of a MultiDiGraph, read from its adjacency dicts."""
+    for u, keyed in G._pred[n].items():
+        for d in keyed.values():
+            yield u, n, d
 
 
 # -- value helpers ---------------------------------------------------------------------------------
