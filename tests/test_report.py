@@ -117,8 +117,10 @@ def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(amazon):
     assert all(s.claim.notes for s in amazon.scrutiny)
     cats = {g.key: [i.entity.id for i in g.items] for g in amazon.summary.technologies}
     assert "product/rekognition" in cats["face-recognition"]
-    kinds = [g.key for g in amazon.summary.agencies]
-    assert kinds == ["immigration-enforcement", "police"]
+    kinds = {g.key: len(g.items) for g in amazon.summary.agencies}  # every kind, in rank order
+    assert list(kinds) == ["immigration-enforcement", "police", "military-intelligence", "other"]
+    assert kinds["immigration-enforcement"] == 1 and kinds["police"] == 6
+    assert kinds["military-intelligence"] == kinds["other"] == 0
     counts = {
         (s.about.id, s.quantity) for s in amazon.statements if s.topic == "police-partnership-count"
     }

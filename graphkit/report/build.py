@@ -241,7 +241,15 @@ class _Builder:
             edges = self.edges_between(u, v)
             claims = [self.claim(u, v, d) for d in edges[:MAX_CLAIMS_PER_HOP]]
             status = claims[0].status if claims else ""
-            got = M.Hop(self.ref(u), self.ref(v), status, claims, len(edges) - len(claims))
+            rest = [e for d in edges[MAX_CLAIMS_PER_HOP:] for e in d.get("evidence", [])]
+            got = M.Hop(
+                self.ref(u),
+                self.ref(v),
+                status,
+                claims,
+                len(edges) - len(claims),
+                self.cite_evidence(rest),
+            )
             self._hops[(u, v)] = got
         return got
 
@@ -445,7 +453,7 @@ class _Builder:
         reasons: dict[str, list[M.Item]] = defaultdict(list)
         seen: set[tuple[str, str]] = set()
 
-        def add(n: str, notes: list[int]) -> None:
+        def add(n: str, notes: list[int], own: bool = False) -> None:
             d = self._node[n]
             for key, table, what in (
                 ("sectors", self.sectors, "sector"),
@@ -456,6 +464,15 @@ class _Builder:
                     for f in c.flags if c else ():
                         if (f, n) not in seen:
                             seen.add((f, n))
+                            if own:  # the subject's own record, shown in the header
+                                whose = (
+                                    "the subject's own"
+                                    if n == self.node
+                                    else "a component's (see Family in the header)"
+                                )
+                                text = f"{whose} {what}: {c.label}"
+                                reasons[f].append(M.Item(None, text, notes))
+                                continue
                             text = f"{self.g.name(n)}: {what} {c.label}"
                             reasons[f].append(M.Item(self.ref(n), text, notes))
 
@@ -470,8 +487,8 @@ class _Builder:
             for it in gr.items:
                 add(it.entity.id, it.notes)
         if agency_report:
-            for n in fam:
-                add(n, [])
+            for n in [self.node, *sorted(fam - {self.node})]:
+                add(n, [], own=True)
         out = []
         for notation, items in reasons.items():
             c = self.flag_concepts.get(notation)
@@ -482,6 +499,9 @@ class _Builder:
 
     def group_exposure(self, exposure, agency_report) -> list[M.Group]:
         groups: dict[str, M.Group] = {}
+        if not agency_report:  # every kind of agency, so that an empty kind shows as empty
+            for k in self.kinds.values():
+                groups[k.notation] = M.Group(k.notation, k.label, [])
         for e in exposure:
             gr = groups.setdefault(e.group, M.Group(e.group, e.group_label, []))
             via = ", ".join(t.name for t in e.through)
@@ -490,7 +510,7 @@ class _Builder:
                 if e.direct
                 else f"through {via}"
             )
-            text = f"{e.entity.name} ({how}; {e.strength}, {T.n(e.distance, 'hop')})"
+            text = f"{e.entity.name} — {how}; {T.strength_phrase(e.strength, e.distance)}"
             gr.items.append(M.Item(e.entity, text, e.notes))
         order = {k.notation: k.rank for k in self.kinds.values()}
         return sorted(groups.values(), key=lambda gr: (order.get(gr.key, 99), gr.label))
@@ -745,7 +765,7 @@ def renumber(r: M.Report) -> None:
     s = r.summary
     for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
         visit(part)
-    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality):
+    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits):
         visit(part)
     order: dict[int, int] = {}
     for h in holders:
@@ -826,49 +846,78 @@ def fingerprints(files: Iterable[Path]) -> tuple[str, list[dict[str, str]]]:
     return got[0], [{"name": f.name, "sha256": d} for f, d in zip(files, got[1].split("\0"))]
 
 
-def limits(r: M.Report, o: Ontology) -> list[str]:
-    """What the report cannot tell: fixed caveats plus ones computed from this report."""
-    name = r.header.entity.name
-    out = [
+def limits(r: M.Report, o: Ontology) -> list[M.Item]:
+    """What the report cannot tell: fixed caveats (about the method, citing nothing) plus ones
+    computed from this report's data (citing the sources they count)."""
+
+    def say(text: str, notes: Iterable[int] = ()) -> None:
+        out.append(M.Item(None, text, sorted(set(notes))))
+
+    out: list[M.Item] = []
+    say(
         "It covers only what is recorded in the input files listed in the header; a relationship "
-        "that no one documented, or that the curators have not entered, is absent. No path is not "
-        "evidence that no relationship exists.",
+        "that no one documented, or that the curators have not entered, is absent. The absence "
+        "of a path is not evidence that no relationship exists."
+    )
+    say(
         "A path shows that technology, data or money can flow from one party to the next, as "
         "stated by its sources. It does not show how a customer used the technology, whether any "
-        "use violated anyone's rights, or what a company knew.",
-        f"Paths are followed for at most {T.n(r.header.depth, 'hop')}"
-        + (f" and only through claims active on {r.header.as_of}" if r.header.as_of else "")
-        + "; longer chains are not shown. Claims a party has denied are never followed.",
-        "Contract amounts are as recorded in the award records: obligated, current and "
-        "potential values are different measures and are summed separately, never mixed.",
-    ]
-    t = r.contracts.totals
+        "use violated anyone's rights, or what a company knew."
+    )
+    say(
+        "Paths longer than the depth given under Scope in the header are not followed"
+        + (", and only claims active on the as-of date are" if r.header.as_of else "")
+        + "; claims a party has denied are never followed. Only the strongest paths to each "
+        "counterpart are drawn (at most three, one per last step); weaker ones may exist."
+    )
+    say(
+        "Contract amounts are as recorded in the award records. Obligated, current and potential "
+        "values are different measures and are summed separately, never mixed; current and "
+        "potential values are what an award allows, not what was paid."
+    )
+    t, items = r.contracts.totals, r.contracts.items
     if t.contracts:
-        missing = t.contracts - t.with_obligated
-        if missing:
-            out.append(
-                f"{missing} of the {t.contracts} contracts in scope have no obligated amount "
-                "recorded, so the obligated total understates what was spent."
+        missing = [c for c in items if c.obligated is None]
+        if len(missing) == t.contracts:
+            say(
+                f"None of the {T.n(t.contracts, 'contract')} in scope records an obligated "
+                "amount, so the report cannot say how much money was committed.",
+                (x for c in missing for x in c.notes),
             )
-        no_year = sum(c.fiscal_year is None for c in r.contracts.items)
-        if no_year:
-            out.append(
-                f"{no_year} of the {t.contracts} contracts in scope have no fiscal year recorded; "
-                "they are listed under 'year not recorded' and left out of the chart."
+        elif missing:
+            say(
+                f"{len(missing)} of the {t.contracts} contracts in scope record no obligated "
+                "amount, so the obligated total understates what was committed.",
+                (x for c in missing for x in c.notes),
+            )
+        no_year = [c for c in items if c.fiscal_year is None]
+        if len(no_year) == t.contracts:
+            say(
+                f"None of the {T.n(t.contracts, 'contract')} in scope records a fiscal year, so "
+                "no chart of money over time can be drawn.",
+                (x for c in no_year for x in c.notes),
+            )
+        elif no_year:
+            say(
+                f"{len(no_year)} of the {t.contracts} contracts in scope record no fiscal year; "
+                "they are listed under 'year not recorded' and left out of the chart.",
+                (x for c in no_year for x in c.notes),
             )
     weak = [e for e in r.exposure if (s := o.status(e.strength)) and s.uncertain]
     if weak:
-        out.append(
+        say(
             f"{T.n(len(weak), 'counterpart')} reached only through alleged or disputed claims; "
-            "treat those paths as leads to verify, not findings."
+            "treat those paths as leads to verify, not findings.",
+            (x for e in weak for x in e.notes),
         )
     if r.quality.supplied_titles:
-        out.append(
+        say(
             f"{T.n(len(r.quality.supplied_titles), 'source title')} supplied by the curators "
-            "(shown in [brackets]) because the original headline could not be verified."
+            "(shown in [brackets]) because the original headline could not be verified.",
+            (x for q in r.quality.supplied_titles for x in q.notes),
         )
     if r.empty:
-        out.append(f"No relationship of {name} is recorded within this scope.")
+        say(f"No relationship of {r.header.entity.name} is recorded within this scope.")
     return out
 
 

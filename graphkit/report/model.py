@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: limits cite sources (Item), Hop.more_notes
 SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
 
 Notes = list[int]
@@ -102,6 +102,7 @@ class Hop:
     status: str = doc("Strongest status among the hop's claims.")
     claims: list[Claim] = doc("The claims for this step, strongest first (at most five).")
     more: int = doc("Further claims for this step that are not listed.", default=0)
+    more_notes: Notes = doc("Footnotes of the claims that are not listed.", factory=list)
 
 
 @dataclass
@@ -274,7 +275,10 @@ class StatusCount:
 class Summary:
     """The first page."""
 
-    agencies: list[Group] = doc("Agencies (company) or vendors (agency) reached, grouped.")
+    agencies: list[Group] = doc(
+        "Agencies reached, by agency kind (company report: every kind, in the ontology's order, "
+        "empty ones included) or vendors reached, by class (agency report)."
+    )
     direct: int = doc("Counterparts reached directly.")
     indirect: int = doc("Counterparts reached through others.")
     technologies: list[Group] = doc("Products by technology category.")
@@ -312,7 +316,9 @@ class Report:
     scrutiny: list[Scrutiny] = doc("Scrutiny of the family and intermediaries.")
     statements: list[Statement] = doc("Sourced facts about the family (or the agency).")
     quality: Quality = doc("Evidence quality.")
-    limits: list[str] = doc("What this report cannot tell you.")
+    limits: list[Item] = doc(
+        "What this report cannot tell you; caveats computed from the data cite their sources."
+    )
     footnotes: list[Footnote] = doc("Sources, numbered.")
 
     def to_dict(self) -> dict:

@@ -75,20 +75,29 @@ def scope(h: M.Header) -> str:
 
 
 def counterpart_word(r: M.Report) -> str:
-    return "vendors and products" if r.header.kind == "agency" else "government agencies"
+    return "vendors" if r.header.kind == "agency" else "government agencies"
+
+
+def strength_phrase(strength: str, hops: int) -> str:
+    """``'1 hop, weakest claim confirmed'``: a path is as strong as its weakest claim."""
+    return f"{n(hops, 'hop')}, weakest claim {strength}"
 
 
 def exposure_intro(r: M.Report) -> str:
-    name = r.header.entity.name
     if r.header.kind == "agency":
-        return (
-            f"Every company and product whose technology, data or money reaches {name} along "
-            "recorded claims, with its strongest paths. A path is as strong as its weakest claim."
+        who = (
+            "Every company or other organisation whose technology, data or money reaches the "
+            "agency (or a component listed in the header) along recorded claims"
+        )
+    else:
+        who = (
+            "Every government agency that technology, data or money from the company and the "
+            "family listed in the header reaches along recorded claims"
         )
     return (
-        f"Every government agency that technology, data or money from {name} and its family "
-        "reaches along recorded claims, with its strongest paths. A path is as strong as its "
-        "weakest claim."
+        f"{who}, with up to three of its strongest paths. A path is only as strong as its "
+        "weakest claim: a path of confirmed claims with one reported claim is a reported path. "
+        "Paths are ranked by that weakest claim, then by length."
     )
 
 
