@@ -68,7 +68,7 @@ def cited(r: M.Report) -> set[int]:
     def walk(x):
         if isinstance(x, dict):
             for k, v in x.items():
-                if k == "notes":
+                if k == "notes" or k.endswith("_notes"):
                     found.update(v)
                 else:
                     walk(v)

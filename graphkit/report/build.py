@@ -753,12 +753,12 @@ def renumber(r: M.Report) -> None:
                 continue
             if y is None:
                 continue
-            has_notes, kids = _PLANS.get(type(y)) or _plan(type(y))
-            if not (has_notes or kids) or id(y) in seen:  # a name, or a shared hop or claim
+            note_fields, kids = _PLANS.get(type(y)) or _plan(type(y))
+            if not (note_fields or kids) or id(y) in seen:  # a name, or a shared hop or claim
                 continue
             seen.add(id(y))
-            if has_notes:
-                holders.append(y)
+            for f in note_fields:
+                holders.append((y, f))
             for n in reversed(kids):
                 stack.append(getattr(y, n))
 
@@ -768,33 +768,31 @@ def renumber(r: M.Report) -> None:
     for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits):
         visit(part)
     order: dict[int, int] = {}
-    for h in holders:
-        for n in h.notes:
+    for h, f in holders:
+        for n in getattr(h, f):
             order.setdefault(n, len(order) + 1)
     for f in r.footnotes:
         order.setdefault(f.number, len(order) + 1)
-    for h in holders:
-        h.notes = sorted(order[n] for n in h.notes)
+    for h, f in holders:
+        setattr(h, f, sorted(order[n] for n in getattr(h, f)))
     for f in r.footnotes:
         f.number = order[f.number]
     r.footnotes.sort(key=lambda f: f.number)
 
 
-_PLANS: dict[type, tuple[bool, tuple[str, ...]]] = {}
+_PLANS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
-def _plan(cls) -> tuple[bool, tuple[str, ...]]:
-    """Whether a report class carries ``notes``, and its fields that can hold report objects
-    (from the type hints, so that strings and numbers are never visited)."""
+def _plan(cls) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A report class's footnote fields (``notes``, ``*_notes``) and its fields that can hold
+    report objects (from the type hints, so that strings and numbers are never visited)."""
     got = _PLANS.get(cls)
     if got is None:
         hints = typing.get_type_hints(cls)
-        kids = tuple(
-            f.name
-            for f in dataclasses.fields(cls)
-            if f.name != "notes" and _holds_dataclass(hints[f.name])
-        )
-        got = _PLANS[cls] = ("notes" in hints, kids)
+        names = [f.name for f in dataclasses.fields(cls)]
+        notes = tuple(n for n in names if n == "notes" or n.endswith("_notes"))
+        kids = tuple(n for n in names if n not in notes and _holds_dataclass(hints[n]))
+        got = _PLANS[cls] = (notes, kids)
     return got
 
 
