@@ -884,7 +884,7 @@ def limits(r: M.Report, o: Ontology) -> list[M.Item]:
             )
         elif missing:
             say(
-                f"{len(missing)} of the {t.contracts} contracts in scope record no obligated "
+                f"{len(missing):,} of the {t.contracts:,} contracts in scope record no obligated "
                 "amount, so the obligated total understates what was committed.",
                 (x for c in missing for x in c.notes),
             )
@@ -897,8 +897,8 @@ def limits(r: M.Report, o: Ontology) -> list[M.Item]:
             )
         elif no_year:
             say(
-                f"{len(no_year)} of the {t.contracts} contracts in scope record no fiscal year; "
-                "they are listed under 'year not recorded' and left out of the chart.",
+                f"{len(no_year):,} of the {t.contracts:,} contracts in scope record no fiscal "
+                "year; they are listed under 'year not recorded' and left out of the chart.",
                 (x for c in no_year for x in c.notes),
             )
     weak = [e for e in r.exposure if (s := o.status(e.strength)) and s.uncertain]

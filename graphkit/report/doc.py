@@ -220,9 +220,9 @@ def _summary(r: M.Report) -> list:
             Line(
                 [
                     t(
-                        f"{s.direct + s.indirect} {T.counterpart_word(r)} reached: {s.direct} "
+                        f"{s.direct + s.indirect:,} {T.counterpart_word(r)} reached: {s.direct:,} "
                         "directly (no organisation outside the family in between), "
-                        f"{s.indirect} only through others."
+                        f"{s.indirect:,} only through others."
                     ),
                     cite(everyone),
                 ]
@@ -484,7 +484,7 @@ def _quality(r: M.Report, w: _Words) -> list:
     out: list = []
     for key, title in T.QUALITY:
         entries = getattr(r.quality, key)
-        out.append(Heading(f"{title}: {len(entries)}", 3))
+        out.append(Heading(f"{title}: {len(entries):,}", 3))
         lines = []
         for q in entries:
             st: Inline = [t(" ("), w.status(q.status), t(")")] if q.status else []

@@ -258,40 +258,67 @@ def path_svg(r: M.Report, max_rows: int = 8) -> str:
     )
 
 
-def bar_chart(c: M.Contracts) -> str:
-    """Money by fiscal year (the chart measure) as an SVG bar chart; '' when no year is known."""
+def bar_chart(c: M.Contracts, max_width: int = 900) -> str:
+    """Money by fiscal year (the chart measure) as an SVG bar chart; '' when no year is known.
+
+    Every year between the first and the last is drawn, a year without contracts as an empty
+    slot, so that the axis is a time line; the bars narrow to fit ``max_width``. The title says
+    how many contracts the chart leaves out (no year or no amount recorded)."""
     key = c.chart_measure
     if not key:
         return ""
-    data = [(row.fiscal_year, getattr(row.totals, key)) for row in c.by_year]
-    data = [(fy, v) for fy, v in data if fy is not None]
-    if not data:
+    got = {row.fiscal_year: getattr(row.totals, key) for row in c.by_year}
+    years = [fy for fy in got if fy is not None]
+    if not years:
         return ""
+    data = [(fy, got.get(fy)) for fy in range(min(years), max(years) + 1)]
+    drawn = sum(1 for k in c.items if k.fiscal_year is not None and getattr(k, key) is not None)
     cur = c.totals.currencies
-    peak = max(v for _, v in data) or 1.0
-    bar_w, gap, chart_h, left, bottom = 46, 14, 180, 20, 40
-    top = 44  # room for the title and the tallest bar's label
-    width = left * 2 + len(data) * (bar_w + gap)
+    peak = max(v or 0.0 for _, v in data) or 1.0
+    chart_h, left, bottom = 180, 20, 34
+    slot = max(16.0, min(60.0, (max_width - 2 * left) / len(data)))
+    bar_w, narrow = slot * 0.76, slot < 40
+    top = 92 if narrow else 58  # room for the title, the note and the tallest bar's label
+    width = math.ceil(max(left * 2 + len(data) * slot, 320))
     parts = []
     for i, (fy, v) in enumerate(data):
-        h = 0 if v <= 0 else max(2.0, v / peak * chart_h)
-        x = left + i * (bar_w + gap)
+        x = left + i * slot
+        mid = x + bar_w / 2
+        h = 0 if not v or v <= 0 else max(2.0, v / peak * chart_h)
         y = top + chart_h - h
-        label = ("$" if cur == ["USD"] else "") + _compact(v)
+        label = "none" if v is None else ("$" if cur == ["USD"] else "") + _compact(v)
         parts.append(
-            f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="#0072B2">'
-            f"<title>FY{fy}: {esc(T.money(v, cur))}</title></rect>"
-            f'<text x="{x + bar_w / 2}" y="{y - 5:.1f}" text-anchor="middle" font-size="10">'
-            f"{esc(label)}</text>"
-            f'<text x="{x + bar_w / 2}" y="{top + chart_h + 16}" text-anchor="middle" '
-            f'font-size="11">FY{fy}</text>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="#0072B2">'
+            f"<title>FY{fy}: {esc(T.money(v, cur) if v is not None else 'no contract')}</title>"
+            "</rect>"
         )
-    title = f"Contract {T.MEASURES[key]} by fiscal year"
+        if narrow:  # amounts and years written upwards
+            parts.append(
+                f'<text transform="translate({mid + 3:.1f},{y - 4:.1f}) rotate(-90)" '
+                f'font-size="9">{esc(label)}</text>'
+                f'<text transform="translate({mid + 3:.1f},{top + chart_h + 30}) rotate(-90)" '
+                f'font-size="9">{fy}</text>'
+            )
+        else:
+            parts.append(
+                f'<text x="{mid:.1f}" y="{y - 5:.1f}" text-anchor="middle" font-size="10">'
+                f"{esc(label)}</text>"
+                f'<text x="{mid:.1f}" y="{top + chart_h + 16}" text-anchor="middle" '
+                f'font-size="11">FY{fy}</text>'
+            )
+    title = f"{T.MEASURES[key].capitalize()} by fiscal year"
+    note = (
+        f"{T.n(drawn, 'contract')} of {c.totals.contracts:,} record both a fiscal year and "
+        f"this amount; the others are not drawn."
+    )
+    height = top + chart_h + bottom
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{max(width, 320)}" '
-        f'height="{top + chart_h + bottom}" font-family="DejaVu Sans, Arial, sans-serif" '
-        f'font-size="12"><title>{esc(title)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">'
+        f"<title>{esc(title)}. {esc(note)}</title>"
         f'<text x="{left}" y="16" font-weight="bold">{esc(title)}</text>'
+        f'<text x="{left}" y="32" font-size="11" fill="#555">{esc(note)}</text>'
         f'<line x1="{left}" y1="{top + chart_h}" x2="{width - left}" y2="{top + chart_h}" '
         'stroke="#888"/>' + "".join(parts) + "</svg>"
     )

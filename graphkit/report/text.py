@@ -39,7 +39,7 @@ MEASURES = {
 
 def n(count: int, word: str, plural: str | None = None) -> str:
     """``n(1, "hop")`` -> ``'1 hop'``, ``n(2, "hop")`` -> ``'2 hops'``."""
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
 
 
 def money(amount: float | None, currencies: list[str] | tuple = ()) -> str:
@@ -122,6 +122,6 @@ def totals_sentence(t: M.Totals) -> str:
     ):
         if count:
             amount = money(getattr(t, key), t.currencies)
-            parts.append(f"{MEASURES[key]} {amount} ({count} recorded)")
+            parts.append(f"{MEASURES[key]} {amount} (recorded for {count:,} of them)")
     amounts = "; ".join(parts) if parts else "no amounts recorded"
     return f"{n(t.contracts, 'contract')}: {amounts}."
