@@ -247,7 +247,11 @@ def test_entity_without_relationships_gets_a_short_report(fictional, tmp_path):
     out = tmp_path / "lonely.html"
     res = CliRunner().invoke(app, ["report", "Lonely Widgets", *_fict(), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert "No relationship of Lonely Widgets Co. is recorded" in out.read_text()
+    page = out.read_text()
+    assert "No relationship of Lonely Widgets Co. is recorded" in page
+    assert 'id="limits"' in page and 'id="exposure"' not in page  # short: no empty sections
+    md = render(r, "md").decode()
+    assert "## What this report cannot tell you" in md and "## Summary" not in md
 
 
 # -- formats ---------------------------------------------------------------------------------------

@@ -6,9 +6,8 @@ block and span is written. Every statement of fact (a line of a paragraph, list 
 names an entity or gives a number) ends with its footnote numbers; headings and the header's
 metadata (scope, date, fingerprint) do not.
 
->>> d = document(_tiny())
->>> [s.id for s in d.sections][:3]
-['header', 'summary', 'flags']
+>>> [s.id for s in document(_tiny()).sections]  # an entity without relationships: a short report
+['header', 'limits']
 """
 
 from __future__ import annotations
@@ -151,7 +150,8 @@ def hop_notes(p: M.Path) -> list[int]:
 
 
 def document(r: M.Report) -> Document:
-    """The report as sections of blocks, in reading order."""
+    """The report as sections of blocks, in reading order (for an entity without any recorded
+    relationship, only the header, a sentence saying so, and the limits)."""
     w = _Words()
     sections = [
         Section("header", None, _header(r)),
@@ -165,6 +165,8 @@ def document(r: M.Report) -> Document:
         Section("limits", "What this report cannot tell you", _limits(r)),
         Section("sources", "Sources", [Sources(r.footnotes)]),
     ]
+    if r.empty:  # a short report: who, what was searched, and what that cannot tell
+        sections = [s for s in sections if s.id in ("header", "limits")]
     return Document(r.title, sections, r)
 
 
