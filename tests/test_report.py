@@ -281,7 +281,9 @@ def test_json_validates_against_the_committed_schema(amazon, fictional):
     assert schema == M.json_schema()  # the committed file is up to date
     jsonschema.Draft202012Validator.check_schema(schema)
     for r in (amazon, build(fictional, "Zenith Holdings"), build(fictional, "Lonely Widgets")):
-        jsonschema.validate(json.loads(render(r, "json")), schema)
+        data = json.loads(render(r, "json"))
+        jsonschema.validate(data, schema)
+        assert data == r.to_dict()  # the encoder's walk gives exactly the documented data
     broken = json.loads(render(amazon, "json"))
     broken["exposure"][0]["strength"] = 3
     with pytest.raises(jsonschema.ValidationError):

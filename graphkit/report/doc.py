@@ -20,7 +20,7 @@ from graphkit.report import text as T
 # -- inline content ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Span:
     """A run of text. ``style``: '' plain, 'b' bold, 'i' italic, 'code', 'status' (a claim
     status; ``uncertain`` marks alleged or disputed), 'muted'. ``href``: an http(s) URL or a
@@ -32,7 +32,7 @@ class Span:
     uncertain: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cite:
     """Footnote references."""
 
@@ -42,7 +42,7 @@ class Cite:
 Inline = list  # of Span | Cite
 
 
-@dataclass
+@dataclass(slots=True)
 class Line:
     """A sentence, list item or table cell; ``children`` are nested list items."""
 
@@ -117,11 +117,12 @@ class Document:
 
 
 def t(text: str, style: str = "", href: str | None = None) -> Span:
-    return Span(str(text), style, href)
+    return Span(text, style, href)
 
 
-def cite(*note_lists) -> Cite:
-    return Cite(tuple(sorted({n for ns in note_lists for n in ns})))
+def cite(notes) -> Cite:
+    """References to ``notes`` (already sorted and distinct where the model keeps them so)."""
+    return Cite(tuple(notes))
 
 
 def href(url: str) -> str | None:
@@ -152,6 +153,11 @@ def hop_notes(p: M.Path) -> list[int]:
 def document(r: M.Report) -> Document:
     """The report as sections of blocks, in reading order (for an entity without any recorded
     relationship, only the header, a sentence saying so, and the limits)."""
+    with M.paused_gc():
+        return _document(r)
+
+
+def _document(r: M.Report) -> Document:
     w = _Words()
     sections = [
         Section("header", None, _header(r)),
@@ -216,7 +222,7 @@ def _header(r: M.Report) -> list:
 def _summary(r: M.Report) -> list:
     s = r.summary
     out: list = []
-    everyone = [x for e in r.exposure for x in e.notes]
+    everyone = sorted({x for e in r.exposure for x in e.notes})
     out.append(
         Para(
             Line(

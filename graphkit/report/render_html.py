@@ -8,6 +8,7 @@ lays the page out for paper (and for :mod:`graphkit.report.pdf`).
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 
@@ -85,13 +86,19 @@ def notes(ns) -> str:
 _TAGS = {"b": "b", "i": "i", "code": "code"}
 
 
+_run = functools.lru_cache(maxsize=1 << 16)(esc)  # names, labels and statuses repeat
+
+
 def inline(parts) -> str:
     out = []
     for p in parts:
-        if isinstance(p, D.Cite):
+        if type(p) is D.Cite:
             out.append(notes(p.notes))
             continue
-        text = esc(p.text)
+        text = _run(p.text)
+        if not p.style and not p.href:
+            out.append(text)
+            continue
         if p.style == "status":
             cls = "status uncertain" if p.uncertain else "status"
             text = f'<span class="{cls}">{text}</span>'
@@ -108,6 +115,11 @@ def inline(parts) -> str:
 
 
 def render(r: M.Report) -> str:
+    with M.paused_gc():
+        return _render(r)
+
+
+def _render(r: M.Report) -> str:
     d = D.document(r)
     h = r.header
     out: list[str] = [f"<h1>{esc(d.title)}</h1>"]

@@ -6,6 +6,7 @@ Text from the data is escaped so that it cannot open a link, an HTML tag or a ta
 
 from __future__ import annotations
 
+import functools
 import re
 
 from graphkit.report import doc as D
@@ -13,6 +14,7 @@ from graphkit.report import model as M
 from graphkit.report import text as T
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_WS = re.compile(r"\s+")
 
 
 def esc(s) -> str:
@@ -22,9 +24,10 @@ def esc(s) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # names and labels repeat
 def _esc_run(s: str) -> str:
     """Like :func:`esc` for a run inside a line: white space is flattened, not trimmed."""
-    text = _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", s))
+    text = _SPECIAL.sub(r"\\\1", _WS.sub(" ", s))
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -48,8 +51,10 @@ _STYLE = {"b": "**{}**", "i": "*{}*", "code": "`{}`"}
 def inline(parts) -> str:
     out = []
     for p in parts:
-        if isinstance(p, D.Cite):
+        if type(p) is D.Cite:
             out.append(notes(p.notes))
+        elif not p.style and not p.href:
+            out.append(_esc_run(p.text))
         elif p.style == "code":
             out.append(f"`{p.text.replace('`', '')}`")
         elif p.href and p.href.startswith("#"):
@@ -64,6 +69,11 @@ def inline(parts) -> str:
 
 
 def render(r: M.Report) -> str:
+    with M.paused_gc():
+        return _render(r)
+
+
+def _render(r: M.Report) -> str:
     d = D.document(r)
     out: list[str] = [f"# {esc(d.title)}", ""]
     for s in d.sections:
