@@ -221,8 +221,8 @@ def main() -> None:
         table.add_column(col)
     for label, res in results:
         what = (
-            f"{res['counterparts']} counterparts, {res['contracts']} contracts, "
-            f"{res['sources']} sources; HTML {res['sizes']['html']:,} B"
+            f"{res['counterparts']:,} counterparts, {res['contracts']:,} contracts, "
+            f"{res['sources']:,} sources; HTML {res['sizes']['html']:,} B"
         )
         table.add_row(
             label,
