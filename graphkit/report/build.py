@@ -33,7 +33,7 @@ from graphkit.report import model as M
 from graphkit.report import text as T
 
 DEFAULT_DEPTH = 3
-MAX_PATHS = 3  # strongest paths kept per counterpart
+MAX_PATHS = 3  # strongest paths kept per counterpart ("up to three" in text.py and limits)
 MAX_CLAIMS_PER_HOP = 5  # strongest claims listed per step; the rest are counted
 _SUPPLIED = re.compile(r"^\s*\[.*\]\s*$", re.S)
 

@@ -1,4 +1,5 @@
-"""Wording shared by the renderers: amounts, dates, scope lines, section titles.
+"""Wording of the report: amounts, dates, scope lines, evidence-quality titles (used by
+:mod:`graphkit.report.doc` and the build).
 
 >>> money(1272388.55, ["USD"])
 '$1,272,388.55'
@@ -10,18 +11,6 @@ from __future__ import annotations
 
 from graphkit.report import model as M
 
-#: Section ids and titles, in report order (the renderers follow this list).
-SECTIONS = (
-    ("summary", "Summary"),
-    ("flags", "Risk flags"),
-    ("exposure", "Exposure"),
-    ("contracts", "Contracts"),
-    ("scrutiny", "Scrutiny"),
-    ("statements", "Statements"),
-    ("quality", "Evidence quality"),
-    ("limits", "What this report cannot tell you"),
-    ("sources", "Sources"),
-)
 QUALITY = (
     ("single_source", "Claims resting on a single source"),
     ("uncertain", "Claims that are only alleged or disputed"),
