@@ -234,6 +234,11 @@ def test_agency_mirror_report(fictional):
     vendors = {e.entity.id: e for e in r.exposure}
     assert set(vendors) == {"org/zenith-data", "org/zenith-holdings", "org/quill-resellers"}
     assert vendors["org/zenith-holdings"].paths[0].hops[0].source.id == "org/zenith-holdings"
+    groups = {g.key: {i.entity.id for i in g.items} for g in r.summary.agencies}
+    assert set(groups) <= {"direct", "indirect"}
+    assert {v for ids in groups.values() for v in ids} == set(vendors)
+    assert all(vendors[v].direct for v in groups.get("direct", ()))
+    assert not any(vendors[v].direct for v in groups.get("indirect", ()))
     assert r.contracts.totals.contracts == 3
     by_vendor = {(row.party.id, row.fiscal_year): row.totals.obligated for row in r.contracts.rows}
     assert by_vendor[("org/zenith-data", 2020)] == 1000000.0

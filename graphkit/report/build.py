@@ -35,6 +35,11 @@ from graphkit.report import text as T
 DEFAULT_DEPTH = 3
 MAX_PATHS = 3  # strongest paths kept per counterpart ("up to three" in text.py and limits)
 MAX_CLAIMS_PER_HOP = 5  # strongest claims listed per step; the rest are counted
+#: Summary groups of an agency report (key, label), by whether a vendor reaches it directly.
+_VENDOR_GROUPS = {
+    True: ("direct", "vendors that deal with the agency directly"),
+    False: ("indirect", "reached only through other organisations"),
+}
 _SUPPLIED = re.compile(r"^\s*\[.*\]\s*$", re.S)
 
 
@@ -503,7 +508,11 @@ class _Builder:
             for k in self.kinds.values():
                 groups[k.notation] = M.Group(k.notation, k.label, [])
         for e in exposure:
-            gr = groups.setdefault(e.group, M.Group(e.group, e.group_label, []))
+            if agency_report:  # vendors: who deals with the agency, who only through others
+                key, label = _VENDOR_GROUPS[e.direct]
+                gr = groups.setdefault(key, M.Group(key, label, []))
+            else:
+                gr = groups.setdefault(e.group, M.Group(e.group, e.group_label, []))
             via = ", ".join(t.name for t in e.through)
             how = (
                 ("directly" + (f" and through {via}" if via else ""))
@@ -512,6 +521,10 @@ class _Builder:
             )
             text = f"{e.entity.name} — {how}; {T.strength_phrase(e.strength, e.distance)}"
             gr.items.append(M.Item(e.entity, text, e.notes))
+        if agency_report:
+            return [
+                groups[k] for k, _ in (_VENDOR_GROUPS[True], _VENDOR_GROUPS[False]) if k in groups
+            ]
         order = {k.notation: k.rank for k in self.kinds.values()}
         return sorted(groups.values(), key=lambda gr: (order.get(gr.key, 99), gr.label))
 

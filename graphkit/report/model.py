@@ -277,7 +277,7 @@ class Summary:
 
     agencies: list[Group] = doc(
         "Agencies reached, by agency kind (company report: every kind, in the ontology's order, "
-        "empty ones included) or vendors reached, by class (agency report)."
+        "empty ones included) or vendors reached, direct or only through others (agency report)."
     )
     direct: int = doc("Counterparts reached directly.")
     indirect: int = doc("Counterparts reached through others.")
