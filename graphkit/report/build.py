@@ -686,8 +686,7 @@ class _Builder:
         return q
 
     def _claim_text(self, u: str, v: str, d: dict) -> str:
-        rel = self.o.rel_labels.get(d["type"], d["type"]).lower()
-        return f"{self.g.name(u)} {rel} {self.g.name(v)}"
+        return f"{self.ref(u).name} {self._claims[d['claim']].type_label} {self.ref(v).name}"
 
     def by_status(self) -> list[M.StatusCount]:
         counts = Counter(d.get("status") or "" for _u, _v, d in self.claims_used.values())
@@ -780,14 +779,19 @@ def renumber(r: M.Report) -> None:
         visit(part)
     for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits):
         visit(part)
-    order: dict[int, int] = {}
+    first_seen = dict.fromkeys(n for h, f in holders for n in getattr(h, f))
+    first_seen.update(dict.fromkeys(f.number for f in r.footnotes))
+    order = {n: i for i, n in enumerate(first_seen, 1)}
+    new_number = order.__getitem__
+    # a list shared by several holders (a claim's notes) is renumbered once; the old list is
+    # kept with its new one so that its id cannot be reused while the table lives
+    renumbered: dict[int, tuple[list[int], list[int]]] = {}
     for h, f in holders:
-        for n in getattr(h, f):
-            order.setdefault(n, len(order) + 1)
-    for f in r.footnotes:
-        order.setdefault(f.number, len(order) + 1)
-    for h, f in holders:
-        setattr(h, f, sorted(order[n] for n in getattr(h, f)))
+        old = getattr(h, f)
+        got = renumbered.get(id(old))
+        if got is None:
+            got = renumbered[id(old)] = (old, sorted(map(new_number, old)))
+        setattr(h, f, got[1])
     for f in r.footnotes:
         f.number = order[f.number]
     r.footnotes.sort(key=lambda f: f.number)
