@@ -76,7 +76,7 @@ def cited(r: M.Report) -> set[int]:
     def walk(x):
         if isinstance(x, dict):
             for k, v in x.items():
-                if k == "notes":
+                if k == "notes" or k.endswith("_notes"):
                     found.update(v)
                 else:
                     walk(v)
@@ -125,8 +125,10 @@ def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(amazon):
     assert all(s.claim.notes for s in amazon.scrutiny)
     cats = {g.key: [i.entity.id for i in g.items] for g in amazon.summary.technologies}
     assert "product/rekognition" in cats["face-recognition"]
-    kinds = [g.key for g in amazon.summary.agencies]
-    assert kinds == ["immigration-enforcement", "police"]
+    kinds = {g.key: len(g.items) for g in amazon.summary.agencies}  # every kind, in rank order
+    assert list(kinds) == ["immigration-enforcement", "police", "military-intelligence", "other"]
+    assert kinds["immigration-enforcement"] == 1 and kinds["police"] == 6
+    assert kinds["military-intelligence"] == kinds["other"] == 0
     counts = {
         (s.about.id, s.quantity) for s in amazon.statements if s.topic == "police-partnership-count"
     }
@@ -240,6 +242,11 @@ def test_agency_mirror_report(fictional):
     vendors = {e.entity.id: e for e in r.exposure}
     assert set(vendors) == {"org/zenith-data", "org/zenith-holdings", "org/quill-resellers"}
     assert vendors["org/zenith-holdings"].paths[0].hops[0].source.id == "org/zenith-holdings"
+    groups = {g.key: {i.entity.id for i in g.items} for g in r.summary.agencies}
+    assert set(groups) <= {"direct", "indirect"}
+    assert {v for ids in groups.values() for v in ids} == set(vendors)
+    assert all(vendors[v].direct for v in groups.get("direct", ()))
+    assert not any(vendors[v].direct for v in groups.get("indirect", ()))
     assert r.contracts.totals.contracts == 3
     by_vendor = {(row.party.id, row.fiscal_year): row.totals.obligated for row in r.contracts.rows}
     assert by_vendor[("org/zenith-data", 2020)] == 1000000.0
@@ -253,7 +260,11 @@ def test_entity_without_relationships_gets_a_short_report(fictional, tmp_path):
     out = tmp_path / "lonely.html"
     res = CliRunner().invoke(app, ["report", "Lonely Widgets", *_fict(), "-o", str(out)])
     assert res.exit_code == 0, res.output
-    assert "No relationship of Lonely Widgets Co. is recorded" in out.read_text()
+    page = out.read_text()
+    assert "No relationship of Lonely Widgets Co. is recorded" in page
+    assert 'id="limits"' in page and 'id="exposure"' not in page  # short: no empty sections
+    md = render(r, "md").decode()
+    assert "## What this report cannot tell you" in md and "## Summary" not in md
 
 
 # -- formats ---------------------------------------------------------------------------------------
@@ -283,7 +294,9 @@ def test_json_validates_against_the_committed_schema(amazon, fictional):
     assert schema == M.json_schema()  # the committed file is up to date
     jsonschema.Draft202012Validator.check_schema(schema)
     for r in (amazon, build(fictional, "Zenith Holdings"), build(fictional, "Lonely Widgets")):
-        jsonschema.validate(json.loads(render(r, "json")), schema)
+        data = json.loads(render(r, "json"))
+        jsonschema.validate(data, schema)
+        assert data == r.to_dict()  # the encoder's walk gives exactly the documented data
     broken = json.loads(render(amazon, "json"))
     broken["exposure"][0]["strength"] = 3
     with pytest.raises(jsonschema.ValidationError):

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import re
+import typing
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -32,8 +33,13 @@ from graphkit.report import model as M
 from graphkit.report import text as T
 
 DEFAULT_DEPTH = 3
-MAX_PATHS = 3  # strongest paths kept per counterpart
+MAX_PATHS = 3  # strongest paths kept per counterpart ("up to three" in text.py and limits)
 MAX_CLAIMS_PER_HOP = 5  # strongest claims listed per step; the rest are counted
+#: Summary groups of an agency report (key, label), by whether a vendor reaches it directly.
+_VENDOR_GROUPS = {
+    True: ("direct", "vendors that deal with the agency directly"),
+    False: ("indirect", "reached only through other organisations"),
+}
 _SUPPLIED = re.compile(r"^\s*\[.*\]\s*$", re.S)
 
 
@@ -52,7 +58,8 @@ def build(
     as_of = P.check_date(as_of)
     o = graph.ontology
     node = graph.find(entity, entities_only=True)
-    return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
+    with M.paused_gc():
+        return _Builder(graph, o, node, depth, as_of, min_status, generated).run()
 
 
 # -- traversal (one class; see Reach) --------------------------------------------------------
@@ -66,12 +73,21 @@ class EdgeRules:
     def __init__(self, graph, as_of: str | None, min_status: str | None):
         self.flow = graph.edge_filter(as_of=as_of, min_status=min_status)
         self.any = graph.edge_filter(all_relationships=True, as_of=as_of)
+        self._ranks: dict[str, int | None] = {}  # claim id -> rank (memo)
 
     def rank(self, d: dict) -> int | None:
-        """Strength rank of a followable claim edge, else None."""
-        if not self.flow.accepts(d):
-            return None
-        return self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
+        """Strength rank of a followable claim edge, else None (remembered per claim)."""
+        cid = d.get("claim")
+        got = self._ranks.get(cid, False)
+        if got is False:
+            got = (
+                self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
+                if self.flow.accepts(d)
+                else None
+            )
+            if cid is not None:
+                self._ranks[cid] = got
+        return got
 
     def any_claim(self, d: dict) -> bool:
         """A claim of any type that is in scope (not negated, valid on ``as_of``)."""
@@ -95,9 +111,7 @@ class Reach:
         got = self._back.get(n)
         if got is None:
             got = {}
-            edges = (
-                self.G.out_edges(n, data=True) if self.upstream else self.G.in_edges(n, data=True)
-            )
+            edges = _out_edges(self.G, n) if self.upstream else _in_edges(self.G, n)
             for u, v, d in edges:
                 r = self.rules.rank(d)
                 if r is not None:
@@ -143,6 +157,9 @@ class _Builder:
         self.note_ev: dict[str, list[str]] = {}  # url -> evidence ids
         self._claims: dict[str, M.Claim] = {}
         self._hops: dict[tuple[str, str], M.Hop] = {}
+        self._refs: dict[str, M.EntityRef] = {}
+        self._urls: dict[str, str | None] = {}
+        self._node = graph.G._node  # node id -> attribute record (networkx's own dict)
         self.claims_used: dict[str, tuple] = {}  # claim id -> (source, target, edge data)
         lb = o.class_labels
         self.AGENCY = lb[GK + "GovernmentAgency"]
@@ -162,17 +179,29 @@ class _Builder:
     # -- small helpers -------------------------------------------------------------------------
 
     def labels(self, n: str) -> tuple:
-        return self.G.nodes[n].get("labels", ())
+        return self._node[n].get("labels", ())
 
     def ref(self, n: str) -> M.EntityRef:
-        return M.EntityRef(n, self.g.name(n), (self.labels(n) or ("",))[0])
+        """The node as report data (one shared object per node)."""
+        got = self._refs.get(n)
+        if got is None:
+            got = self._refs[n] = M.EntityRef(n, self.g.name(n), (self.labels(n) or ("",))[0])
+        return got
+
+    def url(self, e: str) -> str | None:
+        """The source URL of an evidence node (remembered)."""
+        got = self._urls.get(e, False)
+        if got is False:
+            d = self._node.get(e)
+            url = d.get("url") if d else None
+            got = self._urls[e] = url if isinstance(url, str) and url else None
+        return got
 
     def cite_evidence(self, ids: Iterable[str]) -> list[int]:
         out = []
         for e in ids:
-            d = self.G.nodes.get(e) if e in self.G else None
-            url = d.get("url") if d else None
-            if not isinstance(url, str) or not url:
+            url = self.url(e)
+            if url is None:
                 continue
             if url not in self.notes:
                 self.notes[url] = len(self.notes) + 1
@@ -188,7 +217,7 @@ class _Builder:
         if got is not None:
             return got
         self.claims_used[d["claim"]] = (u, v, d)
-        piids = [str(self.G.nodes[c].get("piid", c)) for c in d.get("contracts", []) if c in self.G]
+        piids = [str(self._node[c].get("piid", c)) for c in d.get("contracts", []) if c in self.G]
         got = self._claims[d["claim"]] = M.Claim(
             d["claim"],
             d["type"],
@@ -217,7 +246,15 @@ class _Builder:
             edges = self.edges_between(u, v)
             claims = [self.claim(u, v, d) for d in edges[:MAX_CLAIMS_PER_HOP]]
             status = claims[0].status if claims else ""
-            got = M.Hop(self.ref(u), self.ref(v), status, claims, len(edges) - len(claims))
+            rest = [e for d in edges[MAX_CLAIMS_PER_HOP:] for e in d.get("evidence", [])]
+            got = M.Hop(
+                self.ref(u),
+                self.ref(v),
+                status,
+                claims,
+                len(edges) - len(claims),
+                self.cite_evidence(rest),
+            )
             self._hops[(u, v)] = got
         return got
 
@@ -239,11 +276,7 @@ class _Builder:
             while frontier:
                 nxt = []
                 for n, chain in frontier:
-                    edges = (
-                        self.G.in_edges(n, data=True)
-                        if upstream
-                        else self.G.out_edges(n, data=True)
-                    )
+                    edges = _in_edges(self.G, n) if upstream else _out_edges(self.G, n)
                     for u, v, d in edges:
                         m = u if upstream else v
                         if d.get("type") != self.OWNS or self.rules.rank(d) is None or m in seen:
@@ -272,9 +305,10 @@ class _Builder:
         own_products = {
             v
             for n in fam
-            for _, v, d in G.out_edges(n, data=True)
+            for _, v, d in _out_edges(G, n)
             if d.get("type") == self.OFFERS and self.rules.rank(d) is not None
         }
+        ours = fam | own_products
         reach = Reach(G, fam, self.depth, self.rules, upstream=agency_report)
         exposure = []
         for n in reach.info:
@@ -286,7 +320,7 @@ class _Builder:
                     continue
             elif self.AGENCY not in labels:
                 continue
-            exposure.append(self.exposure(n, reach, fam, own_products, agency_report))
+            exposure.append(self.exposure(n, reach, ours, agency_report))
         kind_rank = {k.notation: k.rank for k in self.kinds.values()}
         exposure.sort(
             key=lambda e: (
@@ -335,15 +369,16 @@ class _Builder:
         renumber(report)
         return report
 
-    def exposure(self, n, reach, fam, own_products, agency_report) -> M.Exposure:
+    def exposure(self, n, reach, ours: set[str], agency_report) -> M.Exposure:
+        """``n`` with its strongest paths; ``ours`` is the family and the products it offers
+        (a path through them alone is direct)."""
         paths = [p for _, p in reach.paths(n, MAX_PATHS)] or [reach.strongest(n)]
         if agency_report:  # searched upstream: read each path from vendor to agency
             paths = [list(reversed(p)) for p in paths]
         built = [self.path(p) for p in paths]
-        fams = fam | own_products
 
         def outside(p: list[str]) -> list[str]:
-            return [m for m in p[1:-1] if m not in fams and self.ORG in self.labels(m)]
+            return [m for m in p[1:-1] if m not in ours and self.ORG in self.labels(m)]
 
         through: list[M.EntityRef] = []
         for p in paths:
@@ -368,7 +403,7 @@ class _Builder:
     def agency_kind(self, n: str):
         kinds = [
             self.kinds[c.agency_kind]
-            for s in self.G.nodes[n].get("sectors", [])
+            for s in self._node[n].get("sectors", [])
             if (c := self.sectors.get(s)) and c.agency_kind in self.kinds
         ]
         if kinds:
@@ -379,7 +414,7 @@ class _Builder:
         )
 
     def entity_flags(self, n: str) -> list[str]:
-        d = self.G.nodes[n]
+        d = self._node[n]
         concepts = [self.sectors.get(s) for s in d.get("sectors", [])]
         concepts += [self.categories.get(c) for c in d.get("categories", [])]
         return sorted({f for c in concepts if c for f in c.flags})
@@ -403,13 +438,13 @@ class _Builder:
                 notes = sorted(
                     {
                         x
-                        for u, _, d in self.G.in_edges(p, data=True)
+                        for u, _, d in _in_edges(self.G, p)
                         if u in fam and d.get("type") == self.OFFERS
                         and self.rules.rank(d) is not None
                         for x in self.claim(u, p, d).notes
                     }
                 )  # fmt: skip
-            cats = self.G.nodes[p].get("categories") or [""]
+            cats = self._node[p].get("categories") or [""]
             for c in cats:
                 groups[c].append(M.Item(self.ref(p), self.g.name(p), notes))
         out = []
@@ -423,8 +458,8 @@ class _Builder:
         reasons: dict[str, list[M.Item]] = defaultdict(list)
         seen: set[tuple[str, str]] = set()
 
-        def add(n: str, notes: list[int]) -> None:
-            d = self.G.nodes[n]
+        def add(n: str, notes: list[int], own: bool = False) -> None:
+            d = self._node[n]
             for key, table, what in (
                 ("sectors", self.sectors, "sector"),
                 ("categories", self.categories, "technology category"),
@@ -434,6 +469,15 @@ class _Builder:
                     for f in c.flags if c else ():
                         if (f, n) not in seen:
                             seen.add((f, n))
+                            if own:  # the subject's own record, shown in the header
+                                whose = (
+                                    "the subject's own"
+                                    if n == self.node
+                                    else "a component's (see Family in the header)"
+                                )
+                                text = f"{whose} {what}: {c.label}"
+                                reasons[f].append(M.Item(None, text, notes))
+                                continue
                             text = f"{self.g.name(n)}: {what} {c.label}"
                             reasons[f].append(M.Item(self.ref(n), text, notes))
 
@@ -448,8 +492,8 @@ class _Builder:
             for it in gr.items:
                 add(it.entity.id, it.notes)
         if agency_report:
-            for n in fam:
-                add(n, [])
+            for n in [self.node, *sorted(fam - {self.node})]:
+                add(n, [], own=True)
         out = []
         for notation, items in reasons.items():
             c = self.flag_concepts.get(notation)
@@ -460,16 +504,27 @@ class _Builder:
 
     def group_exposure(self, exposure, agency_report) -> list[M.Group]:
         groups: dict[str, M.Group] = {}
+        if not agency_report:  # every kind of agency, so that an empty kind shows as empty
+            for k in self.kinds.values():
+                groups[k.notation] = M.Group(k.notation, k.label, [])
         for e in exposure:
-            gr = groups.setdefault(e.group, M.Group(e.group, e.group_label, []))
+            if agency_report:  # vendors: who deals with the agency, who only through others
+                key, label = _VENDOR_GROUPS[e.direct]
+                gr = groups.setdefault(key, M.Group(key, label, []))
+            else:
+                gr = groups.setdefault(e.group, M.Group(e.group, e.group_label, []))
             via = ", ".join(t.name for t in e.through)
             how = (
                 ("directly" + (f" and through {via}" if via else ""))
                 if e.direct
                 else f"through {via}"
             )
-            text = f"{e.entity.name} ({how}; {e.strength}, {T.n(e.distance, 'hop')})"
+            text = f"{e.entity.name} — {how}; {T.strength_phrase(e.strength, e.distance)}"
             gr.items.append(M.Item(e.entity, text, e.notes))
+        if agency_report:
+            return [
+                groups[k] for k, _ in (_VENDOR_GROUPS[True], _VENDOR_GROUPS[False]) if k in groups
+            ]
         order = {k.notation: k.rank for k in self.kinds.values()}
         return sorted(groups.values(), key=lambda gr: (order.get(gr.key, 99), gr.label))
 
@@ -478,13 +533,13 @@ class _Builder:
         ids: set[str] = set()
         wanted = {self.BY} if agency_report else {self.TO, self.PARENT}
         for n in fam:
-            for u, _, d in G.in_edges(n, data=True):
+            for u, _, d in _in_edges(G, n):
                 if d.get("type") in wanted:
                     ids.add(u)
         if not agency_report:  # contracts documenting the family's own claims (e.g. resellers)
             for n in fam:
-                for _, _, d in G.out_edges(n, data=True):
-                    if self.rules.any_claim(d):
+                for _, _, d in _out_edges(G, n):
+                    if d.get("contracts") and self.rules.any_claim(d):
                         ids.update(c for c in d.get("contracts", []) if c in G)
         items = [self.contract(c) for c in sorted(ids)]
         if self.as_of:
@@ -520,14 +575,14 @@ class _Builder:
 
     def contract(self, c: str) -> M.Contract:
         G = self.G
-        d = G.nodes[c]
+        d = self._node[c]
         party = {}
-        for _, v, ed in G.out_edges(c, data=True):
+        for _, v, ed in _out_edges(G, c):
             party.setdefault(ed.get("type"), v)
         ev = d.get("evidence", [])
         links = []
         for e in ev:
-            url = G.nodes[e].get("url") if e in G else None
+            url = self._node[e].get("url") if e in G else None
             if isinstance(url, str) and url not in links:
                 links.append(url)
         return M.Contract(
@@ -553,7 +608,7 @@ class _Builder:
                 targets.setdefault(t.id, "intermediary")
         out = []
         for n, about in targets.items():
-            for u, _, d in self.G.in_edges(n, data=True):
+            for u, _, d in _in_edges(self.G, n):
                 if d.get("type") in self.o.scrutiny_types and self.rules.any_claim(d):
                     out.append(M.Scrutiny(self.ref(u), self.ref(n), about, self.claim(u, n, d)))
         return sorted(
@@ -576,19 +631,17 @@ class _Builder:
         topics = {c.notation: c for c in self.o.scheme(GK + "StatementTopics")}
         out = []
         for n in fam:
-            for s, _, d in G.in_edges(n, data=True):
+            for s, _, d in _in_edges(G, n):
                 if d.get("type") != about:
                     continue
-                sd = G.nodes[s]
+                sd = self._node[s]
                 st = self.o.status(sd.get("status"))
                 if st is not None and st.negated:
                     continue
                 when = _s(sd.get("as_of"))
                 if self.as_of and when and P.bound(when, low=True) > P.bound(self.as_of, low=False):
                     continue
-                speaker = next(
-                    (v for _, v, e in G.out_edges(s, data=True) if e.get("type") == by), None
-                )
+                speaker = next((v for _, v, e in _out_edges(G, s) if e.get("type") == by), None)
                 topic = _s(sd.get("topic"))
                 out.append(
                     M.Statement(
@@ -610,7 +663,6 @@ class _Builder:
 
     def quality(self) -> M.Quality:
         q = M.Quality([], [], [], [], [])
-        G = self.G
         uncertain = {s.notation for s in self.o.statuses.values() if s.uncertain}
         for cid, (u, v, d) in sorted(self.claims_used.items()):
             notes = self._claims[cid].notes  # one footnote per distinct source URL
@@ -623,7 +675,7 @@ class _Builder:
             if unsure:
                 q.uncertain.append(M.QualityEntry(desc, cid, d.get("status"), notes))
         for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
-            recs = [G.nodes[e] for e in self.note_ev[url]]
+            recs = [self._node[e] for e in self.note_ev[url]]
             title = next((r.get("title") for r in recs if r.get("title")), url)
             if not any(_first(r.get("published")) for r in recs):
                 q.undated.append(M.QualityEntry(f"{title}", None, None, [n]))
@@ -634,8 +686,7 @@ class _Builder:
         return q
 
     def _claim_text(self, u: str, v: str, d: dict) -> str:
-        rel = self.o.rel_labels.get(d["type"], d["type"]).lower()
-        return f"{self.g.name(u)} {rel} {self.g.name(v)}"
+        return f"{self.ref(u).name} {self._claims[d['claim']].type_label} {self.ref(v).name}"
 
     def by_status(self) -> list[M.StatusCount]:
         counts = Counter(d.get("status") or "" for _u, _v, d in self.claims_used.values())
@@ -648,7 +699,7 @@ class _Builder:
     def footnotes(self) -> list[M.Footnote]:
         out = []
         for url, n in sorted(self.notes.items(), key=lambda x: x[1]):
-            recs = [self.G.nodes[e] for e in self.note_ev[url]]
+            recs = [self._node[e] for e in self.note_ev[url]]
             if len(recs) == 1:
                 rec = recs[0]
 
@@ -675,7 +726,7 @@ class _Builder:
         return out
 
     def header(self, members, part_of, agency_report) -> M.Header:
-        d = self.G.nodes[self.node]
+        d = self._node[self.node]
         ids = {k: str(_first(d[k])) for k in sorted(self.o.identifier_keys) if d.get(k)}
         labels = [self.sectors[s].label if s in self.sectors else s for s in d.get("sectors", [])]
         labels += [
@@ -702,8 +753,6 @@ class _Builder:
 def renumber(r: M.Report) -> None:
     """Number the footnotes in reading order (header, summary, flags, exposure, contracts,
     scrutiny, quality), so that a reader meets [1], [2], [3]... in turn."""
-    fields: dict[type, tuple[str, ...]] = {}
-    leaves = {M.EntityRef, M.Footnote, M.StatusCount}  # no notes inside
     holders: list = []  # every object with notes, once, in reading order
     seen: set[int] = set()
 
@@ -711,43 +760,63 @@ def renumber(r: M.Report) -> None:
         stack = [x]
         while stack:
             y = stack.pop()
-            if isinstance(y, list):
+            if type(y) is list:
                 stack.extend(reversed(y))
                 continue
-            names = fields.get(type(y))
-            if names is None:
-                names = fields[type(y)] = (
-                    tuple(f.name for f in dataclasses.fields(y))
-                    if dataclasses.is_dataclass(y)
-                    else ()
-                )
-            if not names or y.__class__ in leaves or id(y) in seen:
+            if y is None:
+                continue
+            note_fields, kids = _PLANS.get(type(y)) or _plan(type(y))
+            if not (note_fields or kids) or id(y) in seen:  # a name, or a shared hop or claim
                 continue
             seen.add(id(y))
-            if "notes" in names:
-                holders.append(y)
-            for n in reversed(names):
-                if n != "notes":
-                    v = getattr(y, n)
-                    if v is not None and not isinstance(v, str | int | float | dict):
-                        stack.append(v)
+            for f in note_fields:
+                holders.append((y, f))
+            for n in reversed(kids):
+                stack.append(getattr(y, n))
 
     s = r.summary
     for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
         visit(part)
-    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality):
+    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits):
         visit(part)
-    order: dict[int, int] = {}
-    for h in holders:
-        for n in h.notes:
-            order.setdefault(n, len(order) + 1)
-    for f in r.footnotes:
-        order.setdefault(f.number, len(order) + 1)
-    for h in holders:
-        h.notes = sorted(order[n] for n in h.notes)
+    first_seen = dict.fromkeys(n for h, f in holders for n in getattr(h, f))
+    first_seen.update(dict.fromkeys(f.number for f in r.footnotes))
+    order = {n: i for i, n in enumerate(first_seen, 1)}
+    new_number = order.__getitem__
+    # a list shared by several holders (a claim's notes) is renumbered once; the old list is
+    # kept with its new one so that its id cannot be reused while the table lives
+    renumbered: dict[int, tuple[list[int], list[int]]] = {}
+    for h, f in holders:
+        old = getattr(h, f)
+        got = renumbered.get(id(old))
+        if got is None:
+            got = renumbered[id(old)] = (old, sorted(map(new_number, old)))
+        setattr(h, f, got[1])
     for f in r.footnotes:
         f.number = order[f.number]
     r.footnotes.sort(key=lambda f: f.number)
+
+
+_PLANS: dict[type, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _plan(cls) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A report class's footnote fields (``notes``, ``*_notes``) and its fields that can hold
+    report objects (from the type hints, so that strings and numbers are never visited)."""
+    got = _PLANS.get(cls)
+    if got is None:
+        hints = typing.get_type_hints(cls)
+        names = [f.name for f in dataclasses.fields(cls)]
+        notes = tuple(n for n in names if n == "notes" or n.endswith("_notes"))
+        kids = tuple(n for n in names if n not in notes and _holds_dataclass(hints[n]))
+        got = _PLANS[cls] = (notes, kids)
+    return got
+
+
+def _holds_dataclass(t) -> bool:
+    if dataclasses.is_dataclass(t):
+        return True
+    return any(_holds_dataclass(a) for a in typing.get_args(t) if a is not type(None))
 
 
 # -- totals, fingerprints, limits ------------------------------------------------------------
@@ -792,50 +861,97 @@ def fingerprints(files: Iterable[Path]) -> tuple[str, list[dict[str, str]]]:
     return got[0], [{"name": f.name, "sha256": d} for f, d in zip(files, got[1].split("\0"))]
 
 
-def limits(r: M.Report, o: Ontology) -> list[str]:
-    """What the report cannot tell: fixed caveats plus ones computed from this report."""
-    name = r.header.entity.name
-    out = [
+def limits(r: M.Report, o: Ontology) -> list[M.Item]:
+    """What the report cannot tell: fixed caveats (about the method, citing nothing) plus ones
+    computed from this report's data (citing the sources they count)."""
+
+    def say(text: str, notes: Iterable[int] = ()) -> None:
+        out.append(M.Item(None, text, sorted(set(notes))))
+
+    out: list[M.Item] = []
+    say(
         "It covers only what is recorded in the input files listed in the header; a relationship "
-        "that no one documented, or that the curators have not entered, is absent. No path is not "
-        "evidence that no relationship exists.",
+        "that no one documented, or that the curators have not entered, is absent. The absence "
+        "of a path is not evidence that no relationship exists."
+    )
+    say(
         "A path shows that technology, data or money can flow from one party to the next, as "
         "stated by its sources. It does not show how a customer used the technology, whether any "
-        "use violated anyone's rights, or what a company knew.",
-        f"Paths are followed for at most {T.n(r.header.depth, 'hop')}"
-        + (f" and only through claims active on {r.header.as_of}" if r.header.as_of else "")
-        + "; longer chains are not shown. Claims a party has denied are never followed.",
-        "Contract amounts are as recorded in the award records: obligated, current and "
-        "potential values are different measures and are summed separately, never mixed.",
-    ]
-    t = r.contracts.totals
+        "use violated anyone's rights, or what a company knew."
+    )
+    say(
+        "Paths longer than the depth given under Scope in the header are not followed"
+        + (", and only claims active on the as-of date are" if r.header.as_of else "")
+        + "; claims a party has denied are never followed. Only the strongest paths to each "
+        "counterpart are drawn (at most three, one per last step); weaker ones may exist."
+    )
+    say(
+        "Contract amounts are as recorded in the award records. Obligated, current and potential "
+        "values are different measures and are summed separately, never mixed; current and "
+        "potential values are what an award allows, not what was paid."
+    )
+    t, items = r.contracts.totals, r.contracts.items
     if t.contracts:
-        missing = t.contracts - t.with_obligated
-        if missing:
-            out.append(
-                f"{missing} of the {t.contracts} contracts in scope have no obligated amount "
-                "recorded, so the obligated total understates what was spent."
+        missing = [c for c in items if c.obligated is None]
+        if len(missing) == t.contracts:
+            say(
+                f"None of the {T.n(t.contracts, 'contract')} in scope records an obligated "
+                "amount, so the report cannot say how much money was committed.",
+                (x for c in missing for x in c.notes),
             )
-        no_year = sum(c.fiscal_year is None for c in r.contracts.items)
-        if no_year:
-            out.append(
-                f"{no_year} of the {t.contracts} contracts in scope have no fiscal year recorded; "
-                "they are listed under 'year not recorded' and left out of the chart."
+        elif missing:
+            say(
+                f"{len(missing):,} of the {t.contracts:,} contracts in scope record no obligated "
+                "amount, so the obligated total understates what was committed.",
+                (x for c in missing for x in c.notes),
+            )
+        no_year = [c for c in items if c.fiscal_year is None]
+        if len(no_year) == t.contracts:
+            say(
+                f"None of the {T.n(t.contracts, 'contract')} in scope records a fiscal year, so "
+                "no chart of money over time can be drawn.",
+                (x for c in no_year for x in c.notes),
+            )
+        elif no_year:
+            say(
+                f"{len(no_year):,} of the {t.contracts:,} contracts in scope record no fiscal "
+                "year; they are listed under 'year not recorded' and left out of the chart.",
+                (x for c in no_year for x in c.notes),
             )
     weak = [e for e in r.exposure if (s := o.status(e.strength)) and s.uncertain]
     if weak:
-        out.append(
+        say(
             f"{T.n(len(weak), 'counterpart')} reached only through alleged or disputed claims; "
-            "treat those paths as leads to verify, not findings."
+            "treat those paths as leads to verify, not findings.",
+            (x for e in weak for x in e.notes),
         )
     if r.quality.supplied_titles:
-        out.append(
+        say(
             f"{T.n(len(r.quality.supplied_titles), 'source title')} supplied by the curators "
-            "(shown in [brackets]) because the original headline could not be verified."
+            "(shown in [brackets]) because the original headline could not be verified.",
+            (x for q in r.quality.supplied_titles for x in q.notes),
         )
     if r.empty:
-        out.append(f"No relationship of {name} is recorded within this scope.")
+        say(f"No relationship of {r.header.entity.name} is recorded within this scope.")
     return out
+
+
+# -- graph access ----------------------------------------------------------------------------------
+
+
+def _out_edges(G, n: str):
+    """``G.out_edges(n, data=True)`` of a MultiDiGraph, read from its adjacency dicts (the
+    edge views cost more than the edges at 100k claims)."""
+    for v, keyed in G._succ[n].items():
+        for d in keyed.values():
+            yield n, v, d
+
+
+def _in_edges(G, n: str):
+    """``G.in_edges(n, data=True)`` of a MultiDiGraph, read from its adjacency dicts."""
+    for u, keyed in G._pred[n].items():
+        for d in keyed.values():
+            yield u, n, d
 
 
 # -- value helpers ---------------------------------------------------------------------------------

@@ -8,9 +8,11 @@ lays the page out for paper (and for :mod:`graphkit.report.pdf`).
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 
+from graphkit.report import doc as D
 from graphkit.report import model as M
 from graphkit.report import text as T
 
@@ -45,9 +47,10 @@ td.num, th.num { text-align: right; white-space: nowrap; }
 .status { display: inline-block; padding: 0 .35rem; border-radius: .25rem; font-size: .8rem;
           background: #e8f1fa; }
 .status.uncertain { background: #fdecd8; color: var(--warn); }
-.flag { border-left: 4px solid var(--warn); padding: .2rem .8rem; margin: .6rem 0;
+ul.flags { list-style: none; padding: 0; }
+ul.flags > li { border-left: 4px solid var(--warn); padding: .2rem .8rem; margin: .6rem 0;
         background: #fffaf4; }
-.path { margin: .25rem 0 .5rem 0; }
+ol.paths > li { margin: .25rem 0 .5rem 0; }
 ul.hops { margin: .1rem 0 .8rem; font-size: .9rem; }
 ul.hops li { margin-bottom: .25rem; }
 .figure { overflow-x: auto; margin: .6rem 0 1rem; }
@@ -59,7 +62,7 @@ ol.sources li:target { background: #fff4c2; }
   body { max-width: none; padding: 0; font-size: 10.5pt; }
   nav.toc { display: none; }
   h2, h3 { break-after: avoid; }
-  table, .flag, .path, figure, .figure { break-inside: avoid; }
+  table, ul.flags > li, ol.paths > li, .figure { break-inside: avoid; }
   a { color: inherit; }
   ol.sources a::after { content: ""; }
   @page { margin: 16mm 14mm; }
@@ -71,12 +74,7 @@ def esc(s) -> str:
     return html.escape(str(s), quote=True)
 
 
-def _href(url: str) -> str | None:
-    u = str(url).strip()
-    return u if u.lower().startswith(("http://", "https://")) else None
-
-
-def notes(ns: list[int]) -> str:
+def notes(ns) -> str:
     if not ns:
         return ""
     shown = ns[: T.MAX_NOTES]
@@ -85,288 +83,112 @@ def notes(ns: list[int]) -> str:
     return f'<sup class="fn">{links}{f" +{more} more" if more else ""}</sup>'
 
 
-def status(s: str, uncertain: set[str]) -> str:
-    cls = "status uncertain" if s in uncertain else "status"
-    return f'<span class="{cls}">{esc(s)}</span>'
+_TAGS = {"b": "b", "i": "i", "code": "code"}
+
+
+_run = functools.lru_cache(maxsize=1 << 16)(esc)  # names, labels and statuses repeat
+
+
+def inline(parts) -> str:
+    out = []
+    for p in parts:
+        if type(p) is D.Cite:
+            out.append(notes(p.notes))
+            continue
+        text = _run(p.text)
+        if not p.style and not p.href:
+            out.append(text)
+            continue
+        if p.style == "status":
+            cls = "status uncertain" if p.uncertain else "status"
+            text = f'<span class="{cls}">{text}</span>'
+        elif p.style == "muted":
+            text = f'<span class="muted">{text}</span>'
+        elif p.style in _TAGS:
+            text = f"<{_TAGS[p.style]}>{text}</{_TAGS[p.style]}>"
+        if p.href and p.href.startswith("#"):
+            text = f'<a href="{esc(p.href)}">{text}</a>'
+        elif p.href and D.href(p.href):
+            text = f'<a href="{esc(D.href(p.href))}" rel="noopener noreferrer">{text}</a>'
+        out.append(text)
+    return "".join(out)
 
 
 def render(r: M.Report) -> str:
-    from graphkit.model import ontology
+    with M.paused_gc():
+        return _render(r)
 
-    unc = {s.notation for s in ontology().statuses.values() if s.uncertain}
+
+def _render(r: M.Report) -> str:
+    d = D.document(r)
     h = r.header
-    out: list[str] = []
-    w = out.append
-    w(f"<h1>{esc(r.title)}</h1>")
-    w(_header(r))
-    if r.empty:
-        w(
-            f'<p class="empty">No relationship of {esc(h.entity.name)} is recorded in the input '
-            f"data within this scope ({esc(T.scope(h))}), so there is nothing to report.</p>"
-        )
-    w('<nav class="toc">' + "".join(f'<a href="#{i}">{t}</a>' for i, t in T.SECTIONS) + "</nav>")
-    w(_summary(r))
-    w(_flags(r))
-    w(_exposure(r, unc))
-    w(_contracts(r))
-    w(_scrutiny(r, unc))
-    w(_statements(r, unc))
-    w(_quality(r, unc))
-    w('<section id="limits"><h2>What this report cannot tell you</h2><ul>')
-    out.extend(f"<li>{esc(x)}</li>" for x in r.limits)
-    w("</ul></section>")
-    w(_sources(r))
-    body = "\n".join(out)
+    out: list[str] = [f"<h1>{esc(d.title)}</h1>"]
+    toc = "".join(f'<a href="#{s.id}">{esc(s.title)}</a>' for s in d.sections if s.title)
+    for s in d.sections:
+        if s.title is None:
+            out.extend(_block(b, r) for b in s.blocks)
+            out.append(f'<nav class="toc">{toc}</nav>')
+            continue
+        out.append(f'<section id="{s.id}"><h2>{esc(s.title)}</h2>')
+        out.extend(_block(b, r) for b in s.blocks)
+        out.append("</section>")
+    body = "\n".join(x for x in out if x)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{esc(CSP)}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         '<meta name="referrer" content="no-referrer">'
-        f"<title>{esc(r.title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n"
+        f"<title>{esc(d.title)}</title><style>{CSS}</style></head>\n<body>\n{body}\n"
         f'<p class="meta">Generated by graphkit on {esc(h.generated)} · input fingerprint '
         f"{esc(h.fingerprint[:16])}…</p>\n</body></html>\n"
     )
 
 
-def _header(r: M.Report) -> str:
-    h = r.header
-    rows = [("Entity", f"{esc(h.entity.name)} <span class='muted'>({esc(h.entity.id)})</span>")]
-    if h.aliases:
-        rows.append(("Also known as", esc("; ".join(h.aliases))))
-    if h.identifiers:
-        rows.append(("Identifiers", esc(", ".join(f"{k}: {v}" for k, v in h.identifiers.items()))))
-    if h.sectors:
-        rows.append(("Sectors", esc(", ".join(h.sectors))))
-    fam = []
-    for m in h.family:
-        if m.relation == "self":
-            continue
-        via = f" via {', '.join(v.name for v in m.via[:-1])}" if len(m.via) > 1 else ""
-        fam.append(f"{esc(m.entity.name)} ({esc(m.relation)}{esc(via)}){notes(m.notes)}")
-    if fam:
-        rows.append(("Family (OWNS)", "; ".join(fam)))
-    if h.part_of:
-        rows.append(("Part of", esc(", ".join(p.name for p in h.part_of))))
-    rows.append(("Scope", esc(T.scope(h))))
-    rows.append(("Generated", esc(h.generated)))
-    rows.append(("Input fingerprint", f"sha256 {esc(h.fingerprint)}"))
-    rows.append(("Input files", esc(", ".join(f["name"] for f in h.files))))
-    return '<dl class="meta">' + "".join(f"<dt>{k}</dt><dd>{v}</dd>" for k, v in rows) + "</dl>"
+def _block(b, r: M.Report) -> str:
+    if isinstance(b, D.Meta):
+        rows = "".join(f"<dt>{esc(k)}</dt><dd>{inline(v.parts)}</dd>" for k, v in b.rows)
+        return f'<dl class="meta">{rows}</dl>'
+    if isinstance(b, D.Para):
+        cls = f' class="{b.css}"' if b.css else ""
+        return f"<p{cls}>{inline(b.line.parts)}</p>"
+    if isinstance(b, D.Heading):
+        return f"<h{b.level}>{esc(b.text)}</h{b.level}>"
+    if isinstance(b, D.Bullets):
+        tag = "ol" if b.ordered else "ul"
+        cls = f' class="{b.css}"' if b.css else ""
+        items = []
+        for it in b.items:
+            kids = "".join(f"<li>{inline(k.parts)}</li>" for k in it.children)
+            kids = f'<ul class="hops">{kids}</ul>' if kids else ""
+            items.append(f"<li>{inline(it.parts)}{kids}</li>")
+        return f"<{tag}{cls}>" + "\n".join(items) + f"</{tag}>"
+    if isinstance(b, D.Table):
+        num = b.numeric
 
-
-def _summary(r: M.Report) -> str:
-    s = r.summary
-    out = ['<section id="summary"><h2>Summary</h2>']
-    word = T.counterpart_word(r)
-    total = s.direct + s.indirect
-    out.append(
-        f"<p>{total} {esc(word)} reached: {s.direct} directly (no other organisation in between), "
-        f"{s.indirect} only through others.</p>"
-    )
-    for gr in s.agencies:
-        out.append(f"<h3>{esc(gr.label.capitalize())}</h3><ul>")
-        out.extend(f"<li>{esc(it.text)}{notes(it.notes)}</li>" for it in gr.items)
-        out.append("</ul>")
-    if s.technologies:
-        title = "Products and technologies used" if r.header.kind == "agency" else "Technologies"
-        out.append(f"<h3>{title}, by category</h3><ul>")
-        for gr in s.technologies:
-            items = ", ".join(f"{esc(it.text)}{notes(it.notes)}" for it in gr.items)
-            out.append(f"<li><b>{esc(gr.label)}</b>: {items}</li>")
-        out.append("</ul>")
-    t = r.contracts.totals
-    out.append(
-        f"<p><b>Contracts.</b> {esc(T.totals_sentence(t))}{notes(t.notes)} "
-        f'<a href="#contracts">Details</a>.</p>'
-    )
-    stat = ", ".join(f"{g.count} {esc(g.label)}" for g in s.claims_by_status)
-    out.append(
-        "<p><b>Claims and sources.</b> The report rests on "
-        f"{T.n(s.claims, 'claim')} ({stat or 'none'}) "
-        f"citing {T.n(s.sources, 'distinct source')}, listed under "
-        '<a href="#sources">Sources</a>.</p>'
-    )
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _flags(r: M.Report) -> str:
-    out = ['<section id="flags"><h2>Risk flags</h2>']
-    if not r.flags:
-        out.append(
-            "<p>No risk flag of the taxonomy is raised by the agencies or technologies reached.</p>"
-        )
-    for f in r.flags:
-        reasons = "; ".join(f"{esc(i.text)}{notes(i.notes)}" for i in f.reasons)
-        out.append(
-            f'<div class="flag"><b>{esc(f.label)}</b> — {esc(f.definition)}<br>'
-            f"<span class='muted'>Raised by:</span> {reasons}</div>"
-        )
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _exposure(r: M.Report, unc: set[str]) -> str:
-    out = ['<section id="exposure"><h2>Exposure</h2>', f"<p>{esc(T.exposure_intro(r))}</p>"]
-    if not r.exposure:
-        out.append(f"<p>No {esc(T.counterpart_word(r))} reached within this scope.</p>")
-        out.append("</section>")
-        return "\n".join(out)
-    out.append(f'<div class="figure">{path_svg(r)}</div>')
-    for e in r.exposure:
-        how = "directly" if e.direct else "through " + ", ".join(t.name for t in e.through)
-        out.append(
-            f"<h3>{esc(e.entity.name)} <span class='muted'>· {esc(e.group_label)}</span></h3>"
-            f"<p>Reached {esc(how)}; strongest path {status(e.strength, unc)}, "
-            f"{T.n(e.distance, 'hop')}.{notes(e.notes)}</p>"
-        )
-        for i, p in enumerate(e.paths, 1):
-            chain = " → ".join([esc(p.hops[0].source.name), *(esc(h.target.name) for h in p.hops)])
-            out.append(
-                f'<div class="path"><b>Path {i}</b> · {status(p.strength, unc)} · {chain}</div>'
-                '<ul class="hops">'
+        def cell(tag: str, i: int, content: str) -> str:
+            return (
+                f'<{tag} class="num">{content}</{tag}>' if i in num else f"<{tag}>{content}</{tag}>"
             )
-            for h in p.hops:
-                for c in h.claims:
-                    out.append(f"<li>{_claim(h.source.name, h.target.name, c, unc)}</li>")
-                if h.more:
-                    out.append(f"<li class='muted'>{T.n(h.more, 'more claim')} for this step.</li>")
-            out.append("</ul>")
-    out.append("</section>")
-    return "\n".join(out)
 
-
-def _claim(source: str, target: str, c: M.Claim, unc: set[str]) -> str:
-    """One claim as a sentence: who does what to whom, status, dates, summary, sources."""
-    when = f", {esc(T.dates(c.start, c.end))}" if c.start or c.end else ""
-    extra = f" Under contract {esc(', '.join(c.contracts))}." if c.contracts else ""
-    summ = f" {esc(c.summary)}" if c.summary else ""
-    return (
-        f"<b>{esc(source)}</b> <i>{esc(c.type_label)}</i> <b>{esc(target)}</b> "
-        f"({status(c.status, unc)}{when}).{summ}{extra}{notes(c.notes)}"
-    )
-
-
-def _contracts(r: M.Report) -> str:
-    c = r.contracts
-    out = ['<section id="contracts"><h2>Contracts</h2>']
-    if not c.items:
-        out.append("<p>No contract awards are recorded within this scope.</p></section>")
-        return "\n".join(out)
-    out.append(f"<p>{esc(T.totals_sentence(c.totals))}{notes(c.totals.notes)}</p>")
-    chart = bar_chart(c)
-    if chart:
-        out.append(f'<div class="figure">{chart}</div>')
-    party = "Vendor" if r.header.kind == "agency" else "Agency"
-    out.append(
-        f"<h3>By {party.lower()} and fiscal year</h3><table><tr><th>{party}</th><th>Year</th>"
-        '<th class="num">Contracts</th><th class="num">Obligated</th>'
-        '<th class="num">Current value</th><th class="num">Potential value</th>'
-        "<th>Sources</th></tr>"
-    )
-    for row in c.rows:
-        t = row.totals
-        out.append(
-            f"<tr><td>{esc(row.party.name if row.party else 'not recorded')}</td>"
-            f"<td>{esc(T.year(row.fiscal_year))}</td><td class='num'>{t.contracts}</td>"
-            + "".join(
-                f"<td class='num'>{esc(T.money(getattr(t, k), t.currencies) if n else '—')}</td>"
-                for k, n in (
-                    ("obligated", t.with_obligated),
-                    ("current_value", t.with_current_value),
-                    ("potential_value", t.with_potential_value),
-                )
-            )
-            + f"<td>{notes(t.notes)}</td></tr>"
+        head = "".join(cell("th", i, esc(x)) for i, x in enumerate(b.head))
+        rows = "\n".join(
+            "<tr>" + "".join(cell("td", i, inline(c.parts)) for i, c in enumerate(row)) + "</tr>"
+            for row in b.rows
         )
-    out.append(
-        "</table><h3>Awards</h3><table><tr><th>PIID</th><th>Description</th>"
-        f"<th>{'Recipient' if r.header.kind == 'agency' else 'Agency · recipient'}</th>"
-        "<th>Year</th><th class='num'>Amounts</th><th>Award records</th></tr>"
-    )
-    for k in c.items:
-        who = (
-            (k.recipient.name if k.recipient else "not recorded")
-            if r.header.kind == "agency"
-            else f"{k.agency.name if k.agency else 'not recorded'} · "
-            f"{k.recipient.name if k.recipient else 'not recorded'}"
-        )
-        if k.recipient_parent and k.recipient and k.recipient_parent.id != k.recipient.id:
-            who += f" (parent {k.recipient_parent.name})"
-        cur = [k.currency] if k.currency else []
-        amounts = (
-            "<br>".join(
-                f"{T.MEASURES[key]}: {esc(T.money(getattr(k, key), cur))}"
-                for key in ("obligated", "current_value", "potential_value")
-                if getattr(k, key) is not None
-            )
-            or "not recorded"
-        )
-        links = " ".join(
-            f'<a href="{esc(u)}" rel="noopener noreferrer">award record</a>'
-            for u in k.award_links
-            if _href(u)
-        )
-        out.append(
-            f"<tr><td>{esc(k.piid)}</td><td>{esc(k.description or '')}</td><td>{esc(who)}</td>"
-            f"<td>{esc(T.year(k.fiscal_year))}</td><td class='num'>{amounts}</td>"
-            f"<td>{links}{notes(k.notes)}</td></tr>"
-        )
-    out.append("</table></section>")
-    return "\n".join(out)
+        return f"<table><tr>{head}</tr>\n{rows}</table>"
+    if isinstance(b, D.Figure):
+        svg = path_svg(r) if b.kind == "paths" else bar_chart(r.contracts)
+        return f'<div class="figure">{svg}</div>' if svg else ""
+    if isinstance(b, D.Sources):
+        return _sources(b.footnotes)
+    raise TypeError(f"unknown block {type(b).__name__}")
 
 
-def _scrutiny(r: M.Report, unc: set[str]) -> str:
-    out = ['<section id="scrutiny"><h2>Scrutiny</h2>']
-    if not r.scrutiny:
-        out.append("<p>No criticism, investigation or shareholder action is recorded.</p>")
-    else:
-        out.append("<ul>")
-        for s in r.scrutiny:
-            about = "" if s.about == "family" else " <span class='muted'>(intermediary)</span>"
-            out.append(f"<li>{_claim(s.actor.name, s.target.name, s.claim, unc)}{about}</li>")
-        out.append("</ul>")
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _statements(r: M.Report, unc: set[str]) -> str:
-    out = ['<section id="statements"><h2>Statements</h2>']
-    if not r.statements:
-        out.append("<p>No sourced statement about them is recorded.</p>")
-    else:
-        out.append("<ul>")
-        for s in r.statements:
-            summ = f" {esc(s.summary)}" if s.summary else ""
-            out.append(
-                f"<li><b>{esc(T.statement_text(s))}</b> ({status(s.status, unc)}).{summ}"
-                f"{notes(s.notes)}</li>"
-            )
-        out.append("</ul>")
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _quality(r: M.Report, unc: set[str]) -> str:
-    out = ['<section id="quality"><h2>Evidence quality</h2>']
-    for key, title in T.QUALITY:
-        entries = getattr(r.quality, key)
-        out.append(f"<h3>{esc(title)}: {len(entries)}</h3>")
-        if entries:
-            out.append("<ul>")
-            for q in entries:
-                st = f" — {status(q.status, unc)}" if q.status else ""
-                out.append(f"<li>{esc(q.text)}{st}{notes(q.notes)}</li>")
-            out.append("</ul>")
-    out.append("</section>")
-    return "\n".join(out)
-
-
-def _sources(r: M.Report) -> str:
-    out = ['<section id="sources"><h2>Sources</h2><ol class="sources">']
-    for f in r.footnotes:
+def _sources(footnotes: list[M.Footnote]) -> str:
+    out = ['<ol class="sources">']
+    for f in footnotes:
         meta = ", ".join(esc(x) for x in (f.publisher, f.published, f.evidence_type) if x)
-        href = _href(f.url)
+        href = D.href(f.url)
         link = (
             f'<a href="{esc(href)}" rel="noopener noreferrer">{esc(f.url)}</a>'
             if href
@@ -379,7 +201,7 @@ def _sources(r: M.Report) -> str:
             f'<li id="fn-{f.number}" value="{f.number}"><b>{esc(f.title)}</b>'
             f"{'. ' + meta if meta else ''}. {link}{flag}</li>"
         )
-    out.append("</ol></section>")
+    out.append("</ol>")
     return "\n".join(out)
 
 
@@ -448,40 +270,67 @@ def path_svg(r: M.Report, max_rows: int = 8) -> str:
     )
 
 
-def bar_chart(c: M.Contracts) -> str:
-    """Money by fiscal year (the chart measure) as an SVG bar chart; '' when no year is known."""
+def bar_chart(c: M.Contracts, max_width: int = 900) -> str:
+    """Money by fiscal year (the chart measure) as an SVG bar chart; '' when no year is known.
+
+    Every year between the first and the last is drawn, a year without contracts as an empty
+    slot, so that the axis is a time line; the bars narrow to fit ``max_width``. The title says
+    how many contracts the chart leaves out (no year or no amount recorded)."""
     key = c.chart_measure
     if not key:
         return ""
-    data = [(row.fiscal_year, getattr(row.totals, key)) for row in c.by_year]
-    data = [(fy, v) for fy, v in data if fy is not None]
-    if not data:
+    got = {row.fiscal_year: getattr(row.totals, key) for row in c.by_year}
+    years = [fy for fy in got if fy is not None]
+    if not years:
         return ""
+    data = [(fy, got.get(fy)) for fy in range(min(years), max(years) + 1)]
+    drawn = sum(1 for k in c.items if k.fiscal_year is not None and getattr(k, key) is not None)
     cur = c.totals.currencies
-    peak = max(v for _, v in data) or 1.0
-    bar_w, gap, chart_h, left, bottom = 46, 14, 180, 20, 40
-    top = 44  # room for the title and the tallest bar's label
-    width = left * 2 + len(data) * (bar_w + gap)
+    peak = max(v or 0.0 for _, v in data) or 1.0
+    chart_h, left, bottom = 180, 20, 34
+    slot = max(16.0, min(60.0, (max_width - 2 * left) / len(data)))
+    bar_w, narrow = slot * 0.76, slot < 40
+    top = 92 if narrow else 58  # room for the title, the note and the tallest bar's label
+    width = math.ceil(max(left * 2 + len(data) * slot, 320))
     parts = []
     for i, (fy, v) in enumerate(data):
-        h = 0 if v <= 0 else max(2.0, v / peak * chart_h)
-        x = left + i * (bar_w + gap)
+        x = left + i * slot
+        mid = x + bar_w / 2
+        h = 0 if not v or v <= 0 else max(2.0, v / peak * chart_h)
         y = top + chart_h - h
-        label = ("$" if cur == ["USD"] else "") + _compact(v)
+        label = "none" if v is None else ("$" if cur == ["USD"] else "") + _compact(v)
         parts.append(
-            f'<rect x="{x}" y="{y:.1f}" width="{bar_w}" height="{h:.1f}" fill="#0072B2">'
-            f"<title>FY{fy}: {esc(T.money(v, cur))}</title></rect>"
-            f'<text x="{x + bar_w / 2}" y="{y - 5:.1f}" text-anchor="middle" font-size="10">'
-            f"{esc(label)}</text>"
-            f'<text x="{x + bar_w / 2}" y="{top + chart_h + 16}" text-anchor="middle" '
-            f'font-size="11">FY{fy}</text>'
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="#0072B2">'
+            f"<title>FY{fy}: {esc(T.money(v, cur) if v is not None else 'no contract')}</title>"
+            "</rect>"
         )
-    title = f"Contract {T.MEASURES[key]} by fiscal year"
+        if narrow:  # amounts and years written upwards
+            parts.append(
+                f'<text transform="translate({mid + 3:.1f},{y - 4:.1f}) rotate(-90)" '
+                f'font-size="9">{esc(label)}</text>'
+                f'<text transform="translate({mid + 3:.1f},{top + chart_h + 30}) rotate(-90)" '
+                f'font-size="9">{fy}</text>'
+            )
+        else:
+            parts.append(
+                f'<text x="{mid:.1f}" y="{y - 5:.1f}" text-anchor="middle" font-size="10">'
+                f"{esc(label)}</text>"
+                f'<text x="{mid:.1f}" y="{top + chart_h + 16}" text-anchor="middle" '
+                f'font-size="11">FY{fy}</text>'
+            )
+    title = f"{T.MEASURES[key].capitalize()} by fiscal year"
+    note = (
+        f"{T.n(drawn, 'contract')} of {c.totals.contracts:,} record both a fiscal year and "
+        f"this amount; the others are not drawn."
+    )
+    height = top + chart_h + bottom
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{max(width, 320)}" '
-        f'height="{top + chart_h + bottom}" font-family="DejaVu Sans, Arial, sans-serif" '
-        f'font-size="12"><title>{esc(title)}</title>'
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" '
+        'font-family="DejaVu Sans, Arial, sans-serif" font-size="12">'
+        f"<title>{esc(title)}. {esc(note)}</title>"
         f'<text x="{left}" y="16" font-weight="bold">{esc(title)}</text>'
+        f'<text x="{left}" y="32" font-size="11" fill="#555">{esc(note)}</text>'
         f'<line x1="{left}" y1="{top + chart_h}" x2="{width - left}" y2="{top + chart_h}" '
         'stroke="#888"/>' + "".join(parts) + "</svg>"
     )

@@ -1,16 +1,20 @@
-"""The report as GitHub-flavoured Markdown, with footnotes as ``[^n]``.
+"""The report as GitHub-flavoured Markdown, with footnotes as ``[^n]``: a walk over
+:func:`graphkit.report.doc.document`.
 
 Text from the data is escaped so that it cannot open a link, an HTML tag or a table cell.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 
+from graphkit.report import doc as D
 from graphkit.report import model as M
 from graphkit.report import text as T
 
 _SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+_WS = re.compile(r"\s+")
 
 
 def esc(s) -> str:
@@ -20,7 +24,14 @@ def esc(s) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
-def notes(ns: list[int]) -> str:
+@functools.lru_cache(maxsize=1 << 16)  # names and labels repeat
+def _esc_run(s: str) -> str:
+    """Like :func:`esc` for a run inside a line: white space is flattened, not trimmed."""
+    text = _SPECIAL.sub(r"\\\1", _WS.sub(" ", s))
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+def notes(ns) -> str:
     shown = ns[: T.MAX_NOTES]
     more = len(ns) - len(shown)
     return "".join(f"[^{n}]" for n in shown) + (f" (+{more} more)" if more else "")
@@ -34,231 +45,74 @@ def _url(u: str) -> str:
     return esc(u)
 
 
+_STYLE = {"b": "**{}**", "i": "*{}*", "code": "`{}`"}
+
+
+def inline(parts) -> str:
+    out = []
+    for p in parts:
+        if type(p) is D.Cite:
+            out.append(notes(p.notes))
+        elif not p.style and not p.href:
+            out.append(_esc_run(p.text))
+        elif p.style == "code":
+            out.append(f"`{p.text.replace('`', '')}`")
+        elif p.href and p.href.startswith("#"):
+            out.append(f"[{_esc_run(p.text)}]({p.href})")
+        elif p.href:
+            label = _esc_run(p.text)
+            out.append(f"[{label}]({_url(p.href)})" if D.href(p.href) else label)
+        else:
+            text = _esc_run(p.text)
+            out.append(_STYLE[p.style].format(text) if p.style in _STYLE and text else text)
+    return "".join(out)
+
+
 def render(r: M.Report) -> str:
-    h = r.header
-    out: list[str] = [f"# {esc(r.title)}", ""]
-    w = out.append
-    w(f"- **Entity:** {esc(h.entity.name)} (`{h.entity.id.replace('`', '')}`)")
-    if h.aliases:
-        w(f"- **Also known as:** {esc('; '.join(h.aliases))}")
-    if h.identifiers:
-        w(f"- **Identifiers:** {esc(', '.join(f'{k}: {v}' for k, v in h.identifiers.items()))}")
-    if h.sectors:
-        w(f"- **Sectors:** {esc(', '.join(h.sectors))}")
-    fam = [
-        f"{esc(m.entity.name)} ({m.relation}){notes(m.notes)}"
-        for m in h.family
-        if m.relation != "self"
-    ]
-    if fam:
-        w(f"- **Family (OWNS):** {'; '.join(fam)}")
-    if h.part_of:
-        w(f"- **Part of:** {esc(', '.join(p.name for p in h.part_of))}")
-    w(f"- **Scope:** {esc(T.scope(h))}")
-    w(f"- **Generated:** {h.generated}")
-    w(f"- **Input fingerprint:** sha256 `{h.fingerprint}`")
-    w(f"- **Input files:** {esc(', '.join(f['name'] for f in h.files))}")
-    w("")
-    if r.empty:
-        w(
-            f"> No relationship of {esc(h.entity.name)} is recorded in the input data within this "
-            f"scope ({esc(T.scope(h))}), so there is nothing to report."
-        )
-        w("")
-    _summary(r, w)
-    _flags(r, w)
-    _exposure(r, w)
-    _contracts(r, w)
-    _scrutiny(r, w)
-    _statements(r, w)
-    _quality(r, w)
-    w("## What this report cannot tell you")
-    w("")
-    out.extend(f"- {esc(x)}" for x in r.limits)
-    w("")
-    w("## Sources")
-    w("")
-    for f in r.footnotes:
-        meta = ", ".join(esc(x) for x in (f.publisher, f.published, f.evidence_type) if x)
-        flag = " (URL constructed from a pattern)" if f.constructed else ""
-        w(f"[^{f.number}]: **{esc(f.title)}**{'. ' + meta if meta else ''}. {_url(f.url)}{flag}")
-    w("")
+    with M.paused_gc():
+        return _render(r)
+
+
+def _render(r: M.Report) -> str:
+    d = D.document(r)
+    out: list[str] = [f"# {esc(d.title)}", ""]
+    for s in d.sections:
+        if s.title:
+            out += [f"## {esc(s.title)}", ""]
+        for b in s.blocks:
+            _block(b, out)
     return "\n".join(out)
 
 
-def _summary(r: M.Report, w) -> None:
-    s = r.summary
-    w("## Summary")
-    w("")
-    w(
-        f"{s.direct + s.indirect} {T.counterpart_word(r)} reached: {s.direct} directly (no other "
-        f"organisation in between), {s.indirect} only through others."
-    )
-    w("")
-    for gr in s.agencies:
-        w(f"**{esc(gr.label.capitalize())}**")
+def _block(b, out: list[str]) -> None:
+    w = out.append
+    if isinstance(b, D.Meta):
+        out.extend(f"- **{k}:** {inline(v.parts)}" for k, v in b.rows)
         w("")
-        for it in gr.items:
-            w(f"- {esc(it.text)}{notes(it.notes)}")
+    elif isinstance(b, D.Para):
+        text = inline(b.line.parts)
+        w(f"> {text}" if b.css == "empty" else text)
         w("")
-    if s.technologies:
-        title = "Products and technologies used" if r.header.kind == "agency" else "Technologies"
-        w(f"**{title}, by category**")
+    elif isinstance(b, D.Heading):
+        w(f"{'#' * b.level} {esc(b.text)}")
         w("")
-        for gr in s.technologies:
-            items = ", ".join(f"{esc(it.text)}{notes(it.notes)}" for it in gr.items)
-            w(f"- *{esc(gr.label)}*: {items}")
+    elif isinstance(b, D.Bullets):
+        for i, item in enumerate(b.items, 1):
+            w(f"{f'{i}.' if b.ordered else '-'} {inline(item.parts)}")
+            out.extend(f"   - {inline(k.parts)}" for k in item.children)
         w("")
-    t = r.contracts.totals
-    w(f"**Contracts.** {esc(T.totals_sentence(t))}{notes(t.notes)}")
-    w("")
-    stat = ", ".join(f"{g.count} {g.label}" for g in s.claims_by_status)
-    w(
-        f"**Claims and sources.** The report rests on {T.n(s.claims, 'claim')} ({stat or 'none'}) "
-        f"citing {T.n(s.sources, 'distinct source')}, listed under Sources."
-    )
-    w("")
-
-
-def _flags(r: M.Report, w) -> None:
-    w("## Risk flags")
-    w("")
-    if not r.flags:
-        w("No risk flag of the taxonomy is raised by the agencies or technologies reached.")
+    elif isinstance(b, D.Table):
+        w("| " + " | ".join(esc(h) for h in b.head) + " |")
+        w("|" + "|".join("--:" if i in b.numeric else "---" for i in range(len(b.head))) + "|")
+        out.extend("| " + " | ".join(inline(c.parts) for c in row) + " |" for row in b.rows)
         w("")
-    for f in r.flags:
-        reasons = "; ".join(f"{esc(i.text)}{notes(i.notes)}" for i in f.reasons)
-        w(f"- **{esc(f.label)}**: {esc(f.definition)} Raised by: {reasons}")
-    w("")
-
-
-def _exposure(r: M.Report, w) -> None:
-    w("## Exposure")
-    w("")
-    w(esc(T.exposure_intro(r)))
-    w("")
-    if not r.exposure:
-        w(f"No {T.counterpart_word(r)} reached within this scope.")
-        w("")
-        return
-    for e in r.exposure:
-        how = "directly" if e.direct else "through " + ", ".join(t.name for t in e.through)
-        w(f"### {esc(e.entity.name)} ({esc(e.group_label)})")
-        w("")
-        w(
-            f"Reached {esc(how)}; strongest path **{e.strength}**, {T.n(e.distance, 'hop')}."
-            f"{notes(e.notes)}"
-        )
-        w("")
-        for i, p in enumerate(e.paths, 1):
-            chain = " → ".join([esc(p.hops[0].source.name), *(esc(h.target.name) for h in p.hops)])
-            w(f"{i}. Path ({p.strength}): {chain}")
-            for h in p.hops:
-                for c in h.claims:
-                    w(f"   - {_claim(h.source.name, h.target.name, c)}")
-                if h.more:
-                    w(f"   - {T.n(h.more, 'more claim')} for this step.")
-        w("")
-
-
-def _claim(source: str, target: str, c: M.Claim) -> str:
-    when = f", {esc(T.dates(c.start, c.end))}" if c.start or c.end else ""
-    extra = f" Under contract {esc(', '.join(c.contracts))}." if c.contracts else ""
-    summ = f" {esc(c.summary)}" if c.summary else ""
-    return (
-        f"**{esc(source)}** *{esc(c.type_label)}* **{esc(target)}** ({c.status}{when})."
-        f"{summ}{extra}{notes(c.notes)}"
-    )
-
-
-def _cell(s) -> str:
-    return esc(s)
-
-
-def _contracts(r: M.Report, w) -> None:
-    c = r.contracts
-    w("## Contracts")
-    w("")
-    if not c.items:
-        w("No contract awards are recorded within this scope.")
-        w("")
-        return
-    w(f"{esc(T.totals_sentence(c.totals))}{notes(c.totals.notes)}")
-    w("")
-    party = "Vendor" if r.header.kind == "agency" else "Agency"
-    w(f"| {party} | Year | Contracts | Obligated | Current value | Potential value | Sources |")
-    w("|---|---|--:|--:|--:|--:|---|")
-    for row in c.rows:
-        t = row.totals
-        amounts = " | ".join(
-            esc(T.money(getattr(t, k), t.currencies)) if n else "—"
-            for k, n in (
-                ("obligated", t.with_obligated),
-                ("current_value", t.with_current_value),
-                ("potential_value", t.with_potential_value),
+    elif isinstance(b, D.Sources):
+        for f in b.footnotes:
+            meta = ", ".join(esc(x) for x in (f.publisher, f.published, f.evidence_type) if x)
+            flag = " (URL constructed from a pattern)" if f.constructed else ""
+            w(
+                f"[^{f.number}]: **{esc(f.title)}**{'. ' + meta if meta else ''}. "
+                f"{_url(f.url)}{flag}"
             )
-        )
-        w(
-            f"| {_cell(row.party.name if row.party else 'not recorded')} | "
-            f"{T.year(row.fiscal_year)} | {t.contracts} | {amounts} | {notes(t.notes)} |"
-        )
-    w("")
-    w("| PIID | Description | Agency · recipient | Year | Amounts | Award records |")
-    w("|---|---|---|---|---|---|")
-    for k in c.items:
-        who = (
-            f"{k.agency.name if k.agency else 'not recorded'} · "
-            f"{k.recipient.name if k.recipient else 'not recorded'}"
-        )
-        if k.recipient_parent and k.recipient and k.recipient_parent.id != k.recipient.id:
-            who += f" (parent {k.recipient_parent.name})"
-        cur = [k.currency] if k.currency else []
-        amounts = (
-            "; ".join(
-                f"{T.MEASURES[key]} {T.money(getattr(k, key), cur)}"
-                for key in ("obligated", "current_value", "potential_value")
-                if getattr(k, key) is not None
-            )
-            or "not recorded"
-        )
-        w(
-            f"| {_cell(k.piid)} | {_cell(k.description or '')} | {_cell(who)} | "
-            f"{T.year(k.fiscal_year)} | {esc(amounts)} | {notes(k.notes)} |"
-        )
-    w("")
-
-
-def _scrutiny(r: M.Report, w) -> None:
-    w("## Scrutiny")
-    w("")
-    if not r.scrutiny:
-        w("No criticism, investigation or shareholder action is recorded.")
-    for s in r.scrutiny:
-        about = " (intermediary)" if s.about != "family" else ""
-        w(f"- {_claim(s.actor.name, s.target.name, s.claim)}{about}")
-    w("")
-
-
-def _statements(r: M.Report, w) -> None:
-    w("## Statements")
-    w("")
-    if not r.statements:
-        w("No sourced statement about them is recorded.")
-    for s in r.statements:
-        summ = f" {esc(s.summary)}" if s.summary else ""
-        w(f"- **{esc(T.statement_text(s))}** ({s.status}).{summ}{notes(s.notes)}")
-    w("")
-
-
-def _quality(r: M.Report, w) -> None:
-    w("## Evidence quality")
-    w("")
-    for key, title in T.QUALITY:
-        entries = getattr(r.quality, key)
-        w(f"**{esc(title)}: {len(entries)}**")
         w("")
-        for q in entries:
-            st = f" ({q.status})" if q.status else ""
-            w(f"- {esc(q.text)}{st}{notes(q.notes)}")
-        if entries:
-            w("")
+    # Figure: drawings are for HTML and PDF only

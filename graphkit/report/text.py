@@ -1,4 +1,5 @@
-"""Wording shared by the renderers: amounts, dates, scope lines, section titles.
+"""Wording of the report: amounts, dates, scope lines, evidence-quality titles (used by
+:mod:`graphkit.report.doc` and the build).
 
 >>> money(1272388.55, ["USD"])
 '$1,272,388.55'
@@ -10,18 +11,6 @@ from __future__ import annotations
 
 from graphkit.report import model as M
 
-#: Section ids and titles, in report order (the renderers follow this list).
-SECTIONS = (
-    ("summary", "Summary"),
-    ("flags", "Risk flags"),
-    ("exposure", "Exposure"),
-    ("contracts", "Contracts"),
-    ("scrutiny", "Scrutiny"),
-    ("statements", "Statements"),
-    ("quality", "Evidence quality"),
-    ("limits", "What this report cannot tell you"),
-    ("sources", "Sources"),
-)
 QUALITY = (
     ("single_source", "Claims resting on a single source"),
     ("uncertain", "Claims that are only alleged or disputed"),
@@ -39,7 +28,7 @@ MEASURES = {
 
 def n(count: int, word: str, plural: str | None = None) -> str:
     """``n(1, "hop")`` -> ``'1 hop'``, ``n(2, "hop")`` -> ``'2 hops'``."""
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+    return f"{count:,} {word if count == 1 else plural or word + 's'}"
 
 
 def money(amount: float | None, currencies: list[str] | tuple = ()) -> str:
@@ -75,20 +64,29 @@ def scope(h: M.Header) -> str:
 
 
 def counterpart_word(r: M.Report) -> str:
-    return "vendors and products" if r.header.kind == "agency" else "government agencies"
+    return "vendors" if r.header.kind == "agency" else "government agencies"
+
+
+def strength_phrase(strength: str, hops: int) -> str:
+    """``'1 hop, weakest claim confirmed'``: a path is as strong as its weakest claim."""
+    return f"{n(hops, 'hop')}, weakest claim {strength}"
 
 
 def exposure_intro(r: M.Report) -> str:
-    name = r.header.entity.name
     if r.header.kind == "agency":
-        return (
-            f"Every company and product whose technology, data or money reaches {name} along "
-            "recorded claims, with its strongest paths. A path is as strong as its weakest claim."
+        who = (
+            "Every company or other organisation whose technology, data or money reaches the "
+            "agency (or a component listed in the header) along recorded claims"
+        )
+    else:
+        who = (
+            "Every government agency that technology, data or money from the company and the "
+            "family listed in the header reaches along recorded claims"
         )
     return (
-        f"Every government agency that technology, data or money from {name} and its family "
-        "reaches along recorded claims, with its strongest paths. A path is as strong as its "
-        "weakest claim."
+        f"{who}, with up to three of its strongest paths. A path is only as strong as its "
+        "weakest claim: a path of confirmed claims with one reported claim is a reported path. "
+        "Paths are ranked by that weakest claim, then by length."
     )
 
 
@@ -113,6 +111,6 @@ def totals_sentence(t: M.Totals) -> str:
     ):
         if count:
             amount = money(getattr(t, key), t.currencies)
-            parts.append(f"{MEASURES[key]} {amount} ({count} recorded)")
+            parts.append(f"{MEASURES[key]} {amount} (recorded for {count:,} of them)")
     amounts = "; ".join(parts) if parts else "no amounts recorded"
     return f"{n(t.contracts, 'contract')}: {amounts}."
