@@ -117,7 +117,7 @@ def test_amazon_family_and_exposure_chains(amazon):
     assert claim.start == "2017" and claim.end == "2020-06-10" and claim.notes
 
 
-def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(amazon):
+def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(bundled, amazon):
     flags = {f.flag for f in amazon.flags}
     assert {"immigration-enforcement", "biometric-identification"} <= flags
     scrutiny = {(s.actor.id, s.claim.type, s.target.id) for s in amazon.scrutiny}
@@ -127,7 +127,12 @@ def test_amazon_flags_scrutiny_and_technologies_come_from_the_ontology(amazon):
     assert "product/rekognition" in cats["face-recognition"]
     kinds = {g.key: len(g.items) for g in amazon.summary.agencies}  # every kind, in rank order
     assert list(kinds) == ["immigration-enforcement", "police", "military-intelligence", "other"]
-    assert kinds["immigration-enforcement"] == 1 and kinds["police"] == 6
+    police = {e.entity.id for e in amazon.exposure if e.group == "police"}
+    ring_partners = {
+        v for _, v, d in bundled.G.out_edges("org/ring", data=True) if d["type"] == "PARTNERS_WITH"
+    }
+    assert ring_partners and ring_partners <= police  # every Ring partner department is reached
+    assert kinds["immigration-enforcement"] == 1 and kinds["police"] == len(police)
     assert kinds["military-intelligence"] == kinds["other"] == 0
     counts = {
         (s.about.id, s.quantity) for s in amazon.statements if s.topic == "police-partnership-count"

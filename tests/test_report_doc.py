@@ -130,7 +130,8 @@ def test_the_rule_catches_an_uncited_count(bundled):
         e.notes = []
     md = render(r, "md").decode()
     first = body_lines(md)[0]
-    assert first.startswith("7 government agencies reached") and not NOTE.search(first)
+    reached = len(r.exposure)
+    assert first.startswith(f"{reached:,} government agencies reached") and not NOTE.search(first)
 
 
 def test_sections_in_report_order_and_both_renderers_follow_them(bundled):
