@@ -214,6 +214,11 @@ def write(folder: Path, key: str, cols, *, validated: bool) -> Path | None:
         arrays = to_arrays(cols)
     except (TypeError, ValueError):
         return None
+    return write_arrays(folder, key, arrays, validated=validated)
+
+
+def write_arrays(folder: Path, key: str, arrays: dict, *, validated: bool) -> Path | None:
+    """Write named numeric arrays as the entry for ``key`` (see the module docstring)."""
     table, offset = [], 0
     for name, a in arrays.items():
         dt = a.dtype.str
