@@ -12,10 +12,10 @@ inputs it came from passed validation. Layout of ``<key>.gkpg``::
 Why this form:
 
 - **No code on read.** The payload is raw numbers: every array has a dtype from a short list
-  of integer, boolean and byte types (:data:`DTYPES`), read with ``np.memmap``; there is no
-  pickle and no object array anywhere (``np.load`` is not used, so ``allow_pickle`` cannot
-  matter), and tables of names travel as JSON bytes. Files the cache did not write (other
-  names, other formats) are ignored.
+  of integer, boolean and byte types (:data:`DTYPES`), mapped with ``mmap`` and viewed with
+  ``np.frombuffer``; there is no pickle and no object array anywhere (``np.load`` is not used,
+  so ``allow_pickle`` cannot matter), and tables of names travel as JSON bytes. Files the
+  cache did not write (other names, other formats) are ignored.
 - **One file, memory-mapped.** The arrays are mapped, not read: a cached start touches only
   the pages it uses, and the properties of a node or edge are decoded from its JSON record when
   something reads it (:class:`graphkit.columnar.Blob`). One file rather than a folder of
@@ -42,6 +42,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import mmap
 import os
 import sys
 import time
@@ -137,7 +138,8 @@ def read(folder: Path, key: str) -> Entry | None:
 
         from graphkit.columnar import from_arrays
 
-        mm = np.memmap(path, dtype=np.uint8, mode="r")
+        with path.open("rb") as fh:
+            mm = np.frombuffer(mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ), np.uint8)
         header, start = _split(mm)
         if header.get("format") != FORMAT_VERSION or header.get("key") != key:
             return None

@@ -50,13 +50,16 @@ def load(
     from graphkit.store import trusted
 
     files = input_files(data, bundled=bundled, sources=sources)
-    if validate and trusted(files):
-        validate = False  # bundled files validated as a whole at build time (the stamp matches)
     folder = None
     if cache and os.environ.get("GRAPHKIT_NO_CACHE") is None:
         folder = C.private_dir(cache_dir())
     key = C.inputs_key(files)
     entry = C.read(folder, key) if folder else None
+    stamped = False  # bundled files validated as a whole at build time (the stamp matches)
+    if validate and not (entry is not None and entry.validated) and trusted(files):
+        validate, stamped = False, True
+        if entry is not None and folder is not None:
+            C.mark_validated(folder, key)  # later starts need not hash the files again
     dataset = None
     if entry is not None and folder is not None and validate and not entry.validated:
         dataset = _parse(files, progress, validate)
@@ -75,7 +78,7 @@ def load(
             cols = from_projection(pg)
         del pg
         if folder:
-            C.write(folder, key, cols, validated=validate)
+            C.write(folder, key, cols, validated=validate or stamped)
     graph = Graph(columns=cols, files=files, dataset=dataset)
     graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
     return graph
