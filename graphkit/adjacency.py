@@ -440,10 +440,17 @@ def find_paths(
 
 
 def hops(
-    adj: Adjacency, path: list[str], *, f: EdgeFilter, records: dict | None = None
+    adj: Adjacency,
+    path: list[str],
+    *,
+    f: EdgeFilter,
+    records: dict | None = None,
+    steps: dict | None = None,
 ) -> list[Hop]:
     """As :func:`graphkit.paths.hops`: the claims behind every step, with their evidence and
-    contract records (read from the columns)."""
+    contract records (read from the columns). ``records`` (node records) and ``steps`` (the
+    claims of a step, copied for every path that takes it) may be shared between calls with
+    the same filter."""
     c = adj.cols
     cache = records if records is not None else {}
 
@@ -456,13 +463,23 @@ def hops(
     def records_of(xs) -> list[dict]:
         out = []
         for x in xs:
-            i = c.index_of(x)
-            if i is not None:
-                out.append(record(x, i))
+            rec = cache.get(x)
+            if rec is None:
+                i = c.index_of(x)
+                if i is None:
+                    continue
+                rec = record(x, i)
+            out.append(rec)
         return out
 
     result = []
     for u, v in zip(path, path[1:]):
+        done = steps.get((u, v)) if steps is not None else None
+        if done is not None:
+            result.append(Hop(u, v, [{**x, "evidence_records": list(x["evidence_records"]),
+                                      "contract_records": list(x["contract_records"])}
+                                     for x in done]))  # fmt: skip
+            continue
         claims = claims_between(adj, u, v, f)
         for cl in claims:
             cl["evidence_records"] = records_of(cl.get("evidence", []))
@@ -475,6 +492,8 @@ def hops(
                     or bound(e["published"], low=True) <= bound(f.as_of, low=False)
                 ]
                 cl["undated"] = f.undated(cl)
-        result.append(Hop(u, v, sorted(claims, key=lambda x: (x["type"], x["claim"]))))
+        claims.sort(key=lambda x: (x["type"], x["claim"]))
+        if steps is not None:
+            steps[(u, v)] = claims
+        result.append(Hop(u, v, claims))
     return result
-

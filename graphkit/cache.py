@@ -12,17 +12,20 @@ inputs it came from passed validation. Layout of ``<key>.gkpg``::
 Why this form:
 
 - **No code on read.** The payload is raw numbers: every array has a dtype from a short list
-  of integer, boolean and byte types (:data:`DTYPES`), mapped with ``mmap`` and viewed with
-  ``np.frombuffer``; there is no pickle and no object array anywhere (``np.load`` is not used,
-  so ``allow_pickle`` cannot matter), and tables of names travel as JSON bytes. Files the
-  cache did not write (other names, other formats) are ignored.
+  of integer, boolean and byte types (:data:`DTYPES`, and fixed-width byte strings), mapped
+  with ``mmap`` and viewed with ``np.frombuffer``; there is no pickle and no object array
+  anywhere (``np.load`` is not used, so ``allow_pickle`` cannot matter), and tables of names
+  travel as JSON bytes. Files the cache did not write (other names, other formats) are ignored.
 - **One file, memory-mapped.** The arrays are mapped, not read: a cached start touches only
   the pages it uses, and the properties of a node or edge are decoded from its JSON record when
   something reads it (:class:`graphkit.columnar.Blob`). One file rather than a folder of
   ``.npy`` files keeps the write one atomic rename and the check one checksum.
 - **Keyed by content.** :func:`inputs_key` hashes every input file's bytes (not its size and
   mtime, which an edit can keep), its suffix (which picks the parser), the cache format version
-  and the source of the modules that define the projection; so an edit is always seen.
+  and the source of the modules that define the projection; so an edit is always seen. A
+  file's digest is remembered in the private folder with its device, inode, size, mtime and
+  ctime and reused while they are unchanged (a 1.5 GB input costs seconds to hash; any write
+  changes the ctime, which cannot be set back); see :func:`inputs_key`.
 - **Verified.** The header repeats the key (an entry copied or renamed under another key is
   refused); the SHA-256 covers the array table (names, dtypes, shapes, offsets) and every byte
   of the payload, and is checked on every read before any array is used (a flipped or
@@ -44,6 +47,7 @@ import hashlib
 import json
 import mmap
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable, Iterator
@@ -71,25 +75,88 @@ class Entry:
     validated: bool
 
 
-def inputs_key(files: Iterable[Path]) -> str:
-    """A key that changes whenever any input file's content (or graphkit's projection) does."""
+def inputs_key(files: Iterable[Path], folder: Path | None = None) -> str:
+    """A key that changes whenever any input file's content (or graphkit's projection) does.
+
+    With ``folder`` (the private cache folder) a file's SHA-256 is remembered together with
+    its device, inode, size, modification and change times (``digests.json``) and reused while
+    all five are unchanged. Any write to a file changes its change time (``ctime``), which no
+    user can set back (``os.utime`` sets it to now), so an edit that keeps size and mtime is
+    still seen; a digest is remembered only when both times are more than
+    :data:`SETTLED_NS` old, so an edit within the same clock tick as the hashing cannot hide
+    (git's "racily clean" rule).
+    """
     h = hashlib.sha256(f"graphkit-cache {FORMAT_VERSION}\n".encode())
     here = Path(__file__).parent
     for name in _CODE:
         h.update(hashlib.sha256((here / name).read_bytes()).digest())
+    memo = _read_digests(folder) if folder is not None else None
+    before = dict(memo) if memo is not None else None
     for f in files:
         f = Path(f)
         h.update(f"\0{f.suffix.lower()}\0".encode())
-        h.update(_file_digest(f))
+        h.update(_file_digest(f, memo))
+    if memo is not None and folder is not None and memo != before:
+        _write_digests(folder, memo)
     return h.hexdigest()[:40]
 
 
-def _file_digest(path: Path) -> bytes:
+SETTLED_NS = 2_000_000_000
+_DIGESTS = "digests.json"
+
+
+def _signature(st: os.stat_result) -> list[int]:
+    return [st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns]
+
+
+def _file_digest(path: Path, memo: dict | None = None) -> bytes:
+    key = str(path.resolve()) if memo is not None else ""
+    if memo is not None:
+        sig = _signature(path.stat())
+        hit = memo.get(key)
+        if isinstance(hit, list) and len(hit) == 6 and hit[:5] == sig:
+            try:
+                return bytes.fromhex(hit[5])
+            except (TypeError, ValueError):
+                pass
     h = hashlib.sha256()
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 20):
             h.update(chunk)
-    return h.digest()
+    digest = h.digest()
+    if memo is not None:
+        now = time.time_ns()
+        after = _signature(path.stat())
+        if after == sig and now - max(sig[3], sig[4]) > SETTLED_NS:
+            memo[key] = [*sig, digest.hex()]
+        else:
+            memo.pop(key, None)
+    return digest
+
+
+def _read_digests(folder: Path) -> dict:
+    try:
+        memo = json.loads((folder / _DIGESTS).read_bytes())
+        return memo if isinstance(memo, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_digests(folder: Path, memo: dict) -> None:
+    import tempfile
+
+    if len(memo) > 4096:  # keep the most recent ones (dicts keep insertion order)
+        memo = dict(list(memo.items())[-4096:])
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".digests.", suffix=".tmp", dir=folder)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(json.dumps(memo).encode())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, folder / _DIGESTS)
+    except OSError:
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
 
 
 def cache_dir() -> Path:
@@ -151,7 +218,7 @@ def read(folder: Path, key: str) -> Entry | None:
             return None
         arrays = {}
         for name, dtype, shape, offset in table:
-            if dtype not in DTYPES:
+            if dtype not in DTYPES and not _BYTES.fullmatch(str(dtype)):
                 return None
             dt = np.dtype(dtype)
             count = int(np.prod(shape, dtype=np.int64)) if shape else 1
@@ -169,8 +236,9 @@ def read(folder: Path, key: str) -> Entry | None:
         return None
 
 
-#: the dtypes an entry may hold (numbers and bytes only)
+#: the dtypes an entry may hold (numbers and bytes only), and fixed-width byte strings
 DTYPES = frozenset({"|u1", "|b1", "<i2", "<i4", "<i8"})
+_BYTES = re.compile(r"\|S[1-9][0-9]{0,3}")
 _ALIGN = 64
 
 
@@ -224,7 +292,7 @@ def write_arrays(folder: Path, key: str, arrays: dict, *, validated: bool) -> Pa
     table, offset = [], 0
     for name, a in arrays.items():
         dt = a.dtype.str
-        if dt not in DTYPES:
+        if dt not in DTYPES and not _BYTES.fullmatch(dt):
             return None
         table.append([name, dt, list(a.shape), offset])
         offset = -(-(offset + a.nbytes) // _ALIGN) * _ALIGN

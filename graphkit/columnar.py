@@ -114,6 +114,7 @@ class Columns:
     node_label: np.ndarray
     node_ids: Blob
     node_order: np.ndarray
+    node_sorted: np.ndarray  # the ids in node_order, as fixed-width bytes (for searchsorted)
     node_json: Blob
     src: np.ndarray
     dst: np.ndarray
@@ -139,6 +140,8 @@ class Columns:
     piid_keys: Blob
     piid_node: np.ndarray
     _ids: dict = field(default_factory=dict, repr=False)
+    _index_memo: dict = field(default_factory=dict, repr=False)
+    _edge_memo: dict = field(default_factory=dict, repr=False)
     _published: object = field(default=None, repr=False)
     _entity: np.ndarray | None = field(default=None, repr=False)
 
@@ -159,19 +162,22 @@ class Columns:
         return s
 
     def index_of(self, node_id: str) -> int | None:
-        """The index of ``node_id`` (``None``: no such node), by bisection over the sorted ids."""
+        """The index of ``node_id`` (``None``: no such node): a binary search over the sorted
+        ids (``node_sorted``), answers remembered."""
+        memo = self._index_memo
+        if node_id in memo:
+            return memo[node_id]
         key = node_id.encode()
-        order, ids = self.node_order, self.node_ids
-        lo, hi = 0, len(order)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if ids.raw(int(order[mid])) < key:
-                lo = mid + 1
-            else:
-                hi = mid
-        if lo < len(order) and ids.raw(int(order[lo])) == key:
-            return int(order[lo])
-        return None
+        found = None
+        srt = self.node_sorted
+        if len(srt) and len(key) <= srt.dtype.itemsize and b"\0" not in key:
+            pos = int(np.searchsorted(srt, key))
+            if pos < len(srt) and srt[pos] == key:
+                found = int(self.node_order[pos])
+        if len(memo) > 200_000:
+            memo.clear()
+        memo[node_id] = found
+        return found
 
     def __contains__(self, node_id: str) -> bool:
         return self.index_of(node_id) is not None
@@ -193,10 +199,17 @@ class Columns:
         return self.types[int(self.etype[e])]
 
     def edge_data(self, e: int) -> dict:
-        """The edge's attributes as the networkx graph has them (properties, then ``type``)."""
-        d = self.edge_json.json(e)
-        d["type"] = self.types[int(self.etype[e])]
-        return d
+        """The edge's attributes as the networkx graph has them (properties, then ``type``): a
+        new dict each time (its values are shared, as networkx shares its edge dicts')."""
+        memo = self._edge_memo
+        d = memo.get(e)
+        if d is None:
+            d = self.edge_json.json(e)
+            d["type"] = self.types[int(self.etype[e])]
+            if len(memo) > 200_000:
+                memo.clear()
+            memo[e] = d
+        return dict(d)
 
     def is_entity(self, i: int) -> bool:
         return bool(self.entity_mask()[i])
@@ -297,6 +310,7 @@ class Columns:
             node_label=self.node_label,
             node_ids=self.node_ids,
             node_order=self.node_order,
+            node_sorted=self.node_sorted,
             node_json=self.node_json,
             fold_keys=self.fold_keys,
             fold_node=self.fold_node,
@@ -484,7 +498,9 @@ def _build(node_iter, edges: list, n_nodes: int) -> Columns:
             first = _first_published(d, {}, None, props_of)
             pub_lo[e] = date_code(first, low=True)
         edge_recs.append(_dumps(d))
-    order = sorted(range(len(ids)), key=lambda i: ids[i].encode())
+    encoded = [n.encode() for n in ids]
+    order = sorted(range(len(ids)), key=encoded.__getitem__)
+    width = max((len(x) for x in encoded), default=1)
     fold.sort()
     piids.sort()
     return Columns(
@@ -492,8 +508,9 @@ def _build(node_iter, edges: list, n_nodes: int) -> Columns:
         types=list(type_table),
         statuses=status_values,
         node_label=node_label,
-        node_ids=Blob.of(n.encode() for n in ids),
+        node_ids=Blob.of(encoded),
         node_order=np.array(order, dtype=np.int32),
+        node_sorted=np.array([encoded[i] for i in order], dtype=f"S{max(width, 1)}"),
         node_json=Blob.of(node_recs),
         src=src,
         dst=dst,
@@ -516,9 +533,9 @@ def _build(node_iter, edges: list, n_nodes: int) -> Columns:
 # -- arrays (the cache's form) ------------------------------------------------------------------
 
 _ARRAYS = (
-    "node_label", "node_order", "src", "dst", "etype", "estatus", "claim", "start_lo", "end_lo",
-    "end_hi", "pub_lo", "fwd_ptr", "fwd_nbr", "fwd_pair", "rev_ptr", "rev_nbr", "rev_pair",
-    "pair_ptr", "pair_edges", "pair_of", "fold_node", "piid_node",
+    "node_label", "node_order", "node_sorted", "src", "dst", "etype", "estatus", "claim",
+    "start_lo", "end_lo", "end_hi", "pub_lo", "fwd_ptr", "fwd_nbr", "fwd_pair", "rev_ptr",
+    "rev_nbr", "rev_pair", "pair_ptr", "pair_edges", "pair_of", "fold_node", "piid_node",
 )  # fmt: skip
 _BLOBS = ("node_ids", "node_json", "edge_json", "fold_keys", "piid_keys")
 
@@ -566,7 +583,9 @@ def from_arrays(arrays: Mapping[str, np.ndarray]) -> Columns:
     def in_range(a: np.ndarray, hi: int) -> bool:
         return not len(a) or (int(a.min()) >= 0 and int(a.max()) < hi)
 
-    check(all(len(kw[k]) == n for k in ("node_order", "node_ids", "node_json")), "node lengths")
+    node_cols = ("node_order", "node_sorted", "node_ids", "node_json")
+    check(all(len(kw[k]) == n for k in node_cols), "node lengths")
+    check(kw["node_sorted"].dtype.kind == "S", "sorted ids")
     edge_cols = ("dst", "etype", "estatus", "claim", "start_lo", "end_lo", "end_hi", "pub_lo")
     check(all(len(kw[k]) == E for k in (*edge_cols, "edge_json")), "edge lengths")
     check(len(kw["pair_edges"]) == E and len(kw["pair_of"]) == E, "pair lengths")

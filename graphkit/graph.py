@@ -53,7 +53,7 @@ def load(
     folder = None
     if cache and os.environ.get("GRAPHKIT_NO_CACHE") is None:
         folder = C.private_dir(cache_dir())
-    key = C.inputs_key(files)
+    key = C.inputs_key(files, folder)
     entry = C.read(folder, key) if folder else None
     stamped = False  # bundled files validated as a whole at build time (the stamp matches)
     if validate and not (entry is not None and entry.validated) and trusted(files):
@@ -568,7 +568,8 @@ def trace(
         if f.as_of:
             f = f.with_(published=view.published())
     records: dict = {}
-    hops = [A.hops(view.adjacency, p, f=f, records=records) for p in found]
+    steps: dict = {}
+    hops = [A.hops(view.adjacency, p, f=f, records=records, steps=steps) for p in found]
     kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
     ranked = sorted(kept, key=lambda ph: (P.path_strength(ph[1], f), len(ph[0]), ph[0]))[:limit]
     ranks = {s.rank: s.notation for s in onto.statuses.values()}

@@ -149,6 +149,22 @@ def test_edit_keeping_size_and_mtime_is_seen(cache, tmp_path):
     assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co B"
 
 
+def test_remembered_digest_is_not_trusted_after_an_edit(cache, tmp_path, monkeypatch):
+    """A file's digest is reused only while device, inode, size, mtime and ctime match; an
+    edit that restores size and mtime still changes the ctime."""
+    monkeypatch.setattr(C, "SETTLED_NS", -(10**18))  # treat every file as settled
+    f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co A" .\n')
+    st = f.stat()
+    assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co A"
+    memo = json.loads((cache / "digests.json").read_bytes())
+    assert memo[str(f.resolve())][-1] == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert mode(cache / "digests.json") == 0o600
+    write(f, 'ido:new-co a gk:Company ; schema:name "New Co B" .\n')
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (f.stat().st_size, f.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co B"
+
+
 def mode(p):
     return stat.S_IMODE(p.stat().st_mode)
 
@@ -208,7 +224,7 @@ def test_cache_round_trip_is_exact(cache):
     base = back.src
     while isinstance(base, np.ndarray):
         base = base.base
-    assert isinstance(base, mmap.mmap)  # the arrays are views of the mapped file
+    assert isinstance(base.obj if isinstance(base, memoryview) else base, mmap.mmap)  # mapped
     assert {back.node_id(i): back.node_data(i) for i in range(back.n_nodes)} == pg.nodes
     edges = [(back.node_id(s), back.node_id(t), back.edge_type(e), back.edge_json.json(e))
              for e, (s, t) in enumerate(zip(back.src.tolist(), back.dst.tolist()))]  # fmt: skip
