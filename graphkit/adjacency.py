@@ -206,7 +206,7 @@ class Adjacency:
         self._views: dict = {}
 
     def view(self, f: EdgeFilter) -> View:
-        key = (f, id(f.published), tuple(sorted(f.ranks.items())))
+        key = (f, id(f.published) if f.published else 0, tuple(sorted(f.ranks.items())))
         hit = self._views.get(key)
         if hit is not None:
             return hit[1]
@@ -437,6 +437,24 @@ def find_paths(
         partial = extra.partial
         found += [p for p in extra if p not in found]
     return found, partial
+
+
+def step_types(adj: Adjacency, path: list[str], f: EdgeFilter) -> set[str]:
+    """The relationship types of the accepted claims along ``path`` (what
+    ``{c["type"] for h in hops(adj, path, f=f) for c in h.claims}`` gives, without reading a
+    record)."""
+    c = adj.cols
+    ok = adj.view(f).edge_ok
+    out: set[str] = set()
+    for u, v in zip(path, path[1:]):
+        ui, vi = c.index_of(u), c.index_of(v)
+        if ui is None or vi is None:
+            continue
+        pairs = [(ui, vi), (vi, ui)] if not f.directed else [(ui, vi)]
+        for x, y in pairs:
+            e = c.edges_between(x, y)
+            out.update(c.types[t] for t in np.unique(c.etype[e[ok[e]]]).tolist())
+    return out
 
 
 def hops(

@@ -93,11 +93,14 @@ class Blob:
         return self.raw(i).decode()
 
     def json(self, i: int):
-        return json.loads(self.raw(i))
+        return _decode(self.data[self.start[i] : self.end[i]].tobytes().decode())
 
     def take(self, idx: np.ndarray) -> Blob:
         """The records ``idx`` (sharing the bytes)."""
         return Blob(self.data, self.start[idx], self.end[idx])
+
+
+_decode = json.JSONDecoder().decode
 
 
 def _dumps(value) -> bytes:
@@ -142,6 +145,7 @@ class Columns:
     _ids: dict = field(default_factory=dict, repr=False)
     _index_memo: dict = field(default_factory=dict, repr=False)
     _edge_memo: dict = field(default_factory=dict, repr=False)
+    _node_memo: dict = field(default_factory=dict, repr=False)
     _published: object = field(default=None, repr=False)
     _entity: np.ndarray | None = field(default=None, repr=False)
 
@@ -188,8 +192,15 @@ class Columns:
         return self.labels[int(self.node_label[i])]
 
     def node_props(self, i: int) -> dict:
-        """The node's properties without ``labels`` (a new dict)."""
-        return self.node_json.json(i)
+        """The node's properties without ``labels`` (a new dict; its values are shared)."""
+        memo = self._node_memo
+        d = memo.get(i)
+        if d is None:
+            d = self.node_json.json(i)
+            if len(memo) > 200_000:
+                memo.clear()
+            memo[i] = d
+        return dict(d)
 
     def node_data(self, i: int) -> dict:
         """The node's attributes as the networkx graph has them (``labels`` first)."""

@@ -482,10 +482,9 @@ class Graph:
                     adj, a, b, limit=1, f=wide.with_(directed=False), max_hops=max_hops
                 )
             if other and len(other[0]) - 1 <= max_hops:
-                hop = A.hops(adj, other[0], f=wide.with_(directed=False))
                 near["other_relationships"] = {
                     "hops": len(other[0]) - 1,
-                    "types": sorted({c["type"] for h in hop for c in h.claims}),
+                    "types": sorted(A.step_types(adj, other[0], wide.with_(directed=False))),
                 }
         return near
 
