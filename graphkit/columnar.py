@@ -101,6 +101,7 @@ class Blob:
 
 
 _decode = json.JSONDecoder().decode
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _dumps(value) -> bytes:
@@ -362,11 +363,11 @@ class Published(Mapping):
     def _dict(self) -> dict:
         if self._map is None:
             c = self.cols
-            has = {c.node_id(i): i for i in range(c.n_nodes)}
+            has = {c.node_id(i): c.node_props(i).get("published") for i in range(c.n_nodes)}
             out: dict[str, str | None] = {}
             for e in np.flatnonzero(c.claim).tolist():
                 d = c.edge_json.json(e)
-                out[d["claim"]] = _first_published(d, has, c)
+                out[d["claim"]] = _first_of(d.get("evidence", ()), has)
             self._map = out
         return self._map
 
@@ -380,14 +381,11 @@ class Published(Mapping):
         return int(self.cols.claim.sum())
 
 
-def _first_published(d: Mapping, has: Mapping[str, int], cols: Columns | None, nodes=None):
-    """As :meth:`graphkit.graph.Graph.published` for one claim's properties ``d``."""
-    if cols is not None:
-        dates = [
-            cols.node_props(has[e]).get("published") for e in d.get("evidence", ()) if e in has
-        ]
-    else:
-        dates = [nodes[e].get("published") for e in d.get("evidence", ()) if e in nodes]
+def _first_of(evidence, published: Mapping[str, object]):
+    """The earliest publication date of ``evidence`` (node ids; only those that are nodes),
+    ``None`` when there is none or one is undated: :meth:`graphkit.graph.Graph.published` for
+    one claim."""
+    dates = [published[e] for e in evidence if e in published]
     dates = [min(map(str, x)) if isinstance(x, list | tuple) and x else x for x in dates]
     return None if not dates or None in dates else min(map(str, dates))
 
@@ -453,19 +451,20 @@ def from_networkx(G) -> Columns:
 
 
 def _build(node_iter, edges: list, n_nodes: int) -> Columns:
+    dumps = _ENCODER.encode
     label_table: dict[tuple, int] = {}
     ids: list[str] = []
-    node_label = np.zeros(n_nodes, np.int32)
+    node_label: list[int] = []
     node_recs: list[bytes] = []
-    props_of: dict[str, dict] = {}
+    published: dict[str, object] = {}  # node id -> its "published" value (evidence dates)
     fold: list[tuple[str, int]] = []
     piids: list[tuple[str, int]] = []
     for i, (n, labels, props) in enumerate(node_iter):
         labels = tuple(labels)
-        node_label[i] = label_table.setdefault(labels, len(label_table))
+        node_label.append(label_table.setdefault(labels, len(label_table)))
         ids.append(n)
-        props_of[n] = props
-        node_recs.append(_dumps(props))
+        published[n] = props.get("published")
+        node_recs.append(dumps(props).encode())
         piid = props.get("piid")
         if "Entity" in labels:
             tail = n.rsplit("/", 1)[-1]
@@ -478,37 +477,59 @@ def _build(node_iter, edges: list, n_nodes: int) -> Columns:
             piids.append((piid.casefold(), i))
     index = {n: i for i, n in enumerate(ids)}
     E = len(edges)
-    src = np.zeros(E, np.int32)
-    dst = np.zeros(E, np.int32)
-    etype = np.zeros(E, np.int32)
-    estatus = np.zeros(E, np.int32)
-    claim = np.zeros(E, bool)
-    start_lo = np.zeros(E, np.int32)
-    end_lo = np.zeros(E, np.int32)
-    end_hi = np.zeros(E, np.int32)
-    pub_lo = np.zeros(E, np.int32)
+    cols: dict[str, list[int]] = {
+        k: [0] * E for k in ("src", "dst", "etype", "estatus", "start_lo", "end_lo", "end_hi")
+    }
+    src, dst, etype, estatus = cols["src"], cols["dst"], cols["etype"], cols["estatus"]
+    start_lo, end_lo, end_hi = cols["start_lo"], cols["end_lo"], cols["end_hi"]
+    pub_lo = [0] * E
+    claim = [False] * E
     type_table: dict[str, int] = {}
-    status_table: dict[str, int] = {}
+    status_table: dict[object, int] = {}
     status_values: list = []
     edge_recs: list[bytes] = []
+    lows: dict = {}
+    highs: dict = {}
+
+    def low(v) -> int:
+        try:
+            return lows[v]
+        except KeyError:
+            code = lows[v] = date_code(v, low=True)
+            return code
+        except TypeError:  # an unhashable value (a list): irregular anyway
+            return date_code(v, low=True)
+
+    def high(v) -> int:
+        try:
+            return highs[v]
+        except KeyError:
+            code = highs[v] = date_code(v, low=False)
+            return code
+        except TypeError:
+            return date_code(v, low=False)
+
     for e, (s, t, typ, d) in enumerate(edges):
         src[e], dst[e] = index[s], index[t]  # the projection never has a dangling edge
         etype[e] = type_table.setdefault(typ, len(type_table))
         st = d.get("status")
-        k = json.dumps(st, sort_keys=True)
-        if k not in status_table:
-            status_table[k] = len(status_values)
+        k = st if isinstance(st, str) else json.dumps(st, sort_keys=True) + "\0"
+        code = status_table.get(k)
+        if code is None:
+            code = status_table[k] = len(status_values)
             status_values.append(st)
-        estatus[e] = status_table[k]
+        estatus[e] = code
         if "claim" in d:
             claim[e] = True
             start, end = d.get("start"), d.get("end")
-            start_lo[e] = date_code(start, low=True)
-            end_lo[e] = date_code(end, low=True)
-            end_hi[e] = date_code(end, low=False)
-            first = _first_published(d, {}, None, props_of)
-            pub_lo[e] = date_code(first, low=True)
-        edge_recs.append(_dumps(d))
+            start_lo[e] = low(start) if start else ABSENT
+            if end:
+                end_lo[e], end_hi[e] = low(end), high(end)
+            first = _first_of(d.get("evidence", ()), published)
+            pub_lo[e] = low(first) if first else ABSENT
+        edge_recs.append(dumps(d).encode())
+    as_array = lambda xs, dt: np.array(xs, dtype=dt) if xs else np.zeros(0, dt)  # noqa: E731
+    src_a, dst_a = as_array(src, np.int32), as_array(dst, np.int32)
     encoded = [n.encode() for n in ids]
     order = sorted(range(len(ids)), key=encoded.__getitem__)
     width = max((len(x) for x in encoded), default=1)
@@ -518,26 +539,26 @@ def _build(node_iter, edges: list, n_nodes: int) -> Columns:
         labels=list(label_table),
         types=list(type_table),
         statuses=status_values,
-        node_label=node_label,
+        node_label=as_array(node_label, np.int32),
         node_ids=Blob.of(encoded),
         node_order=np.array(order, dtype=np.int32),
         node_sorted=np.array([encoded[i] for i in order], dtype=f"S{max(width, 1)}"),
         node_json=Blob.of(node_recs),
-        src=src,
-        dst=dst,
-        etype=etype,
-        estatus=estatus,
-        claim=claim,
-        start_lo=start_lo,
-        end_lo=end_lo,
-        end_hi=end_hi,
-        pub_lo=pub_lo,
+        src=src_a,
+        dst=dst_a,
+        etype=as_array(etype, np.int32),
+        estatus=as_array(estatus, np.int32),
+        claim=as_array(claim, bool),
+        start_lo=as_array(start_lo, np.int32),
+        end_lo=as_array(end_lo, np.int32),
+        end_hi=as_array(end_hi, np.int32),
+        pub_lo=as_array(pub_lo, np.int32),
         edge_json=Blob.of(edge_recs),
         fold_keys=Blob.of(k.encode() for k, _ in fold),
         fold_node=np.array([i for _, i in fold], dtype=np.int32),
         piid_keys=Blob.of(k.encode() for k, _ in piids),
         piid_node=np.array([i for _, i in piids], dtype=np.int32),
-        **build_adjacency(src, dst, n_nodes),
+        **build_adjacency(src_a, dst_a, n_nodes),
     )
 
 
