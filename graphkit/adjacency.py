@@ -42,6 +42,7 @@ from graphkit.columnar import IRREGULAR, OPEN_END, Columns, date_code
 from graphkit.paths import EdgeFilter, Hop, SimplePaths, bound
 
 INF = np.iinfo(np.int16).max
+_Rows = tuple[np.ndarray, np.ndarray, np.ndarray]  # row pointers, neighbours, accepted
 
 
 class _OutOfTime(Exception):
@@ -61,9 +62,9 @@ def edge_mask(cols: Columns, f: EdgeFilter) -> np.ndarray:
     odd = np.zeros(E, bool)
     if f.as_of is not None:
         lo, hi = date_code(f.as_of, low=True), date_code(f.as_of, low=False)
-        s, e = cols.start_lo, cols.end_hi
-        mask &= ~((s > 0) & (s > hi)) & ~((e > 0) & (e < lo))
-        odd |= (s == IRREGULAR) | (e == IRREGULAR)
+        s, end = cols.start_lo, cols.end_hi
+        mask &= ~((s > 0) & (s > hi)) & ~((end > 0) & (end < lo))
+        odd |= (s == IRREGULAR) | (end == IRREGULAR)
         if f.published is cols._published and f.published is not None:
             p = cols.pub_lo
             mask &= ~((p > 0) & (p > hi))
@@ -106,7 +107,7 @@ class View:
         self._memo: tuple[dict, dict] = ({}, {})
         self._levels: dict = {}
 
-    def _rows(self, reverse: bool):
+    def _rows(self, reverse: bool) -> tuple[_Rows, _Rows]:
         c = self.cols
         fwd = (c.fwd_ptr, c.fwd_nbr, self.fwd_ok)
         rev = (c.rev_ptr, c.rev_nbr, self.rev_ok)
@@ -130,9 +131,10 @@ class View:
     def expand(self, frontier: np.ndarray, reverse: bool = False) -> np.ndarray:
         """Every accepted neighbour of every frontier node (with repeats), in one gather."""
         rows = self._rows(reverse)
-        parts = [_gather(*rows[0], frontier)]
+        (p1, n1, ok1), (p2, n2, ok2) = rows
+        parts = [_gather(p1, n1, ok1, frontier)]
         if not self.directed:
-            parts.append(_gather(*rows[1], frontier))
+            parts.append(_gather(p2, n2, ok2, frontier))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
     def levels(self, start: int, depth: int, reverse: bool = False) -> np.ndarray:

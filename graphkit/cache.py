@@ -214,6 +214,8 @@ def read(folder: Path, key: str) -> Entry | None:
         if header.get("codec") != "columns" or header.get("size") != len(payload):
             return None
         table = header.get("arrays")
+        if not isinstance(table, list):
+            return None
         if _digest(table, payload) != header.get("sha256"):
             return None
         arrays = {}

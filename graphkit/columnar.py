@@ -40,6 +40,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -302,7 +303,7 @@ class Columns:
         """The same nodes without the edges where ``drop`` is true (order kept, so the adjacency
         is the one networkx has after removing those edges)."""
         keep = np.flatnonzero(~drop)
-        parts = dict(
+        parts: dict[str, Any] = dict(
             src=self.src[keep],
             dst=self.dst[keep],
             etype=self.etype[keep],
@@ -393,7 +394,7 @@ def _first_of(evidence, published: Mapping[str, object]):
 # -- building -----------------------------------------------------------------------------------
 
 
-def build_adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> dict[str, np.ndarray]:
+def build_adjacency(src: np.ndarray, dst: np.ndarray, n: int) -> dict[str, Any]:
     """Forward and reverse CSR over distinct ``(src, dst)`` pairs, each node's pairs in order of
     their first edge (the order of networkx's ``succ``/``pred`` dicts), and every pair's edges
     in edge order."""
@@ -596,7 +597,7 @@ def from_arrays(arrays: Mapping[str, np.ndarray]) -> Columns:
         labels = [tuple(str(x) for x in lb) for lb in meta["labels"]]
         types = [str(t) for t in meta["types"]]
         statuses = list(meta["statuses"])
-        kw = {name: arrays[name] for name in _ARRAYS}
+        kw: dict[str, Any] = {name: arrays[name] for name in _ARRAYS}
         for name in _BLOBS:
             data, end = arrays[f"{name}.data"], arrays[f"{name}.end"]
             start = np.concatenate([np.zeros(1, np.int64), end[:-1]]) if len(end) else end

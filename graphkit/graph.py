@@ -175,7 +175,7 @@ class Graph:
             raise ValueError("Graph needs a networkx graph or columns")
         self._G = G
         self._cols = columns
-        self._adj = None
+        self._adj: A.Adjacency | None = None
         self.files = list(files)
         self._dataset = dataset
         self._ontology = ontology
