@@ -469,8 +469,8 @@ def hops(
 ) -> list[Hop]:
     """As :func:`graphkit.paths.hops`: the claims behind every step, with their evidence and
     contract records (read from the columns). ``records`` (node records) and ``steps`` (the
-    claims of a step, copied for every path that takes it) may be shared between calls with
-    the same filter."""
+    :class:`Hop` of each step, one object for every path that takes it: between two hubs a
+    step holds thousands of claims) may be shared between calls with the same filter."""
     c = adj.cols
     cache = records if records is not None else {}
 
@@ -496,9 +496,7 @@ def hops(
     for u, v in zip(path, path[1:]):
         done = steps.get((u, v)) if steps is not None else None
         if done is not None:
-            result.append(Hop(u, v, [{**x, "evidence_records": list(x["evidence_records"]),
-                                      "contract_records": list(x["contract_records"])}
-                                     for x in done]))  # fmt: skip
+            result.append(done)
             continue
         claims = claims_between(adj, u, v, f)
         for cl in claims:
@@ -513,7 +511,8 @@ def hops(
                 ]
                 cl["undated"] = f.undated(cl)
         claims.sort(key=lambda x: (x["type"], x["claim"]))
+        hop = Hop(u, v, claims)
         if steps is not None:
-            steps[(u, v)] = claims
-        result.append(Hop(u, v, claims))
+            steps[(u, v)] = hop
+        result.append(hop)
     return result

@@ -134,8 +134,9 @@ class PathResult:
     """Paths from ``source`` to ``target``, strongest first (then shortest).
 
     ``hops[i]`` holds the claims (with evidence and contract records) behind each step of
-    ``paths[i]``; ``strengths[i]`` is the status of the path's weakest claim; ``partial`` says
-    the simple-path search stopped at its time budget; ``filter`` is what was followed.
+    ``paths[i]`` (paths through the same step share its :class:`graphkit.paths.Hop`);
+    ``strengths[i]`` is the status of the path's weakest claim; ``partial`` says the
+    simple-path search stopped at its time budget; ``filter`` is what was followed.
     """
 
     source: str
@@ -570,14 +571,21 @@ def trace(
     steps: dict = {}
     hops = [A.hops(view.adjacency, p, f=f, records=records, steps=steps) for p in found]
     kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
-    ranked = sorted(kept, key=lambda ph: (P.path_strength(ph[1], f), len(ph[0]), ph[0]))[:limit]
+    step_rank: dict[int, int] = {}  # hops are shared between paths: rank each step once
+
+    def strength(path_hops: list[P.Hop]) -> int:
+        return max(
+            (step_rank.setdefault(id(h), P.hop_strength(h, f)) for h in path_hops), default=10**6
+        )
+
+    ranked = sorted(kept, key=lambda ph: (strength(ph[1]), len(ph[0]), ph[0]))[:limit]
     ranks = {s.rank: s.notation for s in onto.statuses.values()}
     result = PathResult(
         a,
         b,
         [p for p, _ in ranked],
         [h for _, h in ranked],
-        strengths=[ranks.get(P.path_strength(h, f), "?") for _, h in ranked],
+        strengths=[ranks.get(strength(h), "?") for _, h in ranked],
         partial=partial,
         filter=f,
     )

@@ -63,8 +63,10 @@ def round_two_path(old, g, G, a: str, b: str, f, max_hops: int = 4, limit: int =
     """Round two's ``trace`` for the networkx backend, step by step, on its own functions."""
     a, b = g.find(a), g.find(b)
     found = old.shortest_paths(G, a, b, limit=limit, f=f, max_hops=max_hops)
+    partial = False
     if found:
         extra = old.simple_paths(G, a, b, max_hops=max_hops, limit=limit, f=f, budget=5.0)
+        partial = extra.partial
         found += [p for p in extra if p not in found]
     records: dict = {}
     hops = [old.hops(G, p, f=f, records=records) for p in found]
@@ -85,7 +87,7 @@ def round_two_path(old, g, G, a: str, b: str, f, max_hops: int = 4, limit: int =
                 )
             if other:
                 old.hops(G, other[0], f=wide.with_(directed=False))
-    return paths
+    return paths, partial
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -137,10 +139,11 @@ def main() -> None:
         G = g.G
         print(f"{n:,}: networkx graph built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         f = g.edge_filter()
-        base, bfound, bnone, same = [], 0, [], 0
+        base, bfound, bnone, same, cut = [], 0, [], 0, 0
         for (a, b), mine in zip(pairs, got):
             s = time.perf_counter()
-            paths = round_two_path(r2, g, G, a, b, f)
+            paths, was_cut = round_two_path(r2, g, G, a, b, f)
+            cut += was_cut
             dt = time.perf_counter() - s
             base.append(dt)
             bfound += bool(paths)
@@ -149,7 +152,7 @@ def main() -> None:
                 bnone.append(dt)
         rows.append(
             (n, f"round two ({ROUND_TWO}, networkx)", load_s, base, bfound, bnone,
-             f"{same} of {len(pairs)}", 0)
+             f"{same} of {len(pairs)}", cut)
         )  # fmt: skip
         print(f"{n:,}: round two done", file=sys.stderr, flush=True)
         if n <= args.skip_round_one_above:
