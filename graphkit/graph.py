@@ -17,8 +17,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import networkx as nx
+import numpy as np
 
+from graphkit import adjacency as A
 from graphkit import paths as P
 from graphkit.cache import cache_dir
 from graphkit.errors import ValidationError
@@ -49,38 +50,36 @@ def load(
     from graphkit.store import trusted
 
     files = input_files(data, bundled=bundled, sources=sources)
-    if validate and trusted(files):
-        validate = False  # bundled files validated as a whole at build time (the stamp matches)
     folder = None
     if cache and os.environ.get("GRAPHKIT_NO_CACHE") is None:
         folder = C.private_dir(cache_dir())
-    key = C.inputs_key(files)
-    with C.gc_paused():
-        entry = C.read(folder, key) if folder else None
+    key = C.inputs_key(files, folder)
+    entry = C.read(folder, key) if folder else None
+    stamped = False  # bundled files validated as a whole at build time (the stamp matches)
+    if validate and not (entry is not None and entry.validated) and trusted(files):
+        validate, stamped = False, True
+        if entry is not None and folder is not None:
+            C.mark_validated(folder, key)  # later starts need not hash the files again
     dataset = None
     if entry is not None and folder is not None and validate and not entry.validated:
         dataset = _parse(files, progress, validate)
         C.mark_validated(folder, key)
-    G = None
-    if entry is not None:
-        try:
-            with C.gc_paused():
-                G = to_networkx(entry.pg, adopt=True)
-        except (TypeError, KeyError, ValueError, AttributeError, IndexError):
-            G = None  # a well-formed entry with a bad shape: rebuilt like any other
-    if G is None:
+    cols = entry.cols if entry is not None else None
+    if cols is None:
+        from graphkit.columnar import from_projection
         from graphkit.projection import project, project_files
 
         if dataset is None and validate:
             dataset = _parse(files, progress, validate)
         # without validation no store is needed: project straight from the parser (its RDF
         # dataset is parsed on first use, for SPARQL)
-        pg = project(dataset) if dataset is not None else project_files(files)
-        if folder:
-            _write_cache(folder, key, pg, validated=validate)
         with C.gc_paused():
-            G = to_networkx(pg, adopt=True)
-    graph = Graph(G, files=files, dataset=dataset)
+            pg = project(dataset) if dataset is not None else project_files(files)
+            cols = from_projection(pg)
+        del pg
+        if folder:
+            C.write(folder, key, cols, validated=validate or stamped)
+    graph = Graph(columns=cols, files=files, dataset=dataset)
     graph.cache_key = key  # the content the graph was built from (embedded Cypher keys on it)
     return graph
 
@@ -98,14 +97,7 @@ def _parse(files: list[Path], progress: bool, validate: bool):
     return dataset
 
 
-def _write_cache(folder: Path, key: str, pg, *, validated: bool) -> None:
-    """Store ``pg`` for ``key`` (best effort: caching is an optimisation only)."""
-    from graphkit import cache as C
-
-    C.write(folder, key, pg, validated=validated)
-
-
-def to_networkx(pg, *, adopt: bool = False) -> nx.MultiDiGraph:
+def to_networkx(pg, *, adopt: bool = False):
     """A :class:`graphkit.projection.PropertyGraph` as a MultiDiGraph (edge key = claim id);
     each edge's attributes are its properties plus ``type``.
 
@@ -113,6 +105,8 @@ def to_networkx(pg, *, adopt: bool = False) -> nx.MultiDiGraph:
     several times faster). ``adopt=True`` hands the projection's own dicts to the graph (adding
     ``type`` to each edge's) instead of copying them: faster, and ``pg`` must not be used after.
     """
+    import networkx as nx
+
     G = nx.MultiDiGraph()
     node, succ, pred = G._node, G._succ, G._pred
     for n, d in pg.nodes.items():
@@ -140,8 +134,9 @@ class PathResult:
     """Paths from ``source`` to ``target``, strongest first (then shortest).
 
     ``hops[i]`` holds the claims (with evidence and contract records) behind each step of
-    ``paths[i]``; ``strengths[i]`` is the status of the path's weakest claim; ``partial`` says
-    the simple-path search stopped at its time budget; ``filter`` is what was followed.
+    ``paths[i]`` (paths through the same step share its :class:`graphkit.paths.Hop`);
+    ``strengths[i]`` is the status of the path's weakest claim; ``partial`` says the
+    simple-path search stopped at its time budget; ``filter`` is what was followed.
     """
 
     source: str
@@ -159,27 +154,67 @@ class PathResult:
 
 
 class Graph:
-    """The projected graph (networkx) with lookup, neighbourhood, path and timeline queries.
+    """The projected graph (:class:`graphkit.columnar.Columns`) with lookup, neighbourhood,
+    path and timeline queries; ``G`` is its networkx MultiDiGraph, built on first use (exports,
+    drawings, reports and embedded Cypher read it; lookups, paths, ``show`` and ``neighbors``
+    do not).
 
     ``notes`` collects what a lookup wants the user to know (which entity a partial name was
     taken for); the command line prints and clears it.
     """
 
     def __init__(
-        self, G: nx.MultiDiGraph, *, files: Iterable[Path] = (), dataset=None, ontology=None
+        self,
+        G=None,
+        *,
+        files: Iterable[Path] = (),
+        dataset=None,
+        ontology=None,
+        columns=None,
     ):
-        from graphkit.model import ontology as default_ontology
-
-        self.G = G
+        if G is None and columns is None:
+            raise ValueError("Graph needs a networkx graph or columns")
+        self._G = G
+        self._cols = columns
+        self._adj: A.Adjacency | None = None
         self.files = list(files)
         self._dataset = dataset
-        self.ontology = ontology or default_ontology()
+        self._ontology = ontology
         self.notes: list[str] = []
         self._index = None
-        self._published: dict[str, str | None] | None = None
         self.cache_key: str | None = None  # content hash of the inputs (set by load)
 
     # -- access -----------------------------------------------------------------------------
+
+    @property
+    def G(self):
+        """The networkx MultiDiGraph (edge key = claim or link id), built on first use."""
+        if self._G is None:
+            self._G = self.columns.to_networkx()
+        return self._G
+
+    @property
+    def columns(self):
+        """The :class:`graphkit.columnar.Columns` behind lookups and paths."""
+        if self._cols is None:
+            from graphkit.columnar import from_networkx
+
+            self._cols = from_networkx(self._G)
+        return self._cols
+
+    @property
+    def adjacency(self) -> A.Adjacency:
+        if self._adj is None:
+            self._adj = A.Adjacency(self.columns)
+        return self._adj
+
+    @property
+    def ontology(self):
+        if self._ontology is None:
+            from graphkit.model import ontology as default_ontology
+
+            self._ontology = default_ontology()
+        return self._ontology
 
     @property
     def dataset(self):
@@ -190,28 +225,56 @@ class Graph:
             self._dataset = Dataset.load(files=self.files)
         return self._dataset
 
+    def _at(self, node_id: str) -> int:
+        i = self.columns.index_of(node_id)
+        if i is None:
+            raise KeyError(node_id)
+        return i
+
+    def __contains__(self, node_id: str) -> bool:
+        return self.columns.index_of(node_id) is not None
+
     def node(self, node_id: str) -> dict:
-        return {"id": node_id, **self.G.nodes[node_id]}
+        return {"id": node_id, **self.columns.node_data(self._at(node_id))}
 
     def name(self, node_id: str) -> str:
-        return self.G.nodes[node_id].get("name", node_id)
+        return self.columns.node_props(self._at(node_id)).get("name", node_id)
 
     def kind(self, node_id: str) -> str:
-        labels = self.G.nodes[node_id].get("labels", ())
+        labels = self.columns.node_labels(self._at(node_id))
         return labels[0] if labels else ""
 
     def entities(self):
-        return (n for n, d in self.G.nodes(data=True) if "Entity" in d["labels"])
+        c = self.columns
+        return (c.node_id(i) for i in np.flatnonzero(c.entity_mask()).tolist())
 
     # -- lookup -----------------------------------------------------------------------------
 
     @property
     def index(self):
-        """The entity :class:`graphkit.lookup.NameIndex` (built on first use)."""
+        """The entity :class:`graphkit.lookup.NameIndex`: exact keys from the columns' sorted
+        table; the entries for partial names are read on the first inexact lookup."""
         if self._index is None:
-            from graphkit.lookup import NameIndex, entries_from_graph
+            from graphkit.lookup import Entry, NameIndex
 
-            self._index = NameIndex(list(entries_from_graph(self.G)))
+            c = self.columns
+
+            def entry(node_id: str) -> Entry:
+                i = self._at(node_id)
+                return _entry(node_id, c.node_labels(i), c.node_props(i))
+
+            def entries() -> list[Entry]:
+                return [
+                    _entry(c.node_id(i), c.node_labels(i), c.node_props(i))
+                    for i in np.flatnonzero(c.entity_mask()).tolist()
+                ]
+
+            self._index = NameIndex.prebuilt(
+                exact=lambda key: [c.node_id(i) for i in c.fold_lookup(key)],
+                entry=entry,
+                known=lambda node_id: (i := c.index_of(node_id)) is not None and c.is_entity(i),
+                entries=entries,
+            )
         return self._index
 
     def lookup(self, text: str, *, entities_only: bool = False):
@@ -220,27 +283,21 @@ class Graph:
         from graphkit.lookup import Match
         from graphkit.model import short_id
 
+        c = self.columns
         t = text.strip()
         sid = short_id(t)
-        if sid in self.G and not (entities_only and "Entity" not in self.G.nodes[sid]["labels"]):
+        i = c.index_of(sid)
+        if i is not None and not (entities_only and not c.is_entity(i)):
             return Match(sid, self.name(sid), self.kind(sid), "id", 100.0, sid)
         if not entities_only:
-            piid = self._piids().get(t.casefold())
-            if piid:
+            hits = c.piid_lookup(t.casefold())
+            if hits:
+                piid = c.node_id(hits[-1])
                 return Match(piid, self.name(piid), self.kind(piid), "exact", 100.0, t)
         m = self.index.resolve(t)
         if not m.exact:
             self.notes.append(m.note(text))
         return m
-
-    def _piids(self) -> dict[str, str]:
-        if not hasattr(self, "_piid_index"):
-            self._piid_index = {
-                d["piid"].casefold(): n
-                for n, d in self.G.nodes(data=True)
-                if isinstance(d.get("piid"), str) and "Entity" not in d["labels"]
-            }
-        return self._piid_index
 
     def find(self, text: str, *, entities_only: bool = False) -> str:
         """Resolve an id, name or alias to one node id (see :meth:`lookup`)."""
@@ -262,46 +319,17 @@ class Graph:
 
     # -- filters ----------------------------------------------------------------------------
 
-    def published(self) -> dict[str, str | None]:
-        """Claim id -> publication date of its earliest source (``None`` if a source is undated)."""
-        if self._published is None:
-            out: dict[str, str | None] = {}
-            for _, _, d in self.G.edges(data=True):
-                if "claim" not in d:
-                    continue
-                dates = [
-                    self.G.nodes[e].get("published") for e in d.get("evidence", ()) if e in self.G
-                ]
-                # the projection stores dcterms:issued as a list of values: take the earliest
-                dates = [
-                    min(map(str, x)) if isinstance(x, list | tuple) and x else x for x in dates
-                ]
-                out[d["claim"]] = None if not dates or None in dates else min(map(str, dates))
-            self._published = out
-        return self._published
+    def published(self):
+        """Claim id -> publication date of its earliest source (``None`` if a source is
+        undated): a mapping over the columns (filters made with it compare a date column)."""
+        return self.columns.published()
 
-    def edge_filter(
-        self,
-        *,
-        directed: bool = True,
-        types=None,
-        statuses=None,
-        all_relationships: bool = False,
-        as_of: str | None = None,
-        min_status: str | None = None,
-    ) -> P.EdgeFilter:
+    def edge_filter(self, **options) -> P.EdgeFilter:
         """The :class:`graphkit.paths.EdgeFilter` with this graph's ontology defaults (flow
-        relationships only, no denied claims) and, for ``as_of``, its evidence dates."""
-        return P.EdgeFilter.make(
-            self.ontology,
-            directed=directed,
-            types=types,
-            statuses=statuses,
-            all_relationships=all_relationships,
-            as_of=as_of,
-            min_status=min_status,
-            published=self.published() if as_of else None,
-        )
+        relationships only, no denied claims) and, for ``as_of``, its evidence dates; options
+        as :meth:`graphkit.paths.EdgeFilter.make` (``directed``, ``types``, ``statuses``,
+        ``all_relationships``, ``as_of``, ``min_status``, ``since``, ``until``)."""
+        return P.EdgeFilter.of(self, **options)
 
     def at(self, date: str) -> Graph:
         """This graph as it stood on ``date``: only claims valid then (start <= date <= end,
@@ -311,18 +339,15 @@ class Graph:
         f = self.edge_filter(all_relationships=True, as_of=date).with_(
             excluded_statuses=frozenset()
         )
-        drop = [
-            (u, v, k)
-            for u, v, k, d in self.G.edges(keys=True, data=True)
-            if "claim" in d and not f.accepts(d)
-        ]
-        G = self.G.copy()
-        G.remove_edges_from(drop)
+        c = self.columns
+        drop = c.claim & ~A.edge_mask(c, f)
         from graphkit.model import full_iri
 
-        gone = {full_iri(d) for _, _, d in drop}
+        gone = {full_iri(c.edge_json.json(e)["claim"]) for e in np.flatnonzero(drop).tolist()}
         dataset = self.dataset.without(gone) if gone else self.dataset
-        return Graph(G, files=[], dataset=dataset, ontology=self.ontology)
+        return Graph(
+            columns=c.without_edges(drop), files=[], dataset=dataset, ontology=self.ontology
+        )
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -332,16 +357,21 @@ class Graph:
         n = self.find(text)
         f = self.edge_filter(directed=False, all_relationships=True, as_of=as_of)
         f = f.with_(excluded_statuses=frozenset())
+        c = self.columns
+        i = self._at(n)
+        out_pairs, in_pairs = list(c.out_pairs(i)), list(c.in_pairs(i))
         claims = []
-        for m in sorted(set(self.G.successors(n)) | set(self.G.predecessors(n))):
-            for c in P.hops(self.G, [n, m], f=f)[0].claims:
-                claims.append(c)
-        claims.sort(key=lambda c: (self.ontology.strength(c.get("status")), c["type"], c["claim"]))
-        links = [
-            {"type": d["type"], "source": u, "target": v}
-            for u, v, d in [*self.G.out_edges(n, data=True), *self.G.in_edges(n, data=True)]
-            if "claim" not in d
-        ]
+        for m in sorted({c.node_id(j) for j, _ in out_pairs + in_pairs}):
+            claims.extend(A.hops(self.adjacency, [n, m], f=f)[0].claims)
+        claims.sort(key=lambda x: (self.ontology.strength(x.get("status")), x["type"], x["claim"]))
+        links = []
+        for pairs, outward in ((out_pairs, True), (in_pairs, False)):
+            for j, p in pairs:
+                for e in c.pair_edge_ids(p).tolist():
+                    if not c.claim[e]:
+                        m = c.node_id(j)
+                        u, v = (n, m) if outward else (m, n)
+                        links.append({"type": c.edge_type(e), "source": u, "target": v})
         return {"entity": self.node(n), "claims": claims, "links": links}
 
     def timeline(self, text: str, *, as_of: str | None = None) -> list[dict]:
@@ -375,31 +405,15 @@ class Graph:
         rows.sort(key=lambda r: (r["date"] is None, P.bound(r["date"] or "9999", low=True)))
         return rows
 
-    def neighbors(
-        self,
-        text: str,
-        *,
-        depth: int = 1,
-        directed: bool = False,
-        types=None,
-        statuses=None,
-        all_relationships: bool = True,
-        as_of: str | None = None,
-        min_status: str | None = None,
-    ) -> list[dict]:
+    def neighbors(self, text: str, *, depth: int = 1, **options) -> list[dict]:
         """Entities within ``depth`` claim hops of an entity, with the relationship through
-        which each was first reached (both directions by default; ``all_relationships=False``
-        follows only the flow of technology, data or money)."""
+        which each was first reached (both directions and every relationship type by default;
+        ``all_relationships=False`` follows only the flow of technology, data or money; other
+        options as :meth:`edge_filter`)."""
         n = self.find(text)
-        f = self.edge_filter(
-            directed=directed,
-            types=types,
-            statuses=statuses,
-            all_relationships=all_relationships,
-            as_of=as_of,
-            min_status=min_status,
-        )
-        dist = P.distances(self.G, n, depth, f)
+        f = self.edge_filter(**{"directed": False, "all_relationships": True, **options})
+        adj = self.adjacency
+        dist = A.distances(adj, n, depth, f)
         via: dict[str, str] = {}
         for m, k in dist.items():
             if k == 0:
@@ -407,7 +421,7 @@ class Graph:
             for prev, d in dist.items():
                 if d != k - 1:
                     continue
-                found = P.claims_between(self.G, prev, m, f)
+                found = A.claims_between(adj, prev, m, f)
                 if found:
                     c = found[0]
                     arrow = (
@@ -442,34 +456,36 @@ class Graph:
         """
         from graphkit.backends.local import NetworkxBackend
 
-        return trace(NetworkxBackend(self), source, target, **options)[1]
+        search = ("max_hops", "shortest_only", "limit", "budget")
+        run = {k: options.pop(k) for k in search if k in options}
+        return trace(NetworkxBackend(self), source, target, self.edge_filter(**options), **run)[1]
 
     def _near(self, a: str, b: str, max_hops: int, f: P.EdgeFilter) -> dict:
-        reach = P.distances(self.G, a, max_hops, f, max_nodes=11)
-        back = P.distances(self.G, b, max_hops, f, reverse=True, max_nodes=11)
+        adj = self.adjacency
+        reach = A.distances(adj, a, max_hops, f, max_nodes=11)
+        back = A.distances(adj, b, max_hops, f, reverse=True, max_nodes=11)
         names = lambda d: [self.name(n) for n, _ in sorted(d.items(), key=lambda x: x[1])[1:11]]  # noqa: E731
         near: dict[str, object] = {
             "reachable_from_source": names(reach),
             "reaching_target": names(back),
         }
         if f.directed:
-            undirected = P.shortest_paths(
-                self.G, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops
+            undirected = A.shortest_paths(
+                adj, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops
             )
             if undirected and len(undirected[0]) - 1 <= max_hops:
                 near["undirected_hops"] = len(undirected[0]) - 1
         if f.flow_only:
             wide = f.with_(types=None, flow_only=False)
-            other = P.shortest_paths(self.G, a, b, limit=1, f=wide, max_hops=max_hops)
+            other = A.shortest_paths(adj, a, b, limit=1, f=wide, max_hops=max_hops)
             if not other and f.directed:
-                other = P.shortest_paths(
-                    self.G, a, b, limit=1, f=wide.with_(directed=False), max_hops=max_hops
+                other = A.shortest_paths(
+                    adj, a, b, limit=1, f=wide.with_(directed=False), max_hops=max_hops
                 )
             if other and len(other[0]) - 1 <= max_hops:
-                hop = P.hops(self.G, other[0], f=wide.with_(directed=False))
                 near["other_relationships"] = {
                     "hops": len(other[0]) - 1,
-                    "types": sorted({c["type"] for h in hop for c in h.claims}),
+                    "types": sorted(A.step_types(adj, other[0], wide.with_(directed=False))),
                 }
         return near
 
@@ -483,13 +499,19 @@ class Graph:
 
     def stats(self) -> dict:
         """Counts of nodes by label, edges by type and claims by status."""
-        labels = Counter(lb for _, d in self.G.nodes(data=True) for lb in d["labels"])
-        types = Counter(d["type"] for _, _, d in self.G.edges(data=True))
-        status = Counter(d["status"] for _, _, d in self.G.edges(data=True) if "claim" in d)
-        sources = {u for _, _, d in self.G.edges(data=True) for u in d.get("sources", [])}
+        c = self.columns
+        labels: Counter = Counter()
+        for code, count in enumerate(np.bincount(c.node_label, minlength=len(c.labels)).tolist()):
+            for lb in c.labels[code]:
+                labels[lb] += count
+        per_type = np.bincount(c.etype, minlength=len(c.types)).tolist()
+        types = {t: k for t, k in zip(c.types, per_type) if k}
+        per_status = np.bincount(c.estatus[c.claim], minlength=len(c.statuses)).tolist()
+        status = Counter({str(s): k for s, k in zip(c.statuses, per_status) if k})
+        sources = {u for e in range(c.n_edges) for u in c.edge_json.json(e).get("sources", [])}
         return {
-            "nodes": self.G.number_of_nodes(),
-            "edges": self.G.number_of_edges(),
+            "nodes": c.n_nodes,
+            "edges": c.n_edges,
             "claims": sum(status.values()),
             "distinct_source_urls": len(sources),
             "files": len(self.files),
@@ -499,64 +521,71 @@ class Graph:
         }
 
 
+def _entry(node_id: str, labels, props: dict):
+    """The lookup entry of a node (as :func:`graphkit.lookup.entries_from_graph`)."""
+    from graphkit.lookup import Entry
+
+    piid = props.get("piid")
+    return Entry(
+        node_id,
+        str(props.get("name", node_id)),
+        tuple(a for a in props.get("aliases", ()) if isinstance(a, str)),
+        labels[0] if labels else "",
+        (piid,) if isinstance(piid, str) else (),
+    )
+
+
 def trace(
     backend,
     source: str,
     target: str,
+    f: P.EdgeFilter | None = None,
     *,
     max_hops: int = 4,
-    directed: bool = True,
-    types=None,
-    statuses=None,
-    all_relationships: bool = False,
-    as_of: str | None = None,
-    min_status: str | None = None,
     shortest_only: bool = False,
     limit: int = 50,
     budget: float | None = 5.0,
 ) -> tuple[Graph, PathResult]:
     """Paths from ``source`` to ``target`` on any :class:`graphkit.backends.Backend`, assembled
     into a :class:`PathResult` the same way for every engine: the engine finds the entities and
-    candidate paths; the claims, evidence and strength of every hop are read from its subgraph
-    and checked against the one :class:`graphkit.paths.EdgeFilter`. Returns the graph to read
-    names and records from (the subgraph for a server engine) and the result."""
-    from graphkit.backends.local import NetworkxBackend
-    from graphkit.model import ontology as default_ontology
-
-    local = isinstance(backend, NetworkxBackend)
-    onto = backend.graph.ontology if local else default_ontology()
+    candidate paths under the one :class:`graphkit.paths.EdgeFilter` ``f`` (default:
+    ``EdgeFilter.of(backend)``, the ontology's defaults); the claims, evidence and strength of
+    every hop are read from the engine's graph (the loaded one for a local engine, the subgraph
+    of the paths for a server) and checked against ``f``. Returns the graph to read names and
+    records from and the result."""
+    f = f if f is not None else P.EdgeFilter.of(backend)
+    onto = backend.ontology
     ma, mb = backend.find(source), backend.find(target)
     a, b = ma.id, mb.id
-    f = P.EdgeFilter.make(
-        onto,
-        directed=directed,
-        types=types,
-        statuses=statuses,
-        all_relationships=all_relationships,
-        as_of=as_of,
-        min_status=min_status,
-        published=backend.graph.published() if local and as_of else None,
-    )
     found, partial = backend.paths(
         a, b, f, max_hops=max_hops, limit=limit, shortest_only=shortest_only, budget=budget
     )
+    local = backend.graph is not None
     if local:
         view = backend.graph
     else:
         view = Graph(backend.subgraph({a, b, *(n for p in found for n in p)}), ontology=onto)
-        if as_of:
+        if f.as_of:
             f = f.with_(published=view.published())
     records: dict = {}
-    hops = [P.hops(view.G, p, f=f, records=records) for p in found]
+    steps: dict = {}
+    hops = [A.hops(view.adjacency, p, f=f, records=records, steps=steps) for p in found]
     kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
-    ranked = sorted(kept, key=lambda ph: (P.path_strength(ph[1], f), len(ph[0]), ph[0]))[:limit]
+    step_rank: dict[int, int] = {}  # hops are shared between paths: rank each step once
+
+    def strength(path_hops: list[P.Hop]) -> int:
+        return max(
+            (step_rank.setdefault(id(h), P.hop_strength(h, f)) for h in path_hops), default=10**6
+        )
+
+    ranked = sorted(kept, key=lambda ph: (strength(ph[1]), len(ph[0]), ph[0]))[:limit]
     ranks = {s.rank: s.notation for s in onto.statuses.values()}
     result = PathResult(
         a,
         b,
         [p for p, _ in ranked],
         [h for _, h in ranked],
-        strengths=[ranks.get(P.path_strength(h, f), "?") for _, h in ranked],
+        strengths=[ranks.get(strength(h), "?") for _, h in ranked],
         partial=partial,
         filter=f,
     )

@@ -25,7 +25,7 @@ index), so a lookup never scans every node; only the fuzzy fallback compares str
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from graphkit.errors import AmbiguousEntity, EntityNotFound
@@ -98,6 +98,28 @@ class NameIndex:
     _labels: list[tuple[str, str, str]] = field(default_factory=list, init=False, repr=False)
 
     _ready: bool = field(default=False, init=False, repr=False)
+    # a prebuilt index (NameIndex.prebuilt): exact keys, entries by id, the entries on demand
+    _exact: Callable[[str], list[str]] | None = field(default=None, init=False, repr=False)
+    _entry_of: Callable[[str], Entry] | None = field(default=None, init=False, repr=False)
+    _known: Callable[[str], bool] | None = field(default=None, init=False, repr=False)
+    _load: Callable[[], list[Entry]] | None = field(default=None, init=False, repr=False)
+
+    @classmethod
+    def prebuilt(
+        cls,
+        *,
+        exact: Callable[[str], list[str]],
+        entry: Callable[[str], Entry],
+        known: Callable[[str], bool],
+        entries: Callable[[], list[Entry]],
+    ) -> NameIndex:
+        """An index over tables kept elsewhere (the columnar projection's sorted keys): ``exact``
+        gives the ids of a casefolded name, alias, PIID or id tail, ``entry`` one entry,
+        ``known`` whether an id is an entity; ``entries`` lists them all, read only for the
+        first inexact lookup. No lookup scans every node."""
+        idx = cls([])
+        idx._exact, idx._entry_of, idx._known, idx._load = exact, entry, known, entries
+        return idx
 
     def __post_init__(self) -> None:
         # the cheap exact index now; the normalised ones on the first inexact lookup
@@ -111,6 +133,9 @@ class NameIndex:
     def _build(self) -> None:
         if self._ready:
             return
+        if self._load is not None:
+            self.entries = self._load()
+            self._load = None
         memo: dict[str, str] = {}
         for e in self.entries:
             tail = e.id.rsplit("/", 1)[-1]
@@ -133,10 +158,19 @@ class NameIndex:
         self._ready = True
 
     def __contains__(self, node_id: str) -> bool:
+        if self._known is not None:
+            return self._known(node_id)
         return node_id in self._by_id
 
     def entry(self, node_id: str) -> Entry:
+        if self._entry_of is not None:
+            return self._entry_of(node_id)
         return self._by_id[node_id]
+
+    def _exact_ids(self, key: str) -> list[str]:
+        if self._exact is not None:
+            return sorted(set(self._exact(key)))
+        return sorted(self._fold.get(key, ()))
 
     # -- the lookup ----------------------------------------------------------------------------
 
@@ -147,17 +181,17 @@ class NameIndex:
 
         t = text.strip()
         sid = short_id(t)
-        if sid in self._by_id:
+        if sid in self:
             return self._match(sid, "id", 100.0, sid)
-        hits = sorted(self._fold.get(t.casefold(), ()))
+        hits = self._exact_ids(t.casefold())
         if len(hits) == 1:
             return self._match(hits[0], "exact", 100.0, t)
         self._build()
-        for how, table, key in (
-            ("exact", self._fold, t.casefold()),
-            ("normalised", self._norm, normalize(t)),
+        exact = hits
+        for how, hits in (  # noqa: B020 - each row is looked at once
+            ("exact", exact),
+            ("normalised", sorted(self._norm.get(normalize(t), ()))),
         ):
-            hits = sorted(table.get(key, ()))
             if len(hits) == 1:
                 return self._match(hits[0], how, 100.0, t)
             if hits:
@@ -263,7 +297,7 @@ class NameIndex:
     # -- helpers -------------------------------------------------------------------------------
 
     def _root(self, close: list[Match]) -> Match | None:
-        labels = {m.id: (normalize(self._by_id[m.id].name), normalize(m.matched)) for m in close}
+        labels = {m.id: (normalize(self.entry(m.id).name), normalize(m.matched)) for m in close}
         for m in close:
             stems = tuple(x + " " for x in labels[m.id] if x)
             if all(any(x.startswith(stems) for x in labels[o.id]) for o in close if o.id != m.id):
@@ -271,11 +305,11 @@ class NameIndex:
         return None
 
     def _match(self, eid: str, how: str, score: float, matched: str) -> Match:
-        e = self._by_id[eid]
+        e = self.entry(eid)
         return Match(eid, e.name, e.kind, how, round(score, 1), matched)
 
     def _describe(self, eid: str) -> str:
-        e = self._by_id[eid]
+        e = self.entry(eid)
         return f"{e.name} [{e.kind}]" if e.kind else e.name
 
 

@@ -31,10 +31,12 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from graphkit.errors import GraphkitError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 Neighbours = Callable[[str], Iterable[str]]
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -163,6 +165,14 @@ class EdgeFilter:
             since=check_date(since, "--since"),
             until=check_date(until, "--until"),
         )
+
+    @classmethod
+    def of(cls, source, **options) -> EdgeFilter:
+        """:meth:`make` with the ontology of ``source`` (a :class:`graphkit.graph.Graph` or a
+        :class:`graphkit.backends.Backend`: anything with ``ontology`` and ``published()``)
+        and, for ``as_of``, the publication dates of its evidence."""
+        published = source.published() if options.get("as_of") else None
+        return cls.make(source.ontology, published=published, **options)
 
     def with_(self, **changes) -> EdgeFilter:
         from dataclasses import replace

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Benchmark: start-up from the projection cache vs no cache vs the old pickle cache.
+"""Benchmark: start-up from the projection cache vs no cache vs round two's cache.
 
     python scripts/bench_cache.py [--synthetic /tmp/syn100k.nt] [--runs 5] [--baseline REV]
 
@@ -9,15 +9,16 @@ folder warmed by one untimed run:
 Figures: wall-clock time of the process, and (for the ``load()`` commands) the seconds spent
 inside ``load()``, which leaves out interpreter start and imports.
 
-- ``cache``: this tree (``graphkit.cache``: zlib+JSON, content-hashed key, verified);
+- ``cache``: this tree (``graphkit.cache``: the columnar projection in one memory-mapped,
+  checksummed file; content-hashed key; networkx built only when something needs it);
 - ``no cache``: this tree with ``GRAPHKIT_NO_CACHE=1`` (parse + projection, + SHACL if asked);
-- ``pickle``: the tree at ``--baseline`` (default: the commit before ``graphkit/cache.py``
-  was added), whose cache pickles the networkx graph; extracted with ``git archive``.
+- ``round two``: the tree at ``--baseline`` (default ``deb4c90``), whose cache is zlib JSON
+  decoded into dicts and then a networkx graph; extracted with ``git archive``.
 
 Commands: ``python -c "import graphkit; graphkit.load()"`` and ``graphkit path AWS ICE`` on the
 bundled data; with ``--synthetic FILE``, ``graphkit.load([FILE], bundled=False,
 validate=False)`` too, plus an in-process breakdown of a cached load (hashing the inputs,
-reading + verifying + decoding the entry, building networkx) and the entry sizes.
+mapping + verifying the entry, building networkx from it) and the entry size.
 """
 
 from __future__ import annotations
@@ -43,11 +44,7 @@ PATH = (
 
 
 def baseline_rev() -> str:
-    added = subprocess.run(
-        ["git", "log", "--diff-filter=A", "--format=%H", "-1", "--", "graphkit/cache.py"],
-        cwd=ROOT, capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    return f"{added}^" if added else "HEAD"
+    return "deb4c90"  # round two: zlib JSON entries, networkx built on every start
 
 
 def extract(rev: str, into: Path) -> Path:
@@ -61,25 +58,31 @@ def extract(rev: str, into: Path) -> Path:
     return into
 
 
-def run_once(code: str, env: dict) -> tuple[float, float | None]:
-    """Wall-clock seconds of a fresh process, and the ``load()`` seconds it printed (if any).
+def run_once(code: str, env: dict) -> tuple[float, float, float | None]:
+    """Wall-clock and CPU (user + system) seconds of a fresh process, and the ``load()``
+    seconds it printed (if any). CPU time is the steadier figure on a shared machine.
 
     The process runs in the tree it measures: ``python -c`` puts the working directory first on
     ``sys.path``, ahead of ``PYTHONPATH``.
     """
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     r = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True,
         cwd=env["PYTHONPATH"],
     )  # fmt: skip
     wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if r.returncode:
         raise SystemExit(f"failed ({r.returncode}): {code}\n{r.stderr[-2000:]}")
     last = r.stdout.strip().splitlines()[-1:] or [""]
     try:
-        return wall, float(last[0])
+        return wall, cpu, float(last[0])
     except ValueError:
-        return wall, None
+        return wall, cpu, None
 
 
 def compare(code: str, variants: dict, caches: Path, runs: int) -> dict:
@@ -104,9 +107,11 @@ def compare(code: str, variants: dict, caches: Path, runs: int) -> dict:
             samples[name].append(run_once(code, env))
     out = {}
     for name, xs in samples.items():
-        walls = [w for w, _ in xs]
-        loads = [x for _, x in xs if x is not None]
+        walls = [w for w, _, _ in xs]
+        cpus = [c for _, c, _ in xs]
+        loads = [x for _, _, x in xs if x is not None]
         out[name] = {"wall": statistics.median(walls), "wall_min": min(walls)}
+        out[name]["cpu"] = statistics.median(cpus)
         if loads:
             out[name]["load"] = statistics.median(loads)
     return out
@@ -114,24 +119,20 @@ def compare(code: str, variants: dict, caches: Path, runs: int) -> dict:
 
 def breakdown(tree: Path, cache: Path, synthetic: str) -> dict:
     code = f"""
-import json, time, pickle, zlib
+import json, time
 from pathlib import Path
 from graphkit import cache as C
-from graphkit.graph import to_networkx
 from graphkit.store import input_files
 folder = Path({str(cache)!r})
 t0 = time.perf_counter(); files = input_files([{synthetic!r}], bundled=False)
-key = C.inputs_key(files); t1 = time.perf_counter()
-with C.gc_paused():  # as load() does
-    entry = C.read(folder, key); t2 = time.perf_counter()
-    G = to_networkx(entry.pg, adopt=True); t3 = time.perf_counter()
+key = C.inputs_key(files, folder); t1 = time.perf_counter()
+C.inputs_key(files); t1b = time.perf_counter()
+entry = C.read(folder, key); t2 = time.perf_counter()
+G = entry.cols.to_networkx(); t3 = time.perf_counter()
 size = C.entry_path(folder, key).stat().st_size
-raw = len(C.encode(C.read(folder, key).pg))
-p = pickle.dumps(G, protocol=pickle.HIGHEST_PROTOCOL)
-t4 = time.perf_counter(); pickle.loads(p); t5 = time.perf_counter()
-print(json.dumps({{"hash_inputs": t1 - t0, "read_verify_decode": t2 - t1, "networkx": t3 - t2,
-    "entry_mb": size / 1e6, "json_mb": raw / 1e6, "nx_pickle_mb": len(p) / 1e6,
-    "nx_unpickle": t5 - t4, "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}}))
+print(json.dumps({{"hash_inputs (remembered digests)": t1 - t0,
+    "hash_inputs (every byte)": t1b - t1, "map_verify_check": t2 - t1, "networkx": t3 - t2,
+    "entry_mb": size / 1e6, "nodes": G.number_of_nodes(), "edges": G.number_of_edges()}}))
 """
     env = {**os.environ, "PYTHONPATH": str(tree), "GRAPHKIT_CACHE_DIR": str(cache)}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
@@ -144,7 +145,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--synthetic", help="an N-Triples file from scripts/generate.py")
-    ap.add_argument("--baseline", help="git revision of the pickle-cache baseline")
+    ap.add_argument("--baseline", help="git revision of the baseline (default deb4c90)")
     args = ap.parse_args()
     rev = args.baseline or baseline_rev()
     work = Path(tempfile.mkdtemp(prefix="bench-cache-"))
@@ -152,7 +153,7 @@ def main() -> None:
     variants = {
         "cache": (ROOT, None),
         "no cache": (ROOT, {"GRAPHKIT_NO_CACHE": "1"}),
-        f"pickle ({rev[:12]})": (old, None),
+        f"round two ({rev[:12]})": (old, None),
     }
     timed_load = "import time, graphkit; t = time.perf_counter(); graphkit.load({}); "
     timed_load += "print(time.perf_counter() - t)"
@@ -170,7 +171,12 @@ def main() -> None:
         results["seconds"][cname] = r = compare(code, variants, caches, args.runs)
         for vname, x in r.items():
             extra = f"   load() {x['load']:7.3f} s" if "load" in x else ""
-            print(f"{cname:30s} {vname:22s} {x['wall']:7.3f} s{extra}", file=sys.stderr, flush=True)
+            print(
+                f"{cname:30s} {vname:22s} {x['wall']:7.3f} s (min {x['wall_min']:.3f}, "
+                f"cpu {x['cpu']:.3f}){extra}",
+                file=sys.stderr,
+                flush=True,
+            )
         if args.synthetic and cname.startswith("load() 100k"):
             results["breakdown"] = breakdown(ROOT, caches / "cache", args.synthetic)
     print(json.dumps(results, indent=1))

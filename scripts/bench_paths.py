@@ -1,22 +1,32 @@
 #!/usr/bin/env python3
-"""Benchmark: path queries on synthetic graphs, against round one's path search in the same run.
+"""Benchmark: path queries on synthetic graphs, against round two's search (and round one's) in
+the same run.
 
     python scripts/bench_paths.py --sizes 100000,1000000 [--pairs 20] [--seed 7]
 
-For each size: generate synthetic claims (scripts/generate.py), load them (validation off),
-draw ``--pairs`` company -> agency pairs at random with a fixed seed from ALL companies and
-agencies (so hubs and pairs with no path are in the sample), and time
-``Graph.path(a, b, max_hops=4, limit=50)`` (lookup, shortest paths, simple paths, the claims
-and evidence of every hop, ranking by strength). Baseline: the simple-path search of round one
-(reverse breadth-first distances over the whole graph, then a pruned depth-first search),
-loaded from git history, on the same graph and pairs. Prints a table of p50 / p95 / max and
-the slowest no-path pair.
+For each size: the synthetic claims of ``scripts/generate.py`` (seed 0) are loaded (validation
+off) into a private cache folder and then loaded again from that cache, as a command line
+start would; ``--pairs`` company -> agency pairs are drawn at random with a fixed seed from ALL
+companies and agencies (so hubs and pairs with no path are in the sample), and
+``Graph.path(a, b, max_hops=4, limit=50)`` is timed (lookup, shortest paths, simple paths, the
+claims and evidence of every hop, ranking by strength, and for a pair with no path what is
+near). Baselines on the same graph and pairs, over the networkx graph built from it:
+
+- round two (``deb4c90``): its ``graphkit/paths.py`` (meet in the middle over networkx, a
+  Python filter per edge), assembled as its ``trace`` did (the same steps, including what is
+  near for a pair with no path); the column "same paths" says whether it listed the same paths
+  in the same order;
+- round one (``8a21927``): reverse breadth-first distances over the whole graph, then a pruned
+  depth-first search (``--skip-round-one-above`` leaves it out at large sizes).
+
+Prints a table of p50 / p95 / max and the slowest no-path pair.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import os
 import random
 import statistics
 import subprocess
@@ -29,23 +39,55 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 ROUND_ONE = "8a21927"  # the commit before the meet-in-the-middle search
+ROUND_TWO = "deb4c90"  # networkx search, before the columnar one
 
 
-def round_one_paths():
-    """graphkit/paths.py as of round one, imported as a separate module."""
+def old_paths(rev: str, name: str):
+    """graphkit/paths.py as of ``rev``, imported as a separate module."""
     src = subprocess.run(
-        ["git", "-C", str(ROOT), "show", f"{ROUND_ONE}:graphkit/paths.py"],
+        ["git", "-C", str(ROOT), "show", f"{rev}:graphkit/paths.py"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    path = Path(tempfile.mkdtemp()) / "paths_round1.py"
+    path = Path(tempfile.mkdtemp()) / f"{name}.py"
     path.write_text(src)
-    spec = importlib.util.spec_from_file_location("paths_round1", path)
+    spec = importlib.util.spec_from_file_location(name, path)
     mod = importlib.util.module_from_spec(spec)
-    sys.modules["paths_round1"] = mod  # dataclasses look their module up
+    sys.modules[name] = mod  # dataclasses look their module up
     spec.loader.exec_module(mod)
     return mod
+
+
+def round_two_path(old, g, G, a: str, b: str, f, max_hops: int = 4, limit: int = 50):
+    """Round two's ``trace`` for the networkx backend, step by step, on its own functions."""
+    a, b = g.find(a), g.find(b)
+    found = old.shortest_paths(G, a, b, limit=limit, f=f, max_hops=max_hops)
+    partial = False
+    if found:
+        extra = old.simple_paths(G, a, b, max_hops=max_hops, limit=limit, f=f, budget=5.0)
+        partial = extra.partial
+        found += [p for p in extra if p not in found]
+    records: dict = {}
+    hops = [old.hops(G, p, f=f, records=records) for p in found]
+    kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
+    ranked = sorted(kept, key=lambda ph: (old.path_strength(ph[1], f), len(ph[0]), ph[0]))
+    paths = [p for p, _ in ranked[:limit]]
+    if not paths:  # what round two computed for "near"
+        old.distances(G, a, max_hops, f, max_nodes=11)
+        old.distances(G, b, max_hops, f, reverse=True, max_nodes=11)
+        if f.directed:
+            old.shortest_paths(G, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops)
+        if f.flow_only:
+            wide = f.with_(types=None, flow_only=False)
+            other = old.shortest_paths(G, a, b, limit=1, f=wide, max_hops=max_hops)
+            if not other and f.directed:
+                other = old.shortest_paths(
+                    G, a, b, limit=1, f=wide.with_(directed=False), max_hops=max_hops
+                )
+            if other:
+                old.hops(G, other[0], f=wide.with_(directed=False))
+    return paths, partial
 
 
 def pct(xs: list[float], q: float) -> float:
@@ -58,68 +100,92 @@ def main() -> None:
     ap.add_argument("--sizes", default="100000")
     ap.add_argument("--pairs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--skip-baseline-above", type=int, default=10**9)
+    ap.add_argument("--skip-round-one-above", type=int, default=100_000)
     args = ap.parse_args()
+    os.environ["GRAPHKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-paths-")
     import graphkit
-    from graphkit import paths as P
     from scripts.generate import generate
 
-    old = round_one_paths()
+    r1, r2 = old_paths(ROUND_ONE, "paths_round1"), old_paths(ROUND_TWO, "paths_round2")
     rows = []
     for n in [int(x) for x in args.sizes.split(",")]:
         out = Path(tempfile.gettempdir()) / f"graphkit-bench-{n}.nt"
         if not out.is_file():
             generate(n, out, seed=0)
+        graphkit.load([out], bundled=False, validate=False)  # writes the cache entry
         t0 = time.perf_counter()
-        g = graphkit.load([out], bundled=False, validate=False, cache=False)
+        g = graphkit.load([out], bundled=False, validate=False)
         load_s = time.perf_counter() - t0
+        c = g.columns
+        ids = [c.node_id(i) for i in range(c.n_nodes)]
+        companies = sorted(x for x in ids if x.startswith("org/syn-company"))
+        agencies = sorted(x for x in ids if x.startswith("org/syn-agency"))
         rnd = random.Random(args.seed)
-        companies = sorted(x for x in g.G if x.startswith("org/syn-company"))
-        agencies = sorted(x for x in g.G if x.startswith("org/syn-agency"))
         pairs = [(rnd.choice(companies), rnd.choice(agencies)) for _ in range(args.pairs)]
-        g.path(*pairs[0])  # warm the lookup index
-        new, found, nopath = [], 0, []
+        new, found, nopath, got, partial = [], 0, [], [], 0
         for a, b in pairs:
             s = time.perf_counter()
             r = g.path(a, b, max_hops=4, limit=50)
             dt = time.perf_counter() - s
             new.append(dt)
             found += r.found
+            partial += r.partial
+            got.append(r.paths)
             if not r.found:
                 nopath.append(dt)
-        rows.append((n, "graphkit (meet in the middle)", load_s, new, found, nopath))
-        if n <= args.skip_baseline_above:
-            f = g.edge_filter()
+        rows.append((n, "graphkit (columns, CSR)", load_s, new, found, nopath, "", partial))
+        print(f"{n:,}: graphkit done (cached load {load_s:.2f} s)", file=sys.stderr, flush=True)
+        t = time.perf_counter()
+        G = g.G
+        print(f"{n:,}: networkx graph built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+        f = g.edge_filter()
+        base, bfound, bnone, same, cut = [], 0, [], 0, 0
+        for (a, b), mine in zip(pairs, got):
+            s = time.perf_counter()
+            paths, was_cut = round_two_path(r2, g, G, a, b, f)
+            cut += was_cut
+            dt = time.perf_counter() - s
+            base.append(dt)
+            bfound += bool(paths)
+            same += paths == mine
+            if not paths:
+                bnone.append(dt)
+        rows.append(
+            (n, f"round two ({ROUND_TWO}, networkx)", load_s, base, bfound, bnone,
+             f"{same} of {len(pairs)}", cut)
+        )  # fmt: skip
+        print(f"{n:,}: round two done", file=sys.stderr, flush=True)
+        if n <= args.skip_round_one_above:
             base, bfound, bnone = [], 0, []
             for a, b in pairs:
                 s = time.perf_counter()
-                sp = old.shortest_paths(g.G, a, b, limit=50, types=f.types)
+                sp = r1.shortest_paths(G, a, b, limit=50, types=f.types)
                 if sp and len(sp[0]) - 1 <= 4:
-                    sp += old.simple_paths(g.G, a, b, max_hops=4, limit=50, types=f.types)
+                    sp += r1.simple_paths(G, a, b, max_hops=4, limit=50, types=f.types)
                 else:
                     sp = []
                 for p in sp[:50]:
-                    old.hops(g.G, p, types=f.types)
+                    r1.hops(G, p, types=f.types)
                 dt = time.perf_counter() - s
                 base.append(dt)
                 bfound += bool(sp)
                 if not sp:
                     bnone.append(dt)
-            rows.append((n, "round one search (baseline)", load_s, base, bfound, bnone))
-        del g
+            rows.append((n, f"round one ({ROUND_ONE})", load_s, base, bfound, bnone, "", 0))
+        del g, G
     print(
-        "| claims | search | pairs with a path | p50 ms | p95 ms | max ms | "
-        "slowest no-path ms |"
+        "| claims | search | pairs with a path | partial | same paths | p50 ms | p95 ms | "
+        "max ms | slowest no-path ms |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|")
-    for n, name, _load, lat, found, nopath in rows:
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    for n, name, _load, lat, nfound, nopath, same, partial in rows:
         ms = [x * 1000 for x in lat]
         worst_none = f"{max(nopath) * 1000:,.1f}" if nopath else "–"
         print(
-            f"| {n:,} | {name} | {found} of {len(lat)} | {statistics.median(ms):,.1f} | "
-            f"{pct(ms, 0.95):,.1f} | {max(ms):,.1f} | {worst_none} |"
+            f"| {n:,} | {name} | {nfound} of {len(lat)} | {partial} | {same or '–'} | "
+            f"{statistics.median(ms):,.1f} | {pct(ms, 0.95):,.1f} | {max(ms):,.1f} | "
+            f"{worst_none} |"
         )
-    _ = P
 
 
 if __name__ == "__main__":

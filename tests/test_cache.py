@@ -2,12 +2,14 @@
 
 import hashlib
 import json
+import mmap
 import os
 import pickle
 import shutil
 import stat
 import zlib
 
+import numpy as np
 import pytest
 from helpers import MINI, write
 from typer.testing import CliRunner
@@ -109,7 +111,7 @@ def test_flipped_byte_is_rebuilt_and_the_command_still_answers(cache):
     [
         lambda b: b[: len(b) // 3],  # truncated
         lambda b: b"",  # empty
-        lambda b: b.replace(b'"format": "2"', b'"format": "9"', 1),  # another format version
+        lambda b: b.replace(b'"format": "3"', b'"format": "9"', 1),  # another format version
         lambda b: b.replace(C.MAGIC, b"GKPX\n", 1),
     ],
 )
@@ -136,6 +138,22 @@ def test_edit_keeping_size_and_mtime_is_seen(cache, tmp_path):
     f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co A" .\n')
     st = f.stat()
     assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co A"
+    write(f, 'ido:new-co a gk:Company ; schema:name "New Co B" .\n')
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert (f.stat().st_size, f.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co B"
+
+
+def test_remembered_digest_is_not_trusted_after_an_edit(cache, tmp_path, monkeypatch):
+    """A file's digest is reused only while device, inode, size, mtime and ctime match; an
+    edit that restores size and mtime still changes the ctime."""
+    monkeypatch.setattr(C, "SETTLED_NS", -(10**18))  # treat every file as settled
+    f = write(tmp_path / "extra.ttl", 'ido:new-co a gk:Company ; schema:name "New Co A" .\n')
+    st = f.stat()
+    assert graphkit.load([MINI, f], bundled=False).G.nodes["org/new-co"]["name"] == "New Co A"
+    memo = json.loads((cache / "digests.json").read_bytes())
+    assert memo[str(f.resolve())][-1] == hashlib.sha256(f.read_bytes()).hexdigest()
+    assert mode(cache / "digests.json") == 0o600
     write(f, 'ido:new-co a gk:Company ; schema:name "New Co B" .\n')
     os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert (f.stat().st_size, f.stat().st_mtime_ns) == (st.st_size, st.st_mtime_ns)
@@ -190,13 +208,23 @@ def test_unvalidated_entry_is_upgraded_after_validation(cache):
 
 
 def test_cache_round_trip_is_exact(cache):
+    from graphkit.columnar import from_projection
     from graphkit.projection import project
     from graphkit.store import Dataset
 
     pg = project(Dataset.load(files=input_files([MINI], bundled=False)))
-    back = C.decode(C.encode(pg))
-    assert back.nodes == pg.nodes and back.edges == pg.edges
-    assert all(isinstance(d["labels"], tuple) for d in back.nodes.values())
+    cache.mkdir(mode=0o700)
+    C.write(cache, "k", from_projection(pg), validated=True)
+    back = C.read(cache, "k").cols
+    base = back.src
+    while isinstance(base, np.ndarray):
+        base = base.base
+    assert isinstance(base.obj if isinstance(base, memoryview) else base, mmap.mmap)  # mapped
+    assert {back.node_id(i): back.node_data(i) for i in range(back.n_nodes)} == pg.nodes
+    edges = [(back.node_id(s), back.node_id(t), back.edge_type(e), back.edge_json.json(e))
+             for e, (s, t) in enumerate(zip(back.src.tolist(), back.dst.tolist()))]  # fmt: skip
+    assert edges == [tuple(e) for e in pg.edges]
+    assert all(isinstance(back.node_labels(i), tuple) for i in range(back.n_nodes))
 
 
 # -- embedded Cypher --------------------------------------------------------------------------
@@ -223,22 +251,52 @@ def test_swapped_cypher_db_of_another_dataset_is_not_served(cache, tmp_path):
         assert E.run(small, q, {})[1] == want_small
 
 
+def _damaged(arrays: dict, how: str) -> dict:
+    a = dict(arrays)
+    if how == "index out of range":
+        a["src"] = a["src"].copy()
+        a["src"][0] = 10**6
+    elif how == "short column":
+        a["dst"] = a["dst"][:-1]
+    elif how == "missing array":
+        del a["pair_of"]
+    elif how == "offsets out of order":
+        a["node_json.end"] = a["node_json.end"][::-1].copy()
+    elif how == "bad meta":
+        a["meta"] = np.frombuffer(b"[1, 2, 3]", dtype=np.uint8)
+    return a
+
+
 @pytest.mark.parametrize(
-    "doc",
-    [
-        {"labels": [["Company"]], "nodes": {"a": {"labels": 0}}, "edges": [["a", "a", "X", 5]]},
-        {"labels": [], "nodes": {"a": {"labels": 3}}, "edges": []},
-        {"labels": [["Company"]], "nodes": [], "edges": []},
-        [1, 2, 3],
-    ],
+    "how",
+    ["index out of range", "short column", "missing array", "offsets out of order", "bad meta"],
 )
-def test_checksummed_entry_of_the_wrong_shape_is_rebuilt(cache, doc):
+def test_checksummed_entry_of_the_wrong_shape_is_rebuilt(cache, how):
+    from graphkit.columnar import to_arrays
+
+    g = graphkit.load([MINI], bundled=False)
     key = entry_of([MINI])
-    cache.mkdir(mode=0o700)
-    C._write_raw(cache, key, zlib.compress(json.dumps(doc).encode()), validated=True)
+    C.write_arrays(cache, key, _damaged(to_arrays(g.columns), how), validated=True)
+    assert C.read(cache, key) is None
     g = graphkit.load([MINI], bundled=False)
     assert g.stats()["claims"] == 4
-    assert C.read(cache, key).pg.nodes.keys() == g.G.nodes.keys()
+    assert C.read(cache, key).cols.n_nodes == g.G.number_of_nodes()
+
+
+def test_entry_naming_an_object_dtype_is_refused(cache):
+    """An array table that asks for Python objects (what np.load would unpickle) is refused
+    even with a matching checksum."""
+    graphkit.load([MINI], bundled=False)
+    key = entry_of([MINI])
+    (entry,) = cache.glob("*.gkpg")
+    blob = entry.read_bytes()
+    header, start = C._split(blob)
+    header["arrays"][0][1] = "|O"
+    header["sha256"] = C._digest(header["arrays"], blob[start:])
+    head = C.MAGIC + json.dumps(header).encode() + b"\n"
+    head += b"\0" * (start - len(head))
+    entry.write_bytes(head + blob[start:])
+    assert C.read(cache, key) is None
 
 
 def test_to_networkx_matches_add_edges_from(cache):

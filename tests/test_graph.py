@@ -105,6 +105,27 @@ def test_show_and_neighbors(mini):
     assert {r["id"]: r["distance"] for r in rows}["org/fea"] == 2
 
 
+def test_queries_from_the_cache_do_not_build_networkx(tmp_path):
+    """find, path, show and neighbors read the columns; networkx is neither built nor imported
+    (a fresh process, so that no other test has imported it)."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, graphkit
+for _ in range(2):  # the second load is served from the cache
+    g = graphkit.load([{str(MINI)!r}], bundled=False)
+assert g.path("Acme Cloud Ltd.", "FEA").found and g.find("FEA") == "org/fea"
+assert g.show("Borealis Analytics")["claims"] and g.neighbors("ACL", depth=2)
+assert not g.path("FEA", "Acme Cloud").found
+print(g._G is None, "networkx" in sys.modules)
+"""
+    env = {**os.environ, "GRAPHKIT_CACHE_DIR": str(tmp_path / "cache")}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"]
+
+
 def test_search_is_fuzzy(mini):
     assert mini.search("borealis analytcs")[0]["id"] == "org/borealis"
 

@@ -16,7 +16,7 @@ them. Adding an engine is one module with a class and one :func:`register` call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from graphkit.errors import GraphkitError
@@ -24,7 +24,9 @@ from graphkit.errors import GraphkitError
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
+    from graphkit.graph import Graph
     from graphkit.lookup import Match
+    from graphkit.model import Ontology
     from graphkit.paths import EdgeFilter
 
 
@@ -37,6 +39,16 @@ class Backend(Protocol):
     query_language: str | None
     #: True when built from the loaded local files (needs a :class:`graphkit.graph.Graph`)
     uses_local_files: bool
+    #: the loaded graph a local engine answers from (records are read from it), else ``None``
+    graph: Graph | None
+
+    @property
+    def ontology(self) -> Ontology:
+        """The ontology of the engine's data (filters take their defaults from it)."""
+
+    def published(self) -> Mapping[str, str | None] | None:
+        """Claim id -> earliest publication date of its sources, for ``as_of`` filters;
+        ``None`` when the engine reads them from the subgraph of its paths instead."""
 
     def find(self, text: str) -> Match:
         """The one entity ``text`` names (id, name, alias, clear part), or a clear error."""
@@ -50,6 +62,7 @@ class Backend(Protocol):
         max_hops: int,
         limit: int,
         shortest_only: bool = False,
+        budget: float | None = 5.0,
     ) -> tuple[list[list[str]], bool]:
         """Node-id sequences of simple paths (shortest first) and whether the list is partial."""
 

@@ -1,12 +1,13 @@
 """The embedded engines: networkx (the default) and embedded Cypher (LadybugDB) over the
-projection of local files. Both answer lookups and paths from the networkx graph; embedded
+projection of local files. Both answer lookups and paths from the loaded graph's columns
+(:mod:`graphkit.adjacency`; the networkx graph is built only for what needs it); embedded
 Cypher adds its query language."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from graphkit import paths as P
+from graphkit import adjacency as A
 from graphkit.backends import register
 
 
@@ -25,26 +26,33 @@ class NetworkxBackend:
             raise GraphkitError(f"the {self.name} backend needs a loaded graph (graphkit.load())")
         self.graph = graph
 
+    @property
+    def ontology(self):
+        return self.graph.ontology
+
+    def published(self):
+        return self.graph.published()
+
     def find(self, text: str):
         return self.graph.lookup(text, entities_only=True)
 
     def paths(self, source, target, f, *, max_hops, limit, shortest_only=False, budget=5.0):
-        G = self.graph.G
-        found = P.shortest_paths(G, source, target, limit=limit, f=f, max_hops=max_hops)
-        partial = False
-        if found and not shortest_only:
-            extra = P.simple_paths(
-                G, source, target, max_hops=max_hops, limit=limit, f=f, budget=budget
-            )
-            partial = extra.partial
-            found += [p for p in extra if p not in found]
-        return found, partial
+        return A.find_paths(
+            self.graph.adjacency,
+            source,
+            target,
+            f,
+            max_hops=max_hops,
+            limit=limit,
+            shortest_only=shortest_only,
+            budget=budget,
+        )
 
     def subgraph(self, ids: Iterable[str]):
         return self.graph.G  # the whole graph is at hand; no copy needed
 
     def neighbours(self, node: str, f, depth: int) -> dict[str, int]:
-        return P.distances(self.graph.G, node, depth, f)
+        return A.distances(self.graph.adjacency, node, depth, f)
 
     def query(self, text, params=None):
         raise NotImplementedError("the networkx backend has no query language; use embedded-cypher")

@@ -16,14 +16,27 @@ class Neo4jBackend:
     name = "neo4j"
     query_language = "cypher"
     uses_local_files = False  # the server holds what `graphkit neo4j load` wrote
+    graph = None  # no local graph: records are read from subgraphs
 
     def __init__(self, graph=None, conn=None, **_ignored):
         from graphkit.backends.neo4j import Connection
 
         self.conn = conn or Connection.from_env()
         self.driver = self.conn.driver()
-        self.ontology = getattr(graph, "ontology", None)
+        self._ontology = getattr(graph, "ontology", None)
         self.notes: list[str] = []  # which entity a partial name was taken for
+
+    @property
+    def ontology(self):
+        if self._ontology is None:
+            from graphkit.model import ontology
+
+            self._ontology = ontology()
+        return self._ontology
+
+    def published(self) -> None:
+        """No local dates: :func:`graphkit.graph.trace` reads them from the subgraph."""
+        return None
 
     def close(self) -> None:
         self.driver.close()

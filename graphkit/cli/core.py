@@ -58,19 +58,9 @@ def path(
     --type, --status or --all-relationships say otherwise. Strongest paths come first: a path is
     as strong as its weakest claim.
     """
-    opts: dict = dict(
-        max_hops=max_hops,
-        directed=not undirected,
-        types=_split(type_),
-        statuses=_split(status),
-        all_relationships=all_relationships,
-        as_of=as_of,
-        min_status=min_status,
-        shortest_only=shortest,
-        limit=limit,
-    )
     from graphkit import backends
     from graphkit.graph import trace
+    from graphkit.paths import EdgeFilter
 
     if backend not in backends.names():
         raise typer.BadParameter(
@@ -79,7 +69,18 @@ def path(
     make = backends.factory(backend)
     engine = make(graph=_load(data, bundled) if make.uses_local_files else None)
     try:
-        g, r = trace(engine, source, target, **opts)
+        f = EdgeFilter.of(
+            engine,
+            directed=not undirected,
+            types=_split(type_),
+            statuses=_split(status),
+            all_relationships=all_relationships,
+            as_of=as_of,
+            min_status=min_status,
+        )
+        g, r = trace(
+            engine, source, target, f, max_hops=max_hops, shortest_only=shortest, limit=limit
+        )
     finally:
         getattr(engine, "close", lambda: None)()
     if not make.uses_local_files:
