@@ -22,7 +22,7 @@ class EdgeFilter(P.EdgeFilter):
     unless relationship types were named and theirs is not among them."""
 
     @classmethod
-    def of(cls, f: P.EdgeFilter) -> EdgeFilter:
+    def picture(cls, f: P.EdgeFilter) -> EdgeFilter:
         return cls(**{x.name: getattr(f, x.name) for x in fields(f)})
 
     @property
@@ -93,7 +93,7 @@ def select(
         as_of=as_of,
         min_status=min_status,
     )
-    filt = EdgeFilter.of(
+    filt = EdgeFilter.picture(
         base.with_(since=P.check_date(since, "--since"), until=P.check_date(until, "--until"))
     )
     schema_labels = set(schema().node_labels)
