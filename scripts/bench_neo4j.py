@@ -7,9 +7,10 @@
 Synthetic data from ``scripts/generate.py`` (N claims plus their entities, evidence and
 contracts) is projected once per size, then loaded into Neo4j by
 
-- **graphkit**: :func:`graphkit.backends.neo4j.load` (``UNWIND $rows … CREATE`` in batches inside
-  managed write transactions into a database without graphkit data), ``--repeat`` times (median
-  quoted), plus one re-load of the same data (``MERGE``; idempotent: nothing changes);
+- **graphkit**: :func:`graphkit.backends.neo4j.load` (``UNWIND $rows … CREATE`` of list rows with
+  inline property maps, in batches inside managed write transactions, into a database without
+  graphkit data), ``--repeat`` times (median quoted), plus one re-load of the same data
+  (``MERGE``; idempotent: nothing changes);
 - **bulk** (``--bulk-sizes``; needs ``NEO4J_HOME``, set automatically for the throw-away server):
   :func:`graphkit.backends.neo4j.bulk_load` end to end (CSV export, server stop, ``neo4j-admin``
   import, server start, constraints), once per size, with the time of each stage;
@@ -20,7 +21,9 @@ contracts) is projected once per size, then loaded into Neo4j by
 
 Relationships per second are over the whole load (nodes included). When the server's pid is
 known (the throw-away server, or ``NEO4J_PID``), the server's CPU seconds per load are reported
-too: on a shared machine they vary far less than wall time. The load average is printed. Uses
+too, with this process's (the client's) CPU seconds: on a shared machine they vary far less
+than wall time, and they say whether the server or Python is the bottleneck. The load average
+is printed. Uses
 ``NEO4J_URI`` (and ``NEO4J_USER``/``NEO4J_PASSWORD``) or starts a throw-away server with
 ``scripts/neo4j-server``. The loaded data is deleted afterwards. Prints Markdown tables.
 """
@@ -127,10 +130,11 @@ def server_cpu() -> float | None:
 
 
 def timed_load(drv, pg, batch_size):
-    c = server_cpu()
+    """Wall seconds, server CPU seconds (or None), this process's CPU seconds."""
+    c, py = server_cpu(), time.process_time()
     r = N.load(drv, pg, batch_size=batch_size)
-    after = server_cpu()
-    return r.seconds, (after - c) if c is not None and after is not None else None
+    after, py = server_cpu(), time.process_time() - py
+    return r.seconds, (after - c) if c is not None and after is not None else None, py
 
 
 def bulk(drv, pg) -> dict:
@@ -168,14 +172,16 @@ def main() -> None:
                 prep = time.perf_counter() - t
                 print(f"{n:,} claims: {len(pg.nodes):,} nodes, {len(pg.edges):,} relationships "
                       f"(generated + projected in {prep:.1f} s)", file=sys.stderr)  # fmt: skip
-                runs, cpus = [], []
+                runs, cpus, pys = [], [], []
                 for _ in range(args.repeat):
                     N.clear(drv)
                     load_avg.append(os.getloadavg()[0])
-                    sec, cpu = timed_load(drv, pg, args.batch_size)
+                    sec, cpu, py = timed_load(drv, pg, args.batch_size)
                     runs.append(sec)
                     cpus.append(cpu)
-                    print(f"  graphkit load {sec:.1f} s (server cpu {cpu})", file=sys.stderr)
+                    pys.append(py)
+                    print(f"  graphkit load {sec:.1f} s (server cpu {cpu}, client cpu {py:.1f})",
+                          file=sys.stderr)  # fmt: skip
                 again = N.load(drv, pg, batch_size=args.batch_size)
                 c = N.counts(drv)
                 assert (c["nodes"], c["relationships"]) == (len(pg.nodes), len(pg.edges)), c
@@ -195,6 +201,7 @@ def main() -> None:
                         "server CPU s (median)": fmt_cpu(
                             statistics.median(known) if known else None, len(pg.edges)
                         ),
+                        "client CPU s (median)": f"{statistics.median(pys):.1f}",
                         "re-load s": f"{again.seconds:.1f}",
                         "baseline s (extrap.)": f"{base['seconds']:.0f}",
                         "baseline rel/s": f"{base['rate']:,.0f}",

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 import graphkit
 from graphkit.backends import neo4j as N
+from graphkit.backends.neo4j import scheme as S
 from graphkit.cli import app
 from graphkit.errors import EntityNotFound
 
@@ -177,6 +178,7 @@ def test_replace_removes_only_stale_graphkit_data(neo4j_clean, evil_ttl):
             s.run("CREATE (:Foreign:Company {id: 'org/borealis'})").consume()
         r = cli("neo4j", "load", *FIX, ok=False)  # a foreign node holds a graphkit id
         assert r.exit_code == 1 and "constraint" in r.output and "org/borealis" in r.output
+        assert N.counts(neo4j_clean)["nodes"] == 0  # the failed first load removed its part
     finally:
         with neo4j_clean.session() as s:
             s.run("MATCH (n:Foreign) DETACH DELETE n").consume()
@@ -494,6 +496,36 @@ def test_labels_and_types_come_only_from_the_ontology():
     )
     with pytest.raises(DataError, match="relationship type"):
         N.load(None, pg)
+
+
+def _operators(plan: dict):
+    yield plan["operatorType"].split("@")[0]
+    for child in plan.get("children", []):
+        yield from _operators(child)
+
+
+def test_fresh_load_queries_stream_without_eager(neo4j_clean):
+    """The CREATE queries of a first load must not buffer whole batches (an ``Eager``
+    operator, which ``SET n = row.p`` caused); their keys are escaped identifiers."""
+    keys = ["id", "name", "odd`key"]
+    queries = [
+        S.create_nodes_query(("Company", "Organization", "Entity"), keys),
+        S.create_edges_query("SUPPLIES", ["claim", "odd`key"]),
+    ]
+    with neo4j_clean.session() as s:
+        for q in queries:
+            ops = list(_operators(s.run("EXPLAIN " + q, rows=[]).consume().plan))
+            assert "Create" in ops and "Eager" not in ops, (q, ops)  # EagerAggregation is fine
+        ids, es = s.run(queries[0], rows=[["org/x", "X", None], ["org/y", None, 1]]).single()
+        s.run(queries[1], rows=[[es[0], es[1], "claim/x-y", True]]).consume()
+        got = s.run(
+            "MATCH (a {id: 'org/x'})-[r:SUPPLIES]->(b {id: 'org/y'}) "
+            "RETURN properties(a), properties(b), properties(r)"
+        ).values()
+        s.run("MATCH (n:GraphkitNode) WHERE n.id IN ['org/x', 'org/y'] DETACH DELETE n").consume()
+    assert ids == ["org/x", "org/y"]
+    assert got == [[{"id": "org/x", "name": "X"}, {"id": "org/y", "odd`key": 1},
+                    {"claim": "claim/x-y", "odd`key": True}]]  # fmt: skip
 
 
 def test_neo4j_values():

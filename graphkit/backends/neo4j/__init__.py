@@ -36,9 +36,9 @@ Example Cypher on loaded data::
 
 Constraints: ``id`` is unique per ontology label and on ``GraphkitNode``; ``claim`` (``link``) is
 unique per relationship type, which also lets ``MERGE`` find a relationship through an index.
-Labels and relationship types are checked against :func:`graphkit.model.schema` and are the only
-text formatted into queries (with the hop bound of path queries, an int); every value is a
-query parameter.
+Labels and relationship types are checked against :func:`graphkit.model.schema`; they, property
+keys (escaped identifiers, in the loader's ``CREATE`` queries) and the hop bound of path queries
+(an int) are the only text formatted into queries; every value is a query parameter.
 """
 
 from graphkit.backends.cypher import split_statements, write_clause

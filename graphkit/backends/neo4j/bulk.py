@@ -67,6 +67,7 @@ def _run(argv: list[str], what: str, timeout: float, cwd: Path | None = None) ->
 
 
 def _wait_for_bolt(conn: Connection, timeout: float) -> None:
+    """Poll (every 0.2 s) until the server accepts a session."""
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -78,7 +79,7 @@ def _wait_for_bolt(conn: Connection, timeout: float) -> None:
                     f"Neo4j at {conn.uri} did not come back within {timeout:.0f} s after the "
                     "import; start it and run `graphkit neo4j load` (it creates the constraints)"
                 ) from None
-            time.sleep(1)
+            time.sleep(0.2)
 
 
 def bulk_load(

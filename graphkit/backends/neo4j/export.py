@@ -27,9 +27,14 @@ from graphkit.projection import PropertyGraph
 
 def _csv_type(values: list) -> tuple[str, bool]:
     """neo4j-admin type of a column (``string``, ``long``, ``float``, ``boolean``) and is-array."""
-    is_array = any(isinstance(v, list) for v in values)
-    flat = [x for v in values for x in (v if isinstance(v, list) else [v])]
-    kinds = {type(x) for x in flat}
+    kinds: set[type] = set()
+    is_array = False
+    for v in values:
+        if type(v) is list:
+            is_array = True
+            kinds.update(map(type, v))
+        else:
+            kinds.add(type(v))
     if kinds and kinds <= {bool}:
         t = "boolean"
     elif kinds and kinds <= {int}:
@@ -41,27 +46,44 @@ def _csv_type(values: list) -> tuple[str, bool]:
     return t, is_array
 
 
-def _csv_cell(v, t: str, is_array: bool, delim: str) -> str:
-    if v is None:
-        return ""
-    items = v if isinstance(v, list) else [v]
-    conv = [
-        ("true" if x else "false") if t == "boolean" else repr(float(x)) if t == "float" else str(x)
-        for x in items
-    ]
-    return delim.join(conv) if is_array else conv[0]
+def _bool(x) -> str:
+    return "true" if x else "false"
 
 
-def _pick_delimiter(pg: PropertyGraph) -> str:
-    used = set()
-    for d in [*pg.nodes.values(), *(e[3] for e in pg.edges)]:
-        for k, v in d.items():
-            if k != "labels" and isinstance(v, list | tuple):
-                used.update(ch for x in v for ch in str(x))
+def _float(x) -> str:
+    return repr(float(x))
+
+
+def _converter(t: str, is_array: bool, delim: str):
+    """Cell text of a column's value (``""`` for none)."""
+    one = _bool if t == "boolean" else _float if t == "float" else str
+    if is_array:
+        return lambda v: "" if v is None else delim.join(map(one, v if type(v) is list else [v]))
+    return lambda v: "" if v is None else one(v)
+
+
+def _pick_delimiter(records: list[dict]) -> str:
+    """An array delimiter that no array item in ``records`` contains."""
+    items = [x for r in records for v in r.values() if type(v) is list for x in v]
+    text = "\x00".join(map(str, items))
     for c in ";|¦¤\u001f":
-        if c not in used:
+        if c not in text:
             return c
     raise DataError("every candidate array delimiter occurs in the data")
+
+
+def _write_csv(path: Path, fixed: list[str], fixed_vals, records: list[dict], delim: str) -> bool:
+    """One CSV file; whether a cell holds a line break (neo4j-admin needs to be told)."""
+    keys = sorted({k for r in records for k in r})
+    specs = {k: _csv_type([r[k] for r in records if k in r]) for k in keys}
+    header = fixed + [f"{k}:{t}{'[]' if arr else ''}" for k, (t, arr) in specs.items()]
+    convs = [(k, _converter(*specs[k], delim)) for k in keys]
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows([*fv, *[c(r.get(k)) for k, c in convs]] for fv, r in zip(fixed_vals, records))
+    data = path.read_bytes()  # a line break inside a cell: more lines than rows, or a CR
+    return data.count(b"\n") != len(records) + 1 or b"\r" in data
 
 
 def export_neo4j_csv(
@@ -74,52 +96,39 @@ def export_neo4j_csv(
     node_groups, edge_groups, _ = _groups(pg)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    delim = _pick_delimiter(pg)
     stamp = time.time_ns() // 1000 if load_id is None else load_id
-    multiline = False
     heads = defaultdict(list)
     for lbs in node_groups:
         heads[lbs[0]].append(lbs)
-    files: list[tuple[str, Path]] = []
-
-    def write(path: Path, fixed: list[str], fixed_vals, records: list[dict]) -> None:
-        nonlocal multiline
-        keys = sorted({k for r in records for k in r})
-        specs = {k: _csv_type([r[k] for r in records if k in r]) for k in keys}
-        header = fixed + [f"{k}:{t}{'[]' if arr else ''}" for k, (t, arr) in specs.items()]
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh, lineterminator="\n")
-            w.writerow(header)
-            for fv, r in zip(fixed_vals, records):
-                row = [*fv, *(_csv_cell(r.get(k), *specs[k], delim) for k in keys)]
-                multiline = multiline or any("\n" in c or "\r" in c for c in row)
-                w.writerow(row)
-
+    # (kind, path, fixed columns, their values, property records)
+    plan: list[tuple[str, Path, list[str], list, list[dict]]] = []
     for lbs, ids in node_groups.items():
         name = lbs[0] if len(heads[lbs[0]]) == 1 else "_".join(lbs)
-        p = folder / f"nodes_{name}.csv"
         recs = [node_row(n, pg.nodes[n], stamp)["p"] for n in ids]
         for r in recs:
             r.pop("id", None)
         label = ";".join([*lbs, MARKER])
-        write(p, ["id:ID", ":LABEL"], [(n, label) for n in ids], recs)
-        files.append(("nodes", p))
+        fixed = [(n, label) for n in ids]
+        plan.append(("nodes", folder / f"nodes_{name}.csv", ["id:ID", ":LABEL"], fixed, recs))
     per_type = defaultdict(int)
     for typ, _key in edge_groups:
         per_type[typ] += 1
     for (typ, key), idx in edge_groups.items():
         name = typ if per_type[typ] == 1 else f"{typ}_{key}"
-        p = folder / f"relationships_{name}.csv"
         recs = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, stamp)["p"] for i in idx]
         fixed = [(pg.edges[i][0], pg.edges[i][1], typ) for i in idx]
-        write(p, [":START_ID", ":END_ID", ":TYPE"], fixed, recs)
-        files.append(("relationships", p))
+        path = folder / f"relationships_{name}.csv"
+        plan.append(("relationships", path, [":START_ID", ":END_ID", ":TYPE"], fixed, recs))
+    delim = _pick_delimiter([r for *_, recs in plan for r in recs])
+    multiline = False
+    for _kind, path, cols, fixed, recs in plan:
+        multiline |= _write_csv(path, cols, fixed, recs, delim)
     parts = ["neo4j-admin", "database", "import", "full", database, "--overwrite-destination"]
-    parts += [f"--{kind}={p.resolve()}" for kind, p in files]
+    parts += [f"--{kind}={p.resolve()}" for kind, p, *_ in plan]
     parts.append(f"--array-delimiter={delim}")
     if multiline:
         parts.append("--multiline-fields=true")
-    return [p for _, p in files], shlex.join(parts)
+    return [p for _, p, *_ in plan], shlex.join(parts)
 
 
 def cypher_literal(v) -> str:

@@ -12,7 +12,10 @@ from graphkit.backends.neo4j.scheme import (
     MARKER,
     _batches,
     _groups,
+    columns,
     constraint_queries,
+    create_edges_query,
+    create_nodes_query,
     edge_query,
     edge_row,
     moved_query,
@@ -64,45 +67,72 @@ def load(
     total = len(pg.nodes) + len(pg.edges)
     constraints = constraint_queries(all_labels)
     with bar("Loading into Neo4j", total, show=progress) as shown, errors():
+        advance = shown.advance
         with driver.session(database=database) as s:
             # On an empty database (count store: instant) skip the checks only re-loads need.
             fresh = s.run(f"MATCH (n:{MARKER}) RETURN count(n) = 0").single()[0]
             for q in constraints[:1] if fresh else constraints:
                 s.run(q).consume()
             s.run("CALL db.awaitIndexes(300)").consume()
-            element: dict[str, str] = {}  # fresh: node id -> elementId, for the relationships
-            for lbs, ids in node_groups.items():
-                q = node_query(lbs, all_labels, fresh=fresh)
-                for chunk in _batches(ids, batch_size):
-                    rows = [node_row(n, pg.nodes[n], load_id) for n in chunk]
-                    element.update(s.execute_write(_run_rows, q, rows))
-                    shown.advance(len(rows))
-            for (typ, key), idx in edge_groups.items():
-                q = edge_query(typ, key, fresh=fresh)
-                moved = None if fresh else moved_query(typ, key)
-                for chunk in _batches(idx, batch_size):
-                    rows = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, load_id) for i in chunk]
-                    if fresh:
-                        for r in rows:
-                            r["a"], r["b"] = element[r.pop("s")], element[r.pop("t")]
-                            del r["k"]
-                    s.execute_write(_run_rows, q, rows, moved)
-                    shown.advance(len(rows))
             if fresh:
                 try:
+                    _create(s, pg, node_groups, edge_groups, load_id, batch_size, advance)
                     for q in constraints[1:]:
                         s.run(q).consume()
                     s.run("CALL db.awaitIndexes(300)").consume()
                 except BaseException:
                     remove(s, only=load_id)  # e.g. a foreign node holds a graphkit id
                     raise
+            else:
+                _merge(s, pg, node_groups, edge_groups, all_labels, load_id, batch_size, advance)
             removed = remove(s, keep=load_id) if replace else (0, 0)
     return LoadResult(
         len(pg.nodes), len(pg.edges), time.perf_counter() - start, *removed, load_id=load_id
     )
 
 
-def _run_rows(tx, query: str, rows: list[dict], first: str | None = None) -> list:
+def _create(s, pg, node_groups, edge_groups, load_id, batch_size, advance) -> None:
+    """Fresh load: ``CREATE`` from list rows; relationships between the nodes' ``elementId``s."""
+    element: dict[str, str] = {}  # node id -> elementId
+    for lbs, ids in node_groups.items():
+        props = [node_row(n, pg.nodes[n], load_id)["p"] for n in ids]
+        keys = columns(props)
+        q = create_nodes_query(lbs, keys)
+        for chunk in _batches(props, batch_size):
+            rows = [list(map(p.get, keys)) for p in chunk]
+            ids_, eids = s.execute_write(_run_rows, q, rows)[0]
+            element.update(zip(ids_, eids))
+            advance(len(rows))
+    for (typ, key), idx in edge_groups.items():
+        props = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, load_id)["p"] for i in idx]
+        keys = columns(props)
+        q = create_edges_query(typ, keys)
+        for lo in range(0, len(idx), batch_size):
+            rows = [
+                [element[pg.edges[i][0]], element[pg.edges[i][1]], *map(p.get, keys)]
+                for i, p in zip(idx[lo : lo + batch_size], props[lo : lo + batch_size])
+            ]
+            s.execute_write(_run_rows, q, rows)
+            advance(len(rows))
+
+
+def _merge(s, pg, node_groups, edge_groups, all_labels, load_id, batch_size, advance) -> None:
+    """Re-load: ``MERGE`` on ``id`` and on the claim/link id (see :func:`node_query`)."""
+    for lbs, ids in node_groups.items():
+        q = node_query(lbs, all_labels)
+        for chunk in _batches(ids, batch_size):
+            rows = [node_row(n, pg.nodes[n], load_id) for n in chunk]
+            s.execute_write(_run_rows, q, rows)
+            advance(len(rows))
+    for (typ, key), idx in edge_groups.items():
+        q, moved = edge_query(typ, key), moved_query(typ, key)
+        for chunk in _batches(idx, batch_size):
+            rows = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, load_id) for i in chunk]
+            s.execute_write(_run_rows, q, rows, moved)
+            advance(len(rows))
+
+
+def _run_rows(tx, query: str, rows: list, first: str | None = None) -> list:
     """Run ``first`` (if any) and ``query`` over ``rows``; the rows ``query`` returns."""
     if first:
         tx.run(first, rows=rows).consume()
