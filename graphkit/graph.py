@@ -351,12 +351,29 @@ class Graph:
 
     # -- queries ----------------------------------------------------------------------------
 
-    def show(self, text: str, *, as_of: str | None = None) -> dict:
-        """An entity's facts, and every claim it takes part in (any relationship type) with its
-        evidence; with ``as_of`` only claims valid then."""
+    def show(
+        self,
+        text: str,
+        *,
+        as_of: str | None = None,
+        types: Iterable[str] | None = None,
+        statuses: Iterable[str] | None = None,
+        min_status: str | None = None,
+    ) -> dict:
+        """An entity's facts, and every claim it takes part in with its evidence: any
+        relationship type and status (denied too) unless ``types``, ``statuses`` or
+        ``min_status`` narrow them; with ``as_of`` only claims valid then."""
         n = self.find(text)
-        f = self.edge_filter(directed=False, all_relationships=True, as_of=as_of)
-        f = f.with_(excluded_statuses=frozenset())
+        f = self.edge_filter(
+            directed=False,
+            all_relationships=not types,
+            types=types,
+            statuses=statuses,
+            as_of=as_of,
+            min_status=min_status,
+        )
+        if not statuses:
+            f = f.with_(excluded_statuses=frozenset())
         c = self.columns
         i = self._at(n)
         out_pairs, in_pairs = list(c.out_pairs(i)), list(c.in_pairs(i))
@@ -374,10 +391,11 @@ class Graph:
                         links.append({"type": c.edge_type(e), "source": u, "target": v})
         return {"entity": self.node(n), "claims": claims, "links": links}
 
-    def timeline(self, text: str, *, as_of: str | None = None) -> list[dict]:
+    def timeline(self, text: str, *, as_of: str | None = None, **narrow) -> list[dict]:
         """An entity's claims and their sources in date order: one row per dated event
-        (claim start or end, source publication); undated claims last."""
-        info = self.show(text, as_of=as_of)
+        (claim start or end, source publication); undated claims last. ``narrow``: the
+        ``types``, ``statuses`` and ``min_status`` of :meth:`show`."""
+        info = self.show(text, as_of=as_of, **narrow)
         rows = []
         for c in info["claims"]:
             base = {

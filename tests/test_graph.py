@@ -174,3 +174,21 @@ idc:broken a gk:Claim ; rdf:subject ido:acme-cloud ; rdf:predicate gk:hosts ;
     assert g.stats() == before and g.path("ACL", "FEA").paths == paths
     assert "claim/broken" not in {k for *_, k in g.G.edges(keys=True)}
     assert graphkit.load([MINI], bundled=False).stats() == before
+
+
+def test_show_narrows_by_type_status_and_strength(bundled_graph):
+    """Graph.show lists every claim by default (criticism too) and narrows like the CLI's
+    --type/--status/--min-status."""
+    g = bundled_graph
+    every = g.show("Palantir")["claims"]
+    assert {"CRITICISES", "OFFERS"} <= {c["type"] for c in every}
+    offers = g.show("Palantir", types=["offers"])["claims"]
+    assert offers and {c["type"] for c in offers} == {"OFFERS"}
+    assert len(offers) == sum(c["type"] == "OFFERS" for c in every)
+    strong = g.show("Palantir", min_status="confirmed")["claims"]
+    assert strong and all(c["status"] == "confirmed" for c in strong)
+    reported = g.show("Palantir", statuses=["reported"])["claims"]
+    expected = {c["claim"] for c in every if c["status"] == "reported"}
+    assert {c["claim"] for c in reported} == expected
+    rows = g.timeline("Palantir", types=["OFFERS"])
+    assert rows and {r["type"] for r in rows} == {"OFFERS"}

@@ -187,23 +187,9 @@ class EntityQuery:
         return _split(self.status)
 
     @property
-    def narrowed(self) -> bool:
-        """Does it ask for fewer claims than all (beyond ``as_of``)?"""
-        return bool(self.type_ or self.status or self.min_status)
-
-    def keep(self, g, claims: list[dict]) -> list[dict]:
-        """``claims`` that pass --type, --status and --min-status (every status, denied too,
-        unless asked; every relationship type)."""
-        if not self.narrowed:
-            return claims
-        f = g.edge_filter(
-            directed=False,
-            types=self.types,
-            statuses=self.statuses,
-            all_relationships=True,
-            min_status=self.min_status,
-        ).with_(excluded_statuses=frozenset())
-        return [c for c in claims if f.accepts(c)]
+    def narrow(self) -> dict:
+        """--type, --status and --min-status as the keywords of :meth:`graphkit.Graph.show`."""
+        return {"types": self.types, "statuses": self.statuses, "min_status": self.min_status}
 
 
 #: (name, annotation, default) of each option in :class:`EntityQuery`, in --help order.

@@ -233,8 +233,7 @@ def show(q: EntityQuery) -> None:
     --min-status narrow it; --as-of keeps the claims valid on that date.
     """
     g = q.load()
-    info = g.show(q.entity, as_of=q.as_of)
-    info["claims"] = q.keep(g, info["claims"])
+    info = g.show(q.entity, as_of=q.as_of, **q.narrow)
     if q.fmt is Format.json:
         typer.echo(to_json(info))
         return
@@ -276,9 +275,8 @@ def timeline(q: EntityQuery) -> None:
     """ENTITY's claims and their sources in date order (starts, ends, publications)."""
     g = q.load()
     n = g.find(q.entity)
-    rows = g.timeline(n, as_of=q.as_of)
-    claims = {c["claim"]: c for c in q.keep(g, g.show(n, as_of=q.as_of)["claims"])}
-    rows = [r for r in rows if r["claim"] in claims]
+    rows = g.timeline(n, as_of=q.as_of, **q.narrow)
+    claims = {c["claim"]: c for c in g.show(n, as_of=q.as_of, **q.narrow)["claims"]}
     if q.fmt is not Format.table:
         emit(
             rows,
