@@ -468,6 +468,14 @@ class SparqlServer(ThreadingHTTPServer):
         self.request_timeout = request_timeout
         self.cors = check_origin(cors) if cors else None
         self._slots = threading.BoundedSemaphore(max_connections)
+        self._count = threading.Lock()
+        #: connections being served now (at most ``max_connections``)
+        self.active = 0
+
+    def _release(self) -> None:
+        with self._count:
+            self.active -= 1
+        self._slots.release()
 
     def process_request(self, request, client_address) -> None:
         """At most ``max_connections`` at once; one more gets 503 and is closed."""
@@ -479,17 +487,19 @@ class SparqlServer(ThreadingHTTPServer):
                 pass
             self.shutdown_request(request)
             return
+        with self._count:
+            self.active += 1
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._slots.release()
+            self._release()
             raise
 
     def process_request_thread(self, request, client_address) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self._slots.release()
+            self._release()
 
     def handle_error(self, request, client_address) -> None:
         """A client that went away or stalled is not a server error: no traceback."""

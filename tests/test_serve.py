@@ -318,19 +318,34 @@ def test_a_trickled_request_is_cut_off(small):
     assert ended  # the 1.5 s request deadline closed it
 
 
-def test_connections_are_bounded(small):
+@pytest.fixture
+def two_slots():
+    """At most 2 connections, held for up to 5 s by a client that sends nothing more (long
+    enough that a slow machine cannot free a slot before the test's third request)."""
+    server = _start(timeout=5, workers=1, read_timeout=5, request_timeout=6, max_connections=2)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_connections_are_bounded(two_slots):
+    small = two_slots
     host, port = small.server_address[:2]
     base = f"http://{host}:{port}/sparql"
     stalled = [_stalled(base), _stalled(base)]
-    time.sleep(0.2)  # let the server accept both
+    deadline = time.monotonic() + 30
+    while small.active < 2 and time.monotonic() < deadline:  # readiness: both accepted
+        time.sleep(0.01)
+    assert small.active == 2
     out = raw(base, b"GET /sparql HTTP/1.1\r\nHost: x\r\n\r\n")
     assert out.startswith(b"HTTP/1.1 503 ") and b"Too many open connections" in out
     for s in stalled:
         assert s.recv(1024) == b""  # closed after the read timeout
         s.close()
-    for _ in range(50):  # the slots are released right after the close
+    deadline = time.monotonic() + 30  # the slots are released right after the close
+    while True:
         code = fetch(f"{base}?{urllib.parse.urlencode({'query': Q})}")[0]
-        if code == 200:
+        if code == 200 or time.monotonic() > deadline:
             break
         time.sleep(0.1)
     assert code == 200
