@@ -129,7 +129,7 @@ def test_igraph_reads_the_graphml(g, tmp_path):
     assert ig.ecount() == g.G.number_of_edges()
     assert "HOSTS" in ig.es["type"]
     summaries = [s for s in ig.es["summary"] if s and s.startswith("Line one")]
-    assert summaries == ["Line one\r\nline two; \"quoted\""]
+    assert summaries == ['Line one\r\nline two; "quoted"']
     tricky = ig.vs.find(id="org/tricky")
     assert json.loads(tricky["aliases"]) == sorted(ALIASES, key=str)
 

@@ -51,6 +51,7 @@ def test_projection_from_the_parser_equals_projection_from_the_store(sources):
     files = input_files(sources=sources)
     a, b = project(Dataset.load(files=files)), project_files(files)
     assert a.nodes == b.nodes
+
     def norm(pg):
         return sorted((e.source, e.target, e.type, sorted(e.props.items())) for e in pg.edges)
 
