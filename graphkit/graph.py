@@ -99,34 +99,23 @@ def _parse(files: list[Path], progress: bool, validate: bool):
 
 def to_networkx(pg, *, adopt: bool = False):
     """A :class:`graphkit.projection.PropertyGraph` as a MultiDiGraph (edge key = claim id);
-    each edge's attributes are its properties plus ``type``.
-
-    Built directly into networkx's adjacency dicts (the structure ``add_edges_from`` makes,
-    several times faster). ``adopt=True`` hands the projection's own dicts to the graph (adding
-    ``type`` to each edge's) instead of copying them: faster, and ``pg`` must not be used after.
+    each edge's attributes are its properties plus ``type`` (see
+    :func:`graphkit.columnar.networkx_of`). ``adopt=True`` hands the projection's own dicts to
+    the graph (adding ``type`` to each edge's) instead of copying them: faster, and ``pg`` must
+    not be used after.
     """
-    import networkx as nx
+    from graphkit.columnar import networkx_of
 
-    G = nx.MultiDiGraph()
-    node, succ, pred = G._node, G._succ, G._pred
-    for n, d in pg.nodes.items():
-        node[n] = d if adopt else dict(d)
-        succ[n] = {}
-        pred[n] = {}
-    for s, t, typ, d in pg.edges:
-        if adopt:
-            d["type"] = typ
-        else:
-            d = {"type": typ, **d}
-        if s not in node or t not in node:
-            G.add_edge(s, t, d.get("claim") or d["link"], **d)
-            continue
-        keys = succ[s].get(t)
-        if keys is None:
-            keys = succ[s][t] = pred[t][s] = {}
-        keys[d.get("claim") or d["link"]] = d
-    nx._clear_cache(G)
-    return G
+    def edges():
+        for s, t, typ, d in pg.edges:
+            if adopt:
+                d["type"] = typ
+                yield s, t, d
+            else:
+                yield s, t, {"type": typ, **d}
+
+    nodes = pg.nodes.items() if adopt else ((n, dict(d)) for n, d in pg.nodes.items())
+    return networkx_of(nodes, edges())
 
 
 @dataclass
