@@ -1,13 +1,22 @@
-"""Start-up time of ``graphkit --help``: this tree against a baseline commit, in one run.
+"""Start-up time of ``graphkit --help`` and a cached ``graphkit path AWS ICE``: this tree against
+a baseline commit, in one run.
 
-    python scripts/bench_startup.py [--runs 10] [--baseline REV]
+    python scripts/bench_startup.py [--runs 10] [--baseline REV] [--baseline-path DIR] [--path DIR]
 
-Each variant runs ``python -c "from graphkit.cli import main; main()" --help`` (what the console
+Each variant runs ``python -c "from graphkit.cli import main; main()" ARGS`` (what the console
 script does, without a shell shim in front) as fresh processes, interleaved round by round so
-that both see the same machine load; medians of wall time and of CPU time (user + system; less
-sensitive to a shared machine), minimum in brackets. The baseline tree is extracted with
-``git archive`` (default: ``deb4c90``, the commit before the lazy command registry).
-``python -c pass`` and ``import typer`` are timed alongside as floors.
+that all of them see the same machine load; medians of wall time and of CPU time (user + system
+of the child; less sensitive to a shared machine), minimum in brackets. The baseline tree is
+extracted with ``git archive`` (default: ``7b79d43``, main before typer was pinned below 0.29).
+``--baseline-path DIR`` puts DIR before the baseline tree on ``sys.path``: the packages it ran
+with, e.g. ``pip install --no-deps --target /tmp/typer-0.29.2 typer==0.29.2``; ``--path DIR``
+does the same for this tree.
+
+Floors timed alongside: ``python -c pass``, ``import typer`` (this tree's typer and the
+baseline's) and ``import numpy``. Every variant's ``path`` has its own cache folder, warmed
+(with the ``.pyc`` files) by one untimed run. Bytecode is written to a private
+``PYTHONPYCACHEPREFIX``, also when the caller set ``PYTHONDONTWRITEBYTECODE`` (as an installed
+package has its ``.pyc`` files; without them every start compiles graphkit's modules again).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 MAIN = "from graphkit.cli import main; main()"
+BASELINE = "7b79d43"  # main before typer < 0.29 (typer 0.29.2 installed then)
 
 
 def extract(rev: str, into: Path) -> Path:
@@ -40,47 +50,95 @@ def extract(rev: str, into: Path) -> Path:
     return into
 
 
-def once(argv: list[str], pythonpath: Path) -> tuple[float, float]:
-    """(wall seconds, CPU seconds) of one fresh process."""
-    env = {**os.environ, "PYTHONPATH": str(pythonpath)}
+def child_env(tree: Path, extra: str | None, pycache: Path, cache: Path | None = None) -> dict:
+    """The environment of a fresh process that imports graphkit from ``tree`` (``extra`` first
+    on ``sys.path``), with bytecode kept under ``pycache``."""
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE",)}
+    env["PYTHONPATH"] = os.pathsep.join([*([extra] if extra else []), str(tree)])
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    env.pop("GRAPHKIT_NO_CACHE", None)
+    if cache is not None:
+        env["GRAPHKIT_CACHE_DIR"] = str(cache)
+    return env
+
+
+def once(argv: list[str], cwd: Path, env: dict) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one fresh process. It runs in ``cwd``: ``python -c`` puts
+    the working directory first on ``sys.path``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     quiet = subprocess.DEVNULL
-    subprocess.run(argv, cwd=pythonpath, env=env, stdout=quiet, stderr=quiet, check=True)
+    subprocess.run(argv, cwd=cwd, env=env, stdout=quiet, stderr=quiet, check=True)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
+def check_tree(name: str, tree: Path, env: dict) -> None:
+    code = "import graphkit, typer; print(graphkit.__file__); print(typer.__version__)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=tree, env=env, capture_output=True, text=True
+    ).stdout.split()
+    if len(out) != 2 or not Path(out[0]).resolve().is_relative_to(tree.resolve()):
+        raise SystemExit(f"{name}: imports graphkit from {out[:1]}, not from {tree}")
+    print(f"{name}: typer {out[1]}", file=sys.stderr)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
-    ap.add_argument("--baseline", default="deb4c90")
+    ap.add_argument("--baseline", default=BASELINE)
+    ap.add_argument("--baseline-path", help="a folder put before the baseline tree on sys.path")
+    ap.add_argument("--path", help="a folder put before this tree on sys.path")
     args = ap.parse_args()
     py = sys.executable
+    path = [py, "-c", MAIN, "path", "AWS", "ICE"]
     with tempfile.TemporaryDirectory() as tmp:
-        base = extract(args.baseline, Path(tmp))
+        tmp_ = Path(tmp)
+        base = extract(args.baseline, tmp_ / "base")
+        pyc = tmp_ / "pyc"
+        here = child_env(ROOT, args.path, pyc)
+        old = child_env(base, args.baseline_path, pyc)
+        b = f"baseline {args.baseline}"
         variants = {
-            "python -c pass": ([py, "-c", "pass"], ROOT),
-            'python -c "import typer"': ([py, "-c", "import typer"], ROOT),
-            f"graphkit --help (baseline {args.baseline})": ([py, "-c", MAIN, "--help"], base),
-            "graphkit --help (this tree)": ([py, "-c", MAIN, "--help"], ROOT),
-            "graphkit --version (this tree)": ([py, "-c", MAIN, "--version"], ROOT),
+            "python -c pass": ([py, "-c", "pass"], ROOT, here),
+            'python -c "import typer" (this tree)': ([py, "-c", "import typer"], ROOT, here),
+            f'python -c "import typer" ({b})': ([py, "-c", "import typer"], base, old),
+            'python -c "import numpy"': ([py, "-c", "import numpy"], ROOT, here),
+            f"graphkit --help ({b})": ([py, "-c", MAIN, "--help"], base, old),
+            "graphkit --help (this tree)": ([py, "-c", MAIN, "--help"], ROOT, here),
+            "graphkit --version (this tree)": ([py, "-c", MAIN, "--version"], ROOT, here),
+            f"graphkit path AWS ICE, cached ({b})": (
+                path,
+                base,
+                child_env(base, args.baseline_path, pyc, tmp_ / "cache-base"),
+            ),
+            "graphkit path AWS ICE, cached (this tree)": (
+                path,
+                ROOT,
+                child_env(ROOT, args.path, pyc, tmp_ / "cache-here"),
+            ),
         }
-        for argv, where in variants.values():  # warm the file cache and the .pyc files
-            once(argv, where)
+        check_tree("this tree", ROOT, here)
+        check_tree(b, base, old)
+        for argv, cwd, env in variants.values():  # warm the caches, the .pyc and the file cache
+            once(argv, cwd, env)
         times: dict[str, list[tuple[float, float]]] = {k: [] for k in variants}
+        loads = [os.getloadavg()[0]]
         for _ in range(args.runs):
-            for name, (argv, where) in variants.items():
-                times[name].append(once(argv, where))
-    load = os.getloadavg()[0]
-    print(f"{args.runs} fresh processes each, interleaved; load average {load:.1f}")
-    print(f"{'':45} {'wall':>8} {'(min)':>7} {'CPU':>8} {'(min)':>7}")
+            for name, (argv, cwd, env) in variants.items():
+                times[name].append(once(argv, cwd, env))
+            loads.append(os.getloadavg()[0])
+    print(
+        f"{args.runs} fresh processes each, interleaved; 1-minute load average "
+        f"{min(loads):.1f}-{max(loads):.1f}"
+    )
+    print(f"{'':50} {'wall':>8} {'(min)':>7} {'CPU':>8} {'(min)':>7}")
     for name, ts in times.items():
         wall, cpu = [t[0] for t in ts], [t[1] for t in ts]
         print(
-            f"{name:45} {statistics.median(wall):6.3f} s ({min(wall):.3f})"
+            f"{name:50} {statistics.median(wall):6.3f} s ({min(wall):.3f})"
             f" {statistics.median(cpu):6.3f} s ({min(cpu):.3f})"
         )
 
