@@ -17,6 +17,8 @@ baseline's) and ``import numpy``. Every variant's ``path`` has its own cache fol
 (with the ``.pyc`` files) by one untimed run. Bytecode is written to a private
 ``PYTHONPYCACHEPREFIX``, also when the caller set ``PYTHONDONTWRITEBYTECODE`` (as an installed
 package has its ``.pyc`` files; without them every start compiles graphkit's modules again).
+One row, ``no .pyc``, runs the baseline's cached ``path`` the way earlier measurements did, with
+``PYTHONDONTWRITEBYTECODE=1``: graphkit compiled from source on every start.
 """
 
 from __future__ import annotations
@@ -62,6 +64,14 @@ def child_env(tree: Path, extra: str | None, pycache: Path, cache: Path | None =
     return env
 
 
+def no_pyc(env: dict) -> dict:
+    """``env`` as the earlier measurements ran: ``PYTHONDONTWRITEBYTECODE=1`` and no prefix, so
+    graphkit's modules (a source tree without ``__pycache__``) compile on every start, while
+    the installed packages read the ``.pyc`` files pip wrote next to them."""
+    env = {k: v for k, v in env.items() if k != "PYTHONPYCACHEPREFIX"}
+    return env | {"PYTHONDONTWRITEBYTECODE": "1"}
+
+
 def once(argv: list[str], cwd: Path, env: dict) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one fresh process. It runs in ``cwd``: ``python -c`` puts
     the working directory first on ``sys.path``."""
@@ -82,7 +92,7 @@ def check_tree(name: str, tree: Path, env: dict) -> None:
     ).stdout.split()
     if len(out) != 2 or not Path(out[0]).resolve().is_relative_to(tree.resolve()):
         raise SystemExit(f"{name}: imports graphkit from {out[:1]}, not from {tree}")
-    print(f"{name}: typer {out[1]}", file=sys.stderr)
+    print(f"{name}: typer {out[1]}")
 
 
 def main() -> None:
@@ -113,6 +123,11 @@ def main() -> None:
                 path,
                 base,
                 child_env(base, args.baseline_path, pyc, tmp_ / "cache-base"),
+            ),
+            f"graphkit path AWS ICE, cached, no .pyc ({b})": (
+                path,
+                base,
+                no_pyc(child_env(base, args.baseline_path, pyc, tmp_ / "cache-base")),
             ),
             "graphkit path AWS ICE, cached (this tree)": (
                 path,
