@@ -102,9 +102,10 @@ def sub_help(path: tuple) -> str:
     return r.stdout
 
 
-def test_version_from_python_m():
+@pytest.mark.parametrize("module", ["graphkit", "graphkit.cli"])
+def test_version_from_python_m(module):
     r = subprocess.run(
-        [sys.executable, "-m", "graphkit.cli", "--version"],
+        [sys.executable, "-m", module, "--version"],
         capture_output=True,
         text=True,
         timeout=60,
