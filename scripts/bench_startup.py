@@ -13,7 +13,8 @@ with, e.g. ``pip install --no-deps --target /tmp/typer-0.29.2 typer==0.29.2``; `
 does the same for this tree.
 
 Floors timed alongside: ``python -c pass``, ``import typer`` (this tree's typer and the
-baseline's) and ``import numpy``. Every variant's ``path`` has its own cache folder, warmed
+baseline's), ``import numpy``, and ``import typer, numpy`` with one OpenBLAS thread (what every
+cached ``path`` must import, the way ``graphkit.cli.main`` runs). Every variant's ``path`` has its own cache folder, warmed
 (with the ``.pyc`` files) by one untimed run. Bytecode is written to a private
 ``PYTHONPYCACHEPREFIX``, also when the caller set ``PYTHONDONTWRITEBYTECODE`` (as an installed
 package has its ``.pyc`` files; without them every start compiles graphkit's modules again).
@@ -116,6 +117,11 @@ def main() -> None:
             'python -c "import typer" (this tree)': ([py, "-c", "import typer"], ROOT, here),
             f'python -c "import typer" ({b})': ([py, "-c", "import typer"], base, old),
             'python -c "import numpy"': ([py, "-c", "import numpy"], ROOT, here),
+            'python -c "import typer, numpy" (one BLAS thread, as the CLI)': (
+                [py, "-c", "import typer, numpy"],
+                ROOT,
+                here | {"OPENBLAS_NUM_THREADS": "1"},
+            ),
             f"graphkit --help ({b})": ([py, "-c", MAIN, "--help"], base, old),
             "graphkit --help (this tree)": ([py, "-c", MAIN, "--help"], ROOT, here),
             "graphkit --version (this tree)": ([py, "-c", MAIN, "--version"], ROOT, here),
@@ -149,11 +155,11 @@ def main() -> None:
         f"{args.runs} fresh processes each, interleaved; 1-minute load average "
         f"{min(loads):.1f}-{max(loads):.1f}"
     )
-    print(f"{'':50} {'wall':>8} {'(min)':>7} {'CPU':>8} {'(min)':>7}")
+    print(f"{'':62} {'wall':>8} {'(min)':>7} {'CPU':>8} {'(min)':>7}")
     for name, ts in times.items():
         wall, cpu = [t[0] for t in ts], [t[1] for t in ts]
         print(
-            f"{name:50} {statistics.median(wall):6.3f} s ({min(wall):.3f})"
+            f"{name:62} {statistics.median(wall):6.3f} s ({min(wall):.3f})"
             f" {statistics.median(cpu):6.3f} s ({min(cpu):.3f})"
         )
 
