@@ -14,12 +14,12 @@ does the same for this tree.
 
 Floors timed alongside: ``python -c pass``, ``import typer`` (this tree's typer and the
 baseline's), ``import numpy``, and ``import typer, numpy`` with one OpenBLAS thread (what every
-cached ``path`` must import, the way ``graphkit.cli.main`` runs). Every variant's ``path`` has its own cache folder, warmed
-(with the ``.pyc`` files) by one untimed run. Bytecode is written to a private
-``PYTHONPYCACHEPREFIX``, also when the caller set ``PYTHONDONTWRITEBYTECODE`` (as an installed
-package has its ``.pyc`` files; without them every start compiles graphkit's modules again).
-One row, ``no .pyc``, runs the baseline's cached ``path`` the way earlier measurements did, with
-``PYTHONDONTWRITEBYTECODE=1``: graphkit compiled from source on every start.
+cached ``path`` must import, the way ``graphkit.cli.main`` runs). Every variant's ``path`` has
+its own cache folder, warmed (with the ``.pyc`` files) by one untimed run. Bytecode is written to
+a private ``PYTHONPYCACHEPREFIX``, also when the caller set ``PYTHONDONTWRITEBYTECODE`` (as an
+installed package has its ``.pyc`` files; without them every start compiles graphkit's modules
+again). One row, ``no .pyc``, runs the baseline's cached ``path`` the way earlier measurements
+did, with ``PYTHONDONTWRITEBYTECODE=1``: graphkit compiled from source on every start.
 """
 
 from __future__ import annotations
