@@ -19,13 +19,15 @@ its own cache folder, warmed (with the ``.pyc`` files) by one untimed run. Bytec
 a private ``PYTHONPYCACHEPREFIX``, also when the caller set ``PYTHONDONTWRITEBYTECODE`` (as an
 installed package has its ``.pyc`` files; without them every start compiles graphkit's modules
 again). One row, ``no .pyc``, runs the baseline's cached ``path`` the way earlier measurements
-did, with ``PYTHONDONTWRITEBYTECODE=1``: graphkit compiled from source on every start.
+did, with ``PYTHONDONTWRITEBYTECODE=1``: graphkit compiled from source on every start. Last,
+the CPU of one cached ``path`` in phases (``time.process_time`` inside the process).
 """
 
 from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import resource
 import statistics
@@ -96,6 +98,56 @@ def check_tree(name: str, tree: Path, env: dict) -> None:
     print(f"{name}: typer {out[1]}")
 
 
+#: one cached ``path AWS ICE`` in phases; each phase's CPU seconds (``time.process_time``)
+PHASES = r"""
+import time, sys, json, io, contextlib
+p = time.process_time
+t = [p()]
+import typer, typer.main; t.append(p())
+import numpy; t.append(p())
+import graphkit.cli, graphkit.cli.core, graphkit.graph, graphkit.lookup, graphkit.cli.render
+import graphkit.cache, graphkit.backends.local; t.append(p())
+import pyoxigraph; t.append(p())
+from graphkit.model import ontology; ontology(); t.append(p())
+sys.argv = ["graphkit", "path", "AWS", "ICE"]
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        graphkit.cli.main()
+    except SystemExit:
+        pass
+t.append(p())
+print(json.dumps(t))
+"""
+PHASE_NAMES = [
+    "interpreter start (to the first line)",
+    "import typer",
+    "import numpy (one BLAS thread)",
+    "import graphkit's modules on the route",
+    "import pyoxigraph",
+    "ontology() (parse the ontology, SPARQL)",
+    "the command: load from the cache, path, print",
+]
+
+
+def breakdown(env: dict, runs: int) -> None:
+    """Where a cached ``path AWS ICE`` spends its CPU, in one process per run (medians)."""
+    rows = []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-c", PHASES], cwd=ROOT, env=env, capture_output=True, text=True
+        )
+        if out.returncode:
+            raise SystemExit(out.stderr[-2000:])
+        t = json.loads(out.stdout.strip().splitlines()[-1])
+        rows.append([t[0]] + [b - a for a, b in zip(t, t[1:])])
+    print("\nIn-process CPU of a cached path AWS ICE (this tree), medians:")
+    for j, name in enumerate(PHASE_NAMES):
+        col = [r[j] for r in rows]
+        print(f"  {name:50} {1000 * statistics.median(col):6.1f} ms ({1000 * min(col):.1f})")
+    total = [sum(r) for r in rows]
+    print(f"  {'total to the end of main()':50} {1000 * statistics.median(total):6.1f} ms")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=10)
@@ -151,8 +203,15 @@ def main() -> None:
             for name, (argv, cwd, env) in variants.items():
                 times[name].append(once(argv, cwd, env))
             loads.append(os.getloadavg()[0])
+        cached = child_env(ROOT, args.path, pyc, tmp_ / "cache-here")
+        cached["OPENBLAS_NUM_THREADS"] = "1"
+        report(args.runs, loads, times)
+        breakdown(cached, args.runs)
+
+
+def report(runs: int, loads: list[float], times: dict) -> None:
     print(
-        f"{args.runs} fresh processes each, interleaved; 1-minute load average "
+        f"{runs} fresh processes each, interleaved; 1-minute load average "
         f"{min(loads):.1f}-{max(loads):.1f}"
     )
     print(f"{'':62} {'wall':>8} {'(min)':>7} {'CPU':>8} {'(min)':>7}")
