@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Benchmark: start-up from the projection cache vs no cache vs round two's cache.
+"""Benchmark: start-up from the projection cache vs no cache vs a baseline tree's cache.
 
     python scripts/bench_cache.py [--synthetic /tmp/syn100k.nt] [--runs 5] [--baseline REV]
+        [--baseline-path DIR] [--path DIR]
 
 Every figure is the median of ``--runs`` fresh processes, each variant with its own cache
 folder warmed by one untimed run:
@@ -12,8 +13,15 @@ inside ``load()``, which leaves out interpreter start and imports.
 - ``cache``: this tree (``graphkit.cache``: the columnar projection in one memory-mapped,
   checksummed file; content-hashed key; networkx built only when something needs it);
 - ``no cache``: this tree with ``GRAPHKIT_NO_CACHE=1`` (parse + projection, + SHACL if asked);
-- ``round two``: the tree at ``--baseline`` (default ``deb4c90``), whose cache is zlib JSON
-  decoded into dicts and then a networkx graph; extracted with ``git archive``.
+- ``baseline``: the tree at ``--baseline`` (default ``7b79d43``, main before typer was pinned
+  below 0.29; ``deb4c90`` is round two, whose cache is zlib JSON decoded into dicts and then a
+  networkx graph), extracted with ``git archive``. ``--baseline-path DIR`` puts DIR before it on
+  ``sys.path`` (the packages it ran with, e.g. ``pip install --no-deps --target
+  /tmp/typer-0.29.2 typer==0.29.2``); ``--path DIR`` does the same for this tree.
+
+Bytecode is written to a private ``PYTHONPYCACHEPREFIX`` (warmed by the untimed run), also when
+the caller set ``PYTHONDONTWRITEBYTECODE``: an installed package has its ``.pyc`` files, and
+without them every start compiles graphkit's modules again.
 
 Commands: ``python -c "import graphkit; graphkit.load()"`` and ``graphkit path AWS ICE`` on the
 bundled data; with ``--synthetic FILE``, ``graphkit.load([FILE], bundled=False,
@@ -44,7 +52,7 @@ PATH = (
 
 
 def baseline_rev() -> str:
-    return "deb4c90"  # round two: zlib JSON entries, networkx built on every start
+    return "7b79d43"  # main before typer < 0.29 (typer 0.29.2 installed then)
 
 
 def extract(rev: str, into: Path) -> Path:
@@ -71,7 +79,7 @@ def run_once(code: str, env: dict) -> tuple[float, float, float | None]:
     t = time.perf_counter()
     r = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True,
-        cwd=env["PYTHONPATH"],
+        cwd=env["PYTHONPATH"].split(os.pathsep)[-1],
     )  # fmt: skip
     wall = time.perf_counter() - t
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -89,10 +97,13 @@ def compare(code: str, variants: dict, caches: Path, runs: int) -> dict:
     """Warm every variant once, then time them in interleaved rounds (the machine's load
     drifts; interleaving spreads it over all variants alike)."""
     envs = {}
-    for name, (tree, extra) in variants.items():
-        env = {k: v for k, v in os.environ.items() if k != "GRAPHKIT_NO_CACHE"}
+    drop = ("GRAPHKIT_NO_CACHE", "PYTHONDONTWRITEBYTECODE")
+    for name, (tree, extra, first) in variants.items():
+        env = {k: v for k, v in os.environ.items() if k not in drop}
         cache = caches / name.replace(" ", "_").replace("(", "").replace(")", "")
-        env |= {"PYTHONPATH": str(tree), "GRAPHKIT_CACHE_DIR": str(cache), **(extra or {})}
+        search = os.pathsep.join([*([first] if first else []), str(tree)])
+        env |= {"PYTHONPATH": search, "GRAPHKIT_CACHE_DIR": str(cache), **(extra or {})}
+        env["PYTHONPYCACHEPREFIX"] = str(caches.parent / "pyc")
         envs[name] = env
         where = subprocess.run(
             [sys.executable, "-c", "import graphkit; print(graphkit.__file__)"],
@@ -145,15 +156,17 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--synthetic", help="an N-Triples file from scripts/generate.py")
-    ap.add_argument("--baseline", help="git revision of the baseline (default deb4c90)")
+    ap.add_argument("--baseline", help="git revision of the baseline (default 7b79d43)")
+    ap.add_argument("--baseline-path", help="a folder put before the baseline tree on sys.path")
+    ap.add_argument("--path", help="a folder put before this tree on sys.path")
     args = ap.parse_args()
     rev = args.baseline or baseline_rev()
     work = Path(tempfile.mkdtemp(prefix="bench-cache-"))
     old = extract(rev, work / "old")
     variants = {
-        "cache": (ROOT, None),
-        "no cache": (ROOT, {"GRAPHKIT_NO_CACHE": "1"}),
-        f"round two ({rev[:12]})": (old, None),
+        "cache": (ROOT, None, args.path),
+        "no cache": (ROOT, {"GRAPHKIT_NO_CACHE": "1"}, args.path),
+        f"baseline ({rev[:12]})": (old, None, args.baseline_path),
     }
     timed_load = "import time, graphkit; t = time.perf_counter(); graphkit.load({}); "
     timed_load += "print(time.perf_counter() - t)"
@@ -166,9 +179,11 @@ def main() -> None:
             f"[{args.synthetic!r}], bundled=False, validate=False"
         )
     results: dict = {"baseline": rev, "runs": args.runs, "seconds": {}}
+    loads = [os.getloadavg()[0]]
     for cname, code in commands.items():
         caches = work / "cache" / cname.replace(" ", "_").replace("/", "_")
         results["seconds"][cname] = r = compare(code, variants, caches, args.runs)
+        loads.append(os.getloadavg()[0])
         for vname, x in r.items():
             extra = f"   load() {x['load']:7.3f} s" if "load" in x else ""
             print(
@@ -179,6 +194,8 @@ def main() -> None:
             )
         if args.synthetic and cname.startswith("load() 100k"):
             results["breakdown"] = breakdown(ROOT, caches / "cache", args.synthetic)
+    results["load_average_1min"] = [min(loads), max(loads)]
+    print(f"1-minute load average {min(loads):.1f}-{max(loads):.1f}", file=sys.stderr)
     print(json.dumps(results, indent=1))
 
 

@@ -47,6 +47,26 @@ def test_help_imports_no_command_module():
         assert heavy not in r.stdout
 
 
+def test_path_from_the_cache_imports_neither_pydantic_nor_networkx(bundled_graph):
+    """``graphkit path AWS ICE`` once the bundled data is cached (``bundled_graph`` cached it in
+    the session's cache folder), in a fresh process: typer without pydantic (typer 0.29 imports
+    it as soon as a command runs; pyproject.toml pins typer below 0.29), the columns without
+    networkx, plain text without rich, and no projection (the cache was read)."""
+    code = (
+        "import sys\n"
+        "sys.argv = ['graphkit', 'path', 'AWS', 'ICE']\n"
+        "from graphkit.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(sorted(sys.modules))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert "Amazon Web Services, Inc." in r.stdout
+    loaded = set(eval(r.stdout.strip().splitlines()[-1]))  # noqa: S307 (our own repr of a list)
+    assert "graphkit.cli.core" in loaded and "graphkit.projection" not in loaded
+    assert {m.split(".")[0] for m in loaded}.isdisjoint({"pydantic", "networkx", "rich"})
+
+
 def test_registry_and_registered_commands_agree():
     load_all()
     from typer.main import get_command_name
@@ -82,9 +102,10 @@ def sub_help(path: tuple) -> str:
     return r.stdout
 
 
-def test_version_from_python_m():
+@pytest.mark.parametrize("module", ["graphkit", "graphkit.cli"])
+def test_version_from_python_m(module):
     r = subprocess.run(
-        [sys.executable, "-m", "graphkit.cli", "--version"],
+        [sys.executable, "-m", module, "--version"],
         capture_output=True,
         text=True,
         timeout=60,

@@ -16,6 +16,9 @@ from graphkit.cli.app import app
 
 def main() -> None:
     """Console entry point: unexpected errors print one line unless ``GRAPHKIT_DEBUG`` is set."""
+    # No command does linear algebra; OpenBLAS's thread pool, started when numpy is imported,
+    # costs ~0.05 CPU seconds per start (BENCHMARKS.md, Start-up). The user's setting wins.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         app()
     except Exception as e:  # noqa: BLE001
