@@ -30,7 +30,8 @@ from graphkit.importers.mapping import (
     merge,
     merge_row,
 )
-from graphkit.importers.turtle import TripleSet, read_turtle, write_atomic
+from graphkit.importers.codegen import generate
+from graphkit.importers.turtle import SEP, TripleSet, read_turtle, write_atomic
 from graphkit.progress import bar
 from graphkit.resolve import Resolver
 
@@ -160,13 +161,16 @@ def import_csv(
     output: str | None = None,
     comment: str = "",
     describe: Callable[[ImportResult, TripleSet], None] | None = None,
+    interpret: bool = False,
 ) -> ImportResult:
     """Import one CSV file with ``mapping``; raise :class:`DataError` on the first bad row unless
     ``skip_bad`` (then bad rows are listed in ``ImportResult.skipped``).
 
     ``output`` names the Turtle file written in ``out_dir`` (default ``<source>-<file stem>.ttl``);
     ``comment`` replaces its header comment; ``describe(result, triples)`` may add triples (a
-    dataset description) before it is written."""
+    dataset description) before it is written. Rows are rendered by code generated for the
+    mapping (:mod:`graphkit.importers.codegen`); ``interpret`` renders them with the mapping
+    interpreter instead (the reference the generated code is tested against)."""
     path, out_dir = Path(path), Path(out_dir)
     if not path.is_file():
         raise DataError(f"{path}: no such file", path=path)
@@ -178,6 +182,7 @@ def import_csv(
     out = out_dir / (output or f"{mapping.source}-{stem}.ttl")
     result = ImportResult(mapping.source, path, out, out_dir / ENTITIES)
     main, ents = TripleSet(), TripleSet()
+    generated = None if interpret else generate(compiled, resolver)
     warnings: Counter = Counter()
 
     where = [""]
@@ -190,11 +195,15 @@ def import_csv(
     with bar(f"Importing {path.name} (lines)", total, show=progress) as shown:
         for chunk in _chunks(rows, CHUNK):
             compiled.prepare([rec for _n, _line, rec in chunk])  # column-wise rendering
+            fast = generated.bind() if generated is not None else None
             for i, (n, line, rec) in enumerate(chunk):
                 result.rows += 1
                 where[0] = f"{path}:{line}: row {n}: "
                 try:
-                    m, e = compiled.row(rec, resolver, warn, i)
+                    if fast is not None:
+                        m, e = fast(i, rec, warn)
+                    else:
+                        m, e = compiled.row(rec, resolver, warn, i)
                 except RowError as err:
                     msg = f"{path}:{line}: row {n}: {err}"
                     if not skip_bad:
@@ -218,6 +227,9 @@ def import_csv(
         for props in graph.data.values():
             for t in props.get("a", ()):
                 result.counts[t.split(":", 1)[-1]] += 1
+        for text in graph.blocks.values():  # a block's first pair is its one type
+            if text.startswith("a "):
+                result.counts[text.split(SEP, 1)[0].split(":", 1)[-1]] += 1
     skipped = f", {len(result.skipped)} bad rows skipped" if result.skipped else ""
     head = comment or (
         f"Imported by `graphkit import` from {path.name} with the {mapping.source!r} mapping:\n"
@@ -225,6 +237,7 @@ def import_csv(
         " instead of editing it."
     )
     if describe is not None:
+        main.unpack()
         describe(result, main)
     ents_head = (
         f"Organisations and products found by `graphkit import` in the files of {out_dir.name}/;\n"

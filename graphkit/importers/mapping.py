@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 import yaml
 
 from graphkit.errors import DataError
-from graphkit.importers.turtle import TYPE, TripleSet, iri, literal
+from graphkit.importers.turtle import TYPE, TripleSet, iri, literal, split_block
 from graphkit.model import GK, ID, PREFIXES, RDF, SCHEMA, SKOS, TAXONOMY, XSD, schema
 from graphkit.resolve import Resolver, slug
 
@@ -991,7 +991,8 @@ class CompiledMapping:
 
 class RowTriples(list):
     """The triples of one row as ``(subject, [(predicate, object), ...])`` blocks, in the order
-    the mapping makes them (merged by :func:`merge_row`)."""
+    the mapping makes them (merged by :func:`merge_row`); generated code (see
+    :mod:`graphkit.importers.codegen`) may give a block as one Turtle string instead."""
 
     def add(self, s: str, p: str, o: str) -> None:
         self.append((s, [(p, o)]))
@@ -1001,9 +1002,17 @@ def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None)
     """:func:`merge` for one row's triples: the first value of a single-valued property wins (a
     later name becomes a ``skos:altLabel``)."""
     name, alt = _NAME, _ALT
-    data = into.data
+    data, blocks = into.data, into.blocks
     for s, pairs in new:
         props = data.get(s)
+        if props is None and s in blocks:  # a block already written: now merged
+            into.unpack(s)
+            props = data[s]
+        if pairs.__class__ is str:  # a whole block (see codegen): kept as it is when new
+            if props is None:
+                blocks[s] = pairs
+                continue
+            pairs = split_block(pairs)
         if props is None:  # a new subject (the common case): one value per predicate
             fresh = {p: {o} for p, o in pairs}
             if len(fresh) == len(pairs) and alt not in fresh:
@@ -1034,6 +1043,8 @@ def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> N
     """Add ``new`` to ``into``; a second value of a single-valued property is dropped (a second
     name becomes a ``skos:altLabel``)."""
     name, alt = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
+    into.unpack()
+    new.unpack()
     for s, props in new.data.items():
         mine = into.data.setdefault(s, {})
         for p, objs in props.items():
