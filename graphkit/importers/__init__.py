@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from graphkit.errors import DataError
+from graphkit.importers.codegen import generate
 from graphkit.importers.mapping import (
     CONFLICT,
     CompiledMapping,
@@ -30,7 +31,6 @@ from graphkit.importers.mapping import (
     merge,
     merge_row,
 )
-from graphkit.importers.codegen import generate
 from graphkit.importers.turtle import SEP, TripleSet, read_turtle, write_atomic
 from graphkit.progress import bar
 from graphkit.resolve import Resolver

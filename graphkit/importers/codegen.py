@@ -39,14 +39,18 @@ from graphkit.importers.mapping import (
     _SUBJECT,
     _SUMMARY,
     _UNDER,
+    FILTERS,
     Alternatives,
     ClaimSpec,
+    Node,
     NodeSpec,
+    Prop,
     RowError,
+    Template,
     _cached_date,
     _typed,
 )
-from graphkit.importers.turtle import SEP, TYPE, iri, literal
+from graphkit.importers.turtle import _BY_NAMESPACE, _LOCAL, SEP, TYPE, iri, literal
 from graphkit.model import ID
 
 if TYPE_CHECKING:
@@ -58,19 +62,10 @@ __all__ = ["Generated", "generate"]
 _MISSING = object()
 
 
-def _hit(key: str, h: tuple, warn: Callable[[str], None]) -> str | None:
-    """``"predicate object"`` of a converted value that came with a warning or an error."""
-    term, msg, err = h
-    if err is not None:
-        raise RowError(err)
-    if msg is not None:
-        warn(msg)
-    return key + term if term else None
-
-
-def _claim_dates(local: str, st: str, et: str, warn, today: str) -> tuple[str | None, str | None]:
+def _claim_dates(local: str, st: str, et: str, warn, today: str, memo: dict) -> tuple:
     """``("gk:startDate term", "gk:endDate term")`` of a claim (either None), as the
-    interpreter's ``_claim_rows`` makes them (same errors and warnings)."""
+    interpreter's ``_claim_rows`` makes them (same errors and warnings); remembered in ``memo``
+    by ``(st, et)`` when it gave no warning."""
     dates = {}
     for name, text in (("startDate", st), ("endDate", et)):
         if text:
@@ -79,17 +74,61 @@ def _claim_dates(local: str, st: str, et: str, warn, today: str) -> tuple[str | 
             except RowError as e:
                 raise RowError(f"claim {name}: {e}") from None
     start, end = dates.get("startDate"), dates.get("endDate")
+    warned = False
     if start and end and end[0] < start[0]:
-        warn(
-            f"claim {local}: end date {end[0]} before start date {start[0]}; end date left out"
-        )
-        end = None
+        warn(f"claim {local}: end date {end[0]} before start date {start[0]}; end date left out")
+        end, warned = None, True
     if start and start[0][:10] > today:
         warn(f"claim {local}: start date {start[0]} is in the future")
-    return (
+        warned = True
+    out = (
         f"{_DATE_PROPS['startDate']} {_typed(*start)}" if start else None,
         f"{_DATE_PROPS['endDate']} {_typed(*end)}" if end else None,
     )
+    if not warned:
+        memo[(st, et)] = out
+    return out
+
+
+def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop]) -> tuple[tuple, set[int]]:
+    """For the chunk last prepared: each column property's ``"predicate term"`` by row (None
+    where empty or where the value converts with a warning or an error), and the rows where some
+    property needs the interpreter (a warning, an error, a required value missing)."""
+    out, bad = [], set()
+    for p in props:
+        assert p.value is not None and p.value.col is not None  # see _blockable and bind
+        col, lines, memo = p.value.col, p.lines, p.memo
+        distinct = set(col)
+        for v in distinct.difference(lines):
+            if v:
+                hit = memo.get(v)
+                if hit is None:
+                    hit = memo[v] = m._convert(p, v, spec.name)
+                if hit.__class__ is str:
+                    lines[v] = f"{p.term} {hit}"
+                else:
+                    lines[v] = None
+                    p.bad.add(v)
+        out.append(list(map(lines.get, col)))
+        if p.bad and not p.bad.isdisjoint(distinct):
+            bad.update(i for i, v in enumerate(col) if v in p.bad)
+        if p.required and "" in distinct:
+            bad.update(i for i, v in enumerate(col) if not v)
+    return tuple(out), bad
+
+
+def _ids(m: CompiledMapping, spec: NodeSpec, col: list[str]) -> tuple[list, list, list]:
+    """For the chunk last prepared: a node's local names, IRIs and Turtle terms by row (its
+    one namespace; see :func:`_makeable`)."""
+    ns = m._ns(spec.classes[0][0])
+    locs = [_SAFE.sub("-", v) for v in col]
+    iris = [ns + x for x in locs]
+    prefix = _BY_NAMESPACE.get(ns)
+    if prefix is None:
+        return locs, iris, [iri(x) for x in iris]
+    head = prefix + ":"
+    match = _LOCAL.match
+    return locs, iris, [head + x if match(x) else iri(ns + x) for x in locs]
 
 
 class _Source:
@@ -137,6 +176,18 @@ def _blockable(m: CompiledMapping, spec: NodeSpec) -> bool:
     return True
 
 
+def _makeable(m: CompiledMapping, spec: NodeSpec) -> bool:
+    """Whether generated code makes ``spec``'s nodes: not an entity, one namespace for all its
+    classes, no property whose bad value drops the node, every template from columns only."""
+    if spec.entity or spec.drop or spec.id is None:
+        return False
+    if len({m._ns(c) for c, _w in spec.classes}) != 1:
+        return False
+    alts = [spec.id, spec.when, spec.unless, spec.existing_contract]
+    alts += [w for _c, w in spec.classes]
+    return all(a is None or a.static for a in alts)
+
+
 def _claim_blockable(m: CompiledMapping, c: ClaimSpec) -> bool:
     """Whether generated code emits ``c``'s claims: at most one evidence and one contract node,
     dates and summary from columns only (the id may name ``@subject`` / ``@object``)."""
@@ -144,6 +195,16 @@ def _claim_blockable(m: CompiledMapping, c: ClaimSpec) -> bool:
         if len(names) > 1 or any(_single(m, r) is None for r in names):
             return False
     return all(a is None or a.static for a in (c.start, c.end, c.summary))
+
+
+def _pair_only(a: Alternatives) -> bool:
+    """Whether ``a`` renders from ``@subject`` and ``@object`` only (no column, no other node):
+    the same pair then always gives the same id."""
+    return all(
+        isinstance(part, str) or part[0] in ("subject", "object")
+        for t in a.templates
+        for part in t.parts
+    )
 
 
 class Generated:
@@ -170,71 +231,65 @@ def generate(m: CompiledMapping, resolver: Resolver) -> Generated:
 def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
     out = _Source()
     c = out.const
-    ns = out.ns
-    for name, obj in {
-        "RowError": RowError,
-        "M": m,
-        "RES": resolver,
-        "MAKE": m._make,
-        "EMIT": m._emit,
-        "CLAIM_ROWS": m._claim_rows,
-        "TERMS": m._terms,
-        "MADE": m._made,
-        "EMITTED": m._emitted,
-        "MISSING": _MISSING,
-        "STR": str,
-        "HIT": _hit,
-        "DATES": _claim_dates,
-        "JOIN": SEP.join,
-        "SAFE_SUB": _SAFE.sub,
-        "IRI": iri,
-        "LIT": literal,
-        "RES_CLAIM": resolver.claim,
-        "FS": frozenset,
-        "EMPTY_FS": frozenset(),
-    }.items():
-        ns[name] = obj
-    dash, claim_ns, derived = c("-"), c(ID + "claim/"), c(_DERIVED)
-    empty_msg, width_msg = c("the row key is empty"), c(
-        f"expected {len(m.header)} fields, found "
+    out.ns.update(
+        {
+            "RowError": RowError,
+            "M": m,
+            "RES": resolver,
+            "MAKE": m._make,
+            "EMIT": m._emit,
+            "CLAIM_ROWS": m._claim_rows,
+            "LINES": _lines,
+            "IDS": _ids,
+            "NODE": Node,
+            "MADE": m._made,
+            "EMITTED": m._emitted,
+            "MISSING": _MISSING,
+            "STR": str,
+            "BOOL": FILTERS["bool"],
+            "DATES": _claim_dates,
+            "DMEMO": {},
+            "JOIN": SEP.join,
+            "SAFE_SUB": _SAFE.sub,
+            "IRI": iri,
+            "LIT": literal,
+            "RES_CLAIM": resolver.claim,
+            "RES_CONTRACT": resolver.contract,
+            "FS": frozenset,
+            "EMPTY_FS": frozenset(),
+        }
     )
-    width = c(len(m.header))
-    # bind(): per chunk, the columns the row function reads; None: interpret this chunk
-    out(0, "def bind():")
-    checked: list[Alternatives] = []
+    dash, claim_ns, derived, empty = c("-"), c(ID + "claim/"), c(_DERIVED), c("")
+    no_evidence = c(" has no evidence (no usable source URL)")
+    checked: list[object] = []  # alternatives and templates whose chunk column the code reads
 
-    def col(a: Alternatives) -> str:
+    def col(a: Alternatives | Template) -> str:
         """The name of ``a``'s column of rendered values in this chunk (checked in bind)."""
-        if a not in checked:
+        if not any(x is a for x in checked):
             checked.append(a)
-        return f"col{checked.index(a)}"
+        return f"col{next(n for n, x in enumerate(checked) if x is a)}"
 
-    body = _Source()  # the row function, written after bind's checks are known
+    body = _Source()
     b = body.__call__
     b(1, "def row(i, r, warn):")
-    b(2, f"if len(r) != {width}:")
-    b(3, f"raise RowError({width_msg} + STR(len(r)))")
+    b(2, f"if len(r) != {c(len(m.header))}:")
+    b(3, f"raise RowError({c(f'expected {len(m.header)} fields, found ')} + STR(len(r)))")
     b(2, "M._i = i")
     if m.key is not None:
-        key = col(m.key) if m.key.static else None
-        if key is not None:
-            b(2, f"if not {key}[i]:")
-        else:
-            b(2, f"if not {c(m.key)}.at(i, r, {{}}):")
-        b(3, f"raise RowError({empty_msg})")
+        key = f"{col(m.key)}[i]" if m.key.static else f"{c(m.key)}.at(i, r, {{}})"
+        b(2, f"if not {key}:")
+        b(3, f"raise RowError({c('the row key is empty')})")
     b(2, "M._warn = warn")
     b(2, "pending = []")
     b(2, "M._pending = pending")
     b(2, "nodes = {}")
     b(2, "main = []")
     b(2, "ents = []")
-    # -- making the nodes, in spec order (as CompiledMapping.row) --
+    # -- making the nodes, in spec order (as CompiledMapping.row and _make) --
     for k, spec in enumerate(m.nodes):
         sp, nm = c(spec, "spec"), c(spec.name, "name")
         b(2, f"skip{k} = False")
-        if spec.cols is None:
-            b(2, f"n{k} = MAKE({sp}, r, nodes, RES)")
-        else:
+        if spec.cols is not None:  # an entity made of columns only: made once per values
             b(2, f"key = ({c(id(spec))}, keys{k}[i])")
             b(2, f"n{k} = MADE.get(key, MISSING)")
             b(2, f"if n{k} is MISSING:")
@@ -250,16 +305,17 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             b(4, f"skip{k} = True")
             b(3, "else:")
             b(4, "pending.append(key)")
-        b(2, f"if n{k} is None:")
-        if spec.required:
-            b(3, f"raise RowError({c(f'required {spec.name!r} is missing')})")
+        elif not _makeable(m, spec):
+            b(2, f"n{k} = MAKE({sp}, r, nodes, RES)")
         else:
-            b(3, "pass")
-        b(2, "else:")
+            _make_code(m, spec, k, b, c, col)
+        b(2, f"if n{k} is not None:")
         b(3, f"nodes.setdefault({nm}, []).append(n{k})")
+        if spec.required:
+            b(2, "else:")
+            b(3, f"raise RowError({c(f'required {spec.name!r} is missing')})")
     # -- emitting them, in the same order --
     for k, spec in enumerate(m.nodes):
-        sp = c(spec, "spec")
         b(2, f"if n{k} is not None and n{k}.declare and not skip{k}:")
         if not _blockable(m, spec):
             b(3, f"EMIT(n{k}, r, nodes, {'ents' if spec.entity else 'main'}, warn)")
@@ -268,35 +324,26 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         for p in cols:
             assert p.value is not None  # see _blockable
             col(p.value)  # its column must be rendered in this chunk
-        b(3, f"T = TL[{k}]")
-        b(3, "if T is None:")
-        b(4, f"T = TL[{k}] = tuple(TERMS(p, {c(spec.name, 'name')}) for p in {c(cols)})")
+        b(3, f"L = TL[{k}]")
+        b(3, "if L is None:")
+        b(4, f"L = TL[{k}] = LINES(M, {c(spec, 'spec')}, {c(cols)})")
+        b(3, "if i in L[1]:")
+        b(4, f"EMIT(n{k}, r, nodes, main, warn)")
+        b(3, "else:")
+        b(4, "P = L[0]")
         parts = [("a", f"{c({x: f'{TYPE} {iri(x)}' for x, _w in spec.classes})}[n{k}.cls]")]
-        for j, p in enumerate(spec.props):
-            pk = c(f"{p.term} ")
+        for p in spec.props:
             if p.ref is not None:
                 t = _single(m, p.ref)
-                b(3, f"v{j} = ({pk} + n{t}.term) if n{t} is not None else None")
+                ref = f"({c(f'{p.term} ')} + n{t}.term) if n{t} is not None else None"
+                parts.append((p.term, ref))
             else:
-                b(3, f"h = T[{cols.index(p)}][i]")
-                if p.required:
-                    b(3, "if h is None:")
-                    b(4, f"raise RowError({c(f'{spec.name}: {p.term} is empty')})")
-                b(3, "if h.__class__ is STR:")
-                b(4, f"v{j} = {pk} + h")
-                b(3, "elif h is None:")
-                b(4, f"v{j} = None")
-                b(3, "else:")
-                b(4, f"v{j} = HIT({pk}, h, warn)")
-            parts.append((p.term, f"v{j}"))
-        first, rest = parts[0], sorted(parts[1:])  # "a" first, as TripleSet.body writes
-        terms = ", ".join(x for _t, x in [first, *rest])
-        b(3, f"main.append((n{k}.term, JOIN(filter(None, ({terms},)))))")
+                parts.append((p.term, f"P[{cols.index(p)}][i]"))
+        b(4, f"main.append((n{k}.term, JOIN(filter(None, ({_sorted(parts)},)))))")
     # -- claims --
     for cl in m.claims:
-        cs = c(cl, "claim")
         if not _claim_blockable(m, cl):
-            b(2, f"CLAIM_ROWS({cs}, r, nodes, main, RES)")
+            b(2, f"CLAIM_ROWS({c(cl, 'claim')}, r, nodes, main, RES)")
             continue
         subs = [k for r in cl.subjects for k, n in enumerate(m.nodes) if n.name == r]
         objs = [k for r in cl.objects for k, n in enumerate(m.nodes) if n.name == r]
@@ -311,16 +358,24 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         if cl.id.static:
             b(4, f"local = SAFE_SUB({dash}, {col(cl.id)}[i])")
         else:
-            ctx = f"{{**nodes, {c('subject')}: [s], {c('object')}: [o]}}"
-            b(4, f"local = SAFE_SUB({dash}, {c(cl.id)}.at(i, r, {ctx}))")
+            at = f"{c(cl.id)}.at(i, r, {{**nodes, {c('subject')}: [s], {c('object')}: [o]}})"
+            if _pair_only(cl.id):  # the same pair, the same id: rendered once per pair
+                memo = c({}, "idmemo")
+                b(4, f"local = {memo}.get((s.iri, o.iri))")
+                b(4, "if local is None:")
+                b(5, f"local = {memo}[(s.iri, o.iri)] = SAFE_SUB({dash}, {at})")
+            else:
+                b(4, f"local = SAFE_SUB({dash}, {at})")
         b(4, "if not local:")
         b(5, f"raise RowError({c(f'claim id {cl.id.templates[0].parts} renders empty')})")
         if ev is None:
-            b(4, f"raise RowError({c('claim ')} + local + {c(' has no evidence (no usable source URL)')})")
+            b(4, f"raise RowError({c('claim ')} + local + {no_evidence})")
             continue
         b(4, f"if n{ev} is None:")
-        b(5, f"raise RowError({c('claim ')} + local + {c(' has no evidence (no usable source URL)')})")
-        kset = f"FS((n{ct}.iri,)) if n{ct} is not None else EMPTY_FS" if ct is not None else "EMPTY_FS"
+        b(5, f"raise RowError({c('claim ')} + local + {no_evidence})")
+        kset = "EMPTY_FS"
+        if ct is not None:
+            kset = f"FS((n{ct}.iri,)) if n{ct} is not None else EMPTY_FS"
         b(4, f"lid = {claim_ns} + local")
         b(4, f"full, known = RES_CLAIM((s.iri, {c(cl.predicate)}, o.iri, {kset}), lid)")
         b(4, "if known or full != lid:")
@@ -334,26 +389,23 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             (_STATUS, c(f"{_STATUS} {cl.status_term}")),
         ]
         if cl.start or cl.end:
-            st = f"{col(cl.start)}[i]" if cl.start else c("")
-            et = f"{col(cl.end)}[i]" if cl.end else c("")
+            st = f"{col(cl.start)}[i]" if cl.start else empty
+            et = f"{col(cl.end)}[i]" if cl.end else empty
             b(4, f"st, et = {st}, {et}")
-            b(4, "if st or et:")
-            b(5, f"ds, de = DATES(local, st, et, warn, {c(m.today)})")
-            b(4, "else:")
-            b(5, "ds = de = None")
+            b(4, f"ds, de = DMEMO.get((st, et)) or DATES(local, st, et, warn, {c(m.today)}, DMEMO)")
             parts += [(_DATE_PROPS["startDate"], "ds"), (_DATE_PROPS["endDate"], "de")]
         if cl.summary:
             b(4, f"sm = {col(cl.summary)}[i]")
             parts.append((_SUMMARY, f"({c(_SUMMARY + ' ')} + LIT(sm)) if sm else None"))
         if ct is not None:
-            parts.append((_UNDER, f"({c(_UNDER + ' ')} + n{ct}.term) if n{ct} is not None else None"))
+            under = f"({c(_UNDER + ' ')} + n{ct}.term) if n{ct} is not None else None"
+            parts.append((_UNDER, under))
         parts.append((_DERIVED, f"{c(_DERIVED + ' ')} + n{ev}.term"))
-        first, rest = parts[0], sorted(parts[1:])
-        terms = ", ".join(x for _t, x in [first, *rest])
-        b(4, f"main.append((IRI(full), JOIN(filter(None, ({terms},)))))")
+        b(4, f"main.append((IRI(full), JOIN(filter(None, ({_sorted(parts)},)))))")
     b(2, "return main, ents")
     b(1, "return row")
-    # bind's body: read this chunk's columns; give up (interpret) when one is not column-wise
+    # bind(): per chunk, the columns the row function reads; None: interpret this chunk
+    out(0, "def bind():")
     for n, a in enumerate(checked):
         out(1, f"col{n} = {c(a, 'alt')}.col")
         out(1, f"if col{n} is None:")
@@ -361,7 +413,66 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
     for k, spec in enumerate(m.nodes):
         if spec.cols is not None:
             out(1, f"keys{k} = {c(spec, 'spec')}.keys")
-    out(1, f"TL = [None] * {c(len(m.nodes))}")
+    n = c(len(m.nodes))
+    out(1, f"TL = [None] * {n}")  # per node: its property lines (see _lines), on first use
+    out(1, f"IL = [None] * {n}")  # per node: its ids (see _ids), on first use
     out.lines += body.lines
-    ns.update(body.ns)
-    return "\n".join(out.lines) + "\n", ns
+    return "\n".join(out.lines) + "\n", out.ns
+
+
+def _sorted(parts: list[tuple[str, str]]) -> str:
+    """The expressions of ``parts`` (``(predicate term, expression)``, the type first) in the
+    order :meth:`TripleSet.body` writes predicates: the type first, then sorted."""
+    first, rest = parts[0], sorted(parts[1:], key=lambda x: x[0])
+    return ", ".join(x for _t, x in [first, *rest])
+
+
+def _make_code(m: CompiledMapping, spec: NodeSpec, k: int, b, c, col) -> None:
+    """Code making node ``k`` (not an entity) as ``CompiledMapping._make`` does."""
+    assert spec.id is not None  # see _makeable
+    b(2, f"n{k} = None")
+    depth = 2
+    if spec.when_known:
+        wk = c(spec.when_known, "name")
+        b(depth, f"if any(not x.declare for x in nodes.get({wk}, ())):")
+        depth += 1
+    if spec.when:
+        b(depth, f"if BOOL({col(spec.when)}[i], {c('')}):")
+        depth += 1
+    if spec.unless:
+        b(depth, f"if not BOOL({col(spec.unless)}[i], {c('')}):")
+        depth += 1
+    conds = []
+    for cls, when in spec.classes:
+        conds.append((c(cls), None if when is None else f"BOOL({col(when)}[i], {c('')})"))
+    if conds[0][1] is None:
+        b(depth, f"cls = {conds[0][0]}")
+    else:
+        b(depth, "cls = None")
+        for n, (cls, cond) in enumerate(conds):
+            kw = "if" if n == 0 else "elif"
+            b(depth, f"{kw} {cond}:" if cond else "else:")
+            b(depth + 1, f"cls = {cls}")
+            if cond is None:
+                break
+        b(depth, "if cls is not None:")
+        depth += 1
+    b(depth, f"I = IL[{k}]")
+    b(depth, "if I is None:")
+    b(depth + 1, f"I = IL[{k}] = IDS(M, {c(spec, 'spec')}, {col(spec.id)})")
+    b(depth, "if I[0][i]:")
+    depth += 1
+    b(depth, f"n{k} = NODE(I[1][i], cls, True, {c(spec, 'spec')}, I[2][i])")
+    if spec.existing_contract:
+        col(spec.existing_contract)  # None in a chunk where one of its filters failed
+        for n, t in enumerate(spec.existing_contract.templates):
+            b(depth, f"found = RES_CONTRACT({col(t)}[i])")
+            b(depth, "if found:")
+            b(depth + 1, f"n{k} = NODE(found, cls, False, {c(spec, 'spec')})")
+            if n < len(spec.existing_contract.templates) - 1:
+                b(depth, "else:")
+                depth += 1
+    if spec.distinct_from:
+        df = c(spec.distinct_from, "name")
+        b(2, f"if n{k} is not None and any(x.iri == n{k}.iri for x in nodes.get({df}, ())):")
+        b(3, f"n{k} = None")

@@ -425,6 +425,8 @@ class Prop:
     def __post_init__(self) -> None:
         self.term = iri(self.pred)  # the predicate as Turtle
         self.memo: dict[str, Outcome] = {}  # see _value
+        self.lines: dict[str, str | None] = {}  # "predicate term" by value (see codegen)
+        self.bad: set[str] = set()  # values that convert with a warning or an error
         # this chunk's memo entries by row (None: empty value); False: not converted yet;
         # None: not convertible column-wise (the value refers to a node)
         self.outs: list[Outcome | None] | bool | None = None
@@ -476,9 +478,11 @@ class Node:
     cls: str
     declare: bool
     spec: NodeSpec
+    term: str = ""  # as Turtle (made from iri when not given)
 
     def __post_init__(self) -> None:
-        self.term = iri(self.iri)  # as Turtle
+        if not self.term:
+            self.term = iri(self.iri)
 
     @property
     def local(self) -> str:
