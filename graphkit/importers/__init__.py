@@ -183,12 +183,16 @@ def import_csv(
     result = ImportResult(mapping.source, path, out, out_dir / ENTITIES)
     main, ents = TripleSet(), TripleSet()
     generated = None if interpret else generate(compiled, resolver)
+    functional = compiled.functional
     warnings: Counter = Counter()
 
-    where = [""]
+    where: list = [None, 0]  # the row's line and number
 
     def warn(msg: str) -> None:
-        warnings[msg if msg.startswith(CONFLICT) else f"{where[0]}{msg}"] += 1
+        line, n = where
+        if line is not None and not msg.startswith(CONFLICT):
+            msg = f"{path}:{line}: row {n}: {msg}"
+        warnings[msg] += 1
 
     rows = _records(path)
     total = max(_count_lines(path) - 1, 1) if progress else None
@@ -198,7 +202,7 @@ def import_csv(
             fast = generated.bind() if generated is not None else None
             for i, (n, line, rec) in enumerate(chunk):
                 result.rows += 1
-                where[0] = f"{path}:{line}: row {n}: "
+                where[0], where[1] = line, n
                 try:
                     if fast is not None:
                         m, e = fast(i, rec, warn)
@@ -211,8 +215,9 @@ def import_csv(
                         raise DataError(msg, path=path, line=line) from None
                     result.skipped.append(msg)
                     continue
-                merge_row(main, m, compiled.functional, warn)
-                merge_row(ents, e, compiled.functional, warn)
+                merge_row(main, m, functional, warn)
+                if e:
+                    merge_row(ents, e, functional, warn)
                 compiled.commit()
                 result.imported += 1
             shown.update(chunk[-1][1])

@@ -90,37 +90,55 @@ def _claim_dates(local: str, st: str, et: str, warn, today: str, memo: dict) -> 
     return out
 
 
-def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop]) -> tuple[tuple, set[int]]:
-    """For the chunk last prepared: each column property's ``"predicate term"`` by row (None
-    where empty or where the value converts with a warning or an error), and the rows where some
+def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[list[int]]):
+    """For the chunk last prepared: ``(runs, bad)``. Each run (indices into ``props``, whose
+    predicates are consecutive in the written order) gives per row its ``"predicate term"``
+    lines joined (empty where no property has a plain term); ``bad`` holds the rows where some
     property needs the interpreter (a warning, an error, a required value missing)."""
-    out, bad = [], set()
+    lines_by_prop, bad = [], set()
     for p in props:
         assert p.value is not None and p.value.col is not None  # see _blockable and bind
         col, lines, memo = p.value.col, p.lines, p.memo
         distinct = set(col)
-        for v in distinct.difference(lines):
-            if v:
-                hit = memo.get(v)
-                if hit is None:
-                    hit = memo[v] = m._convert(p, v, spec.name)
-                if hit.__class__ is str:
-                    lines[v] = f"{p.term} {hit}"
-                else:
-                    lines[v] = None
-                    p.bad.add(v)
-        out.append(list(map(lines.get, col)))
+        new = distinct.difference(lines)
+        new.discard("")
+        if p.type == "string":  # the common case: a plain literal, no warning possible
+            head = f"{p.term} "
+            lines.update((v, head + (memo.get(v) or literal(v))) for v in new)  # type: ignore
+            new = set()
+        for v in new:
+            hit = memo.get(v) or m._convert(p, v, spec.name)
+            if hit.__class__ is str:
+                lines[v] = f"{p.term} {hit}"
+            else:
+                lines[v] = None
+                p.bad.add(v)
+        lines_by_prop.append(list(map(lines.get, col)))
         if p.bad and not p.bad.isdisjoint(distinct):
             bad.update(i for i, v in enumerate(col) if v in p.bad)
         if p.required and "" in distinct:
             bad.update(i for i, v in enumerate(col) if not v)
+    out = []
+    for run in runs:
+        if len(run) == 1:
+            out.append(lines_by_prop[run[0]])
+        else:
+            out.append(list(map(_join, zip(*(lines_by_prop[j] for j in run)))))
     return tuple(out), bad
+
+
+def _join(lines: tuple) -> str:
+    return SEP.join(filter(None, lines))
 
 
 def _ids(m: CompiledMapping, spec: NodeSpec, col: list[str]) -> tuple[list, list, list]:
     """For the chunk last prepared: a node's local names, IRIs and Turtle terms by row (its
     one namespace; see :func:`_makeable`)."""
-    ns = m._ns(spec.classes[0][0])
+    return _ids_in(m._ns(spec.classes[0][0]), col)
+
+
+def _ids_in(ns: str, col: list[str]) -> tuple[list, list, list]:
+    """Local names (``col`` made safe), IRIs in ``ns`` and their Turtle terms, by row."""
     locs = [_SAFE.sub("-", v) for v in col]
     iris = [ns + x for x in locs]
     prefix = _BY_NAMESPACE.get(ns)
@@ -241,6 +259,7 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             "CLAIM_ROWS": m._claim_rows,
             "LINES": _lines,
             "IDS": _ids,
+            "IDS_IN": _ids_in,
             "NODE": Node,
             "MADE": m._made,
             "EMITTED": m._emitted,
@@ -324,24 +343,35 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         for p in cols:
             assert p.value is not None  # see _blockable
             col(p.value)  # its column must be rendered in this chunk
-        b(3, f"L = TL[{k}]")
-        b(3, "if L is None:")
-        b(4, f"L = TL[{k}] = LINES(M, {c(spec, 'spec')}, {c(cols)})")
-        b(3, "if i in L[1]:")
-        b(4, f"EMIT(n{k}, r, nodes, main, warn)")
-        b(3, "else:")
-        b(4, "P = L[0]")
-        parts = [("a", f"{c({x: f'{TYPE} {iri(x)}' for x, _w in spec.classes})}[n{k}.cls]")]
+        refs = []
         for p in spec.props:
             if p.ref is not None:
                 t = _single(m, p.ref)
-                ref = f"({c(f'{p.term} ')} + n{t}.term) if n{t} is not None else None"
-                parts.append((p.term, ref))
+                refs.append(
+                    (p.term, f"({c(f'{p.term} ')} + n{t}.term) if n{t} is not None else None")
+                )
+        # the written order: runs of column properties between the links to other nodes
+        order = sorted([(p.term, cols.index(p)) for p in cols] + refs, key=lambda x: x[0])
+        runs: list[list[int]] = []
+        exprs = [f"{c({x: f'{TYPE} {iri(x)}' for x, _w in spec.classes})}[n{k}.cls]"]
+        for _t, x in order:
+            if isinstance(x, int):
+                if not runs or not exprs[-1].startswith("R["):
+                    exprs.append(f"R[{len(runs)}][i]")
+                    runs.append([])
+                runs[-1].append(x)
             else:
-                parts.append((p.term, f"P[{cols.index(p)}][i]"))
-        b(4, f"main.append((n{k}.term, JOIN(filter(None, ({_sorted(parts)},)))))")
+                exprs.append(x)
+        b(3, f"L = TL[{k}]")
+        b(3, "if L is None:")
+        b(4, f"L = TL[{k}] = LINES(M, {c(spec, 'spec')}, {c(cols)}, {c(runs)})")
+        b(3, "if i in L[1]:")
+        b(4, f"EMIT(n{k}, r, nodes, main, warn)")
+        b(3, "else:")
+        b(4, "R = L[0]")
+        b(4, f"main.append((n{k}.term, JOIN(filter(None, ({', '.join(exprs)},)))))")
     # -- claims --
-    for cl in m.claims:
+    for ci, cl in enumerate(m.claims):
         if not _claim_blockable(m, cl):
             b(2, f"CLAIM_ROWS({c(cl, 'claim')}, r, nodes, main, RES)")
             continue
@@ -349,38 +379,48 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         objs = [k for r in cl.objects for k, n in enumerate(m.nodes) if n.name == r]
         ev = _single(m, cl.evidence[0]) if cl.evidence else None
         ct = _single(m, cl.contracts[0]) if cl.contracts else None
-        b(2, f"subs = [x for x in ({''.join(f'n{k}, ' for k in subs)}) if x is not None]")
-        b(2, f"objs = [x for x in ({''.join(f'n{k}, ' for k in objs)}) if x is not None]")
-        b(2, "for s in subs:")
-        b(3, "for o in objs:")
-        b(4, "if s.iri == o.iri:")
-        b(5, "continue")
-        if cl.id.static:
-            b(4, f"local = SAFE_SUB({dash}, {col(cl.id)}[i])")
+        if len(subs) == 1 and len(objs) == 1:  # one pair at most
+            b(2, f"s, o = n{subs[0]}, n{objs[0]}")
+            b(2, "if s is not None and o is not None and s.iri != o.iri:")
+            d = 3
+        else:
+            b(2, f"subs = [x for x in ({''.join(f'n{k}, ' for k in subs)}) if x is not None]")
+            b(2, f"objs = [x for x in ({''.join(f'n{k}, ' for k in objs)}) if x is not None]")
+            b(2, "for s in subs:")
+            b(3, "for o in objs:")
+            b(4, "if s.iri == o.iri:")
+            b(5, "continue")
+            d = 4
+        if cl.id.static:  # made safe, as an IRI and as a term once per chunk
+            b(d, f"C = CL[{ci}]")
+            b(d, "if C is None:")
+            b(d + 1, f"C = CL[{ci}] = IDS_IN({claim_ns}, {col(cl.id)})")
+            b(d, "local = C[0][i]")
         else:
             at = f"{c(cl.id)}.at(i, r, {{**nodes, {c('subject')}: [s], {c('object')}: [o]}})"
             if _pair_only(cl.id):  # the same pair, the same id: rendered once per pair
                 memo = c({}, "idmemo")
-                b(4, f"local = {memo}.get((s.iri, o.iri))")
-                b(4, "if local is None:")
-                b(5, f"local = {memo}[(s.iri, o.iri)] = SAFE_SUB({dash}, {at})")
+                b(d, f"local = {memo}.get((s.iri, o.iri))")
+                b(d, "if local is None:")
+                b(d + 1, f"local = {memo}[(s.iri, o.iri)] = SAFE_SUB({dash}, {at})")
             else:
-                b(4, f"local = SAFE_SUB({dash}, {at})")
-        b(4, "if not local:")
-        b(5, f"raise RowError({c(f'claim id {cl.id.templates[0].parts} renders empty')})")
+                b(d, f"local = SAFE_SUB({dash}, {at})")
+        b(d, "if not local:")
+        b(d + 1, f"raise RowError({c(f'claim id {cl.id.templates[0].parts} renders empty')})")
         if ev is None:
-            b(4, f"raise RowError({c('claim ')} + local + {no_evidence})")
+            b(d, f"raise RowError({c('claim ')} + local + {no_evidence})")
             continue
-        b(4, f"if n{ev} is None:")
-        b(5, f"raise RowError({c('claim ')} + local + {no_evidence})")
+        b(d, f"if n{ev} is None:")
+        b(d + 1, f"raise RowError({c('claim ')} + local + {no_evidence})")
         kset = "EMPTY_FS"
         if ct is not None:
             kset = f"FS((n{ct}.iri,)) if n{ct} is not None else EMPTY_FS"
-        b(4, f"lid = {claim_ns} + local")
-        b(4, f"full, known = RES_CLAIM((s.iri, {c(cl.predicate)}, o.iri, {kset}), lid)")
-        b(4, "if known or full != lid:")
-        b(5, f"main.append((IRI(full), [({derived}, n{ev}.term)]))")
-        b(5, "continue")
+        b(d, "lid = C[1][i]" if cl.id.static else f"lid = {claim_ns} + local")
+        b(d, f"full, known = RES_CLAIM((s.iri, {c(cl.predicate)}, o.iri, {kset}), lid)")
+        b(d, "if known or full != lid:")
+        b(d + 1, f"main.append((IRI(full), [({derived}, n{ev}.term)]))")
+        b(d, "else:")
+        d += 1
         parts = [
             (TYPE, c(f"{TYPE} {_CLAIM}")),
             (_SUBJECT, f"{c(_SUBJECT + ' ')} + s.term"),
@@ -391,17 +431,18 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         if cl.start or cl.end:
             st = f"{col(cl.start)}[i]" if cl.start else empty
             et = f"{col(cl.end)}[i]" if cl.end else empty
-            b(4, f"st, et = {st}, {et}")
-            b(4, f"ds, de = DMEMO.get((st, et)) or DATES(local, st, et, warn, {c(m.today)}, DMEMO)")
+            b(d, f"st, et = {st}, {et}")
+            b(d, f"ds, de = DMEMO.get((st, et)) or DATES(local, st, et, warn, {c(m.today)}, DMEMO)")
             parts += [(_DATE_PROPS["startDate"], "ds"), (_DATE_PROPS["endDate"], "de")]
         if cl.summary:
-            b(4, f"sm = {col(cl.summary)}[i]")
+            b(d, f"sm = {col(cl.summary)}[i]")
             parts.append((_SUMMARY, f"({c(_SUMMARY + ' ')} + LIT(sm)) if sm else None"))
         if ct is not None:
             under = f"({c(_UNDER + ' ')} + n{ct}.term) if n{ct} is not None else None"
             parts.append((_UNDER, under))
         parts.append((_DERIVED, f"{c(_DERIVED + ' ')} + n{ev}.term"))
-        b(4, f"main.append((IRI(full), JOIN(filter(None, ({_sorted(parts)},)))))")
+        term = "C[2][i]" if cl.id.static else "IRI(full)"
+        b(d, f"main.append(({term}, JOIN(filter(None, ({_sorted(parts)},)))))")
     b(2, "return main, ents")
     b(1, "return row")
     # bind(): per chunk, the columns the row function reads; None: interpret this chunk
@@ -416,6 +457,7 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
     n = c(len(m.nodes))
     out(1, f"TL = [None] * {n}")  # per node: its property lines (see _lines), on first use
     out(1, f"IL = [None] * {n}")  # per node: its ids (see _ids), on first use
+    out(1, f"CL = [None] * {c(len(m.claims))}")  # per claim: its ids (see _ids_in)
     out.lines += body.lines
     return "\n".join(out.lines) + "\n", out.ns
 

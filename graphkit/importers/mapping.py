@@ -596,7 +596,7 @@ class CompiledMapping:
             get = operator.itemgetter(*self._cols, self._cols[0])  # always a tuple
             for i, col in zip(self._cols, zip(*map(get, rows))):
                 cols[i] = col  # type: ignore[assignment]  # a tuple: read only
-                cols[~i] = [v.strip() for v in col]
+                cols[~i] = list(map(str.strip, col))
         for a in self._alts:
             a.prepare(cols, len(rows))
         for n in self.nodes:  # the values an entity made of columns only is made from
@@ -1009,13 +1009,18 @@ def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None)
     data, blocks = into.data, into.blocks
     for s, pairs in new:
         props = data.get(s)
-        if props is None and s in blocks:  # a block already written: now merged
-            into.unpack(s)
-            props = data[s]
-        if pairs.__class__ is str:  # a whole block (see codegen): kept as it is when new
-            if props is None:
-                blocks[s] = pairs
-                continue
+        if props is None:
+            if pairs.__class__ is str:  # a whole block (see codegen): kept as it is when new
+                have = blocks.get(s)
+                if have is None:
+                    blocks[s] = pairs
+                    continue
+                if have == pairs:  # the same triples again: nothing to add
+                    continue
+            if s in blocks:  # a block met before: now merged
+                into.unpack(s)
+                props = data[s]
+        if pairs.__class__ is str:
             pairs = split_block(pairs)
         if props is None:  # a new subject (the common case): one value per predicate
             fresh = {p: {o} for p, o in pairs}
