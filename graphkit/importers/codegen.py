@@ -23,6 +23,7 @@ from a mapping file or a CSV file becomes code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -138,15 +139,25 @@ def _ids(m: CompiledMapping, spec: NodeSpec, col: list[str]) -> tuple[list, list
 
 
 def _ids_in(ns: str, col: list[str]) -> tuple[list, list, list]:
-    """Local names (``col`` made safe), IRIs in ``ns`` and their Turtle terms, by row."""
-    locs = [_SAFE.sub("-", v) for v in col]
+    """Local names (``col`` made safe), IRIs in ``ns`` and their Turtle terms, by row. One
+    regular-expression search over the whole column decides whether any value needs a change
+    (award keys and the like never do)."""
+    locs = [_SAFE.sub("-", v) for v in col] if _SAFE.search("".join(col)) else col
     iris = [ns + x for x in locs]
     prefix = _BY_NAMESPACE.get(ns)
     if prefix is None:
         return locs, iris, [iri(x) for x in iris]
     head = prefix + ":"
+    if locs is col and not _NOT_LOCAL.search("\n".join(col)):  # all valid local names
+        return locs, iris, [head + x for x in locs]
     match = _LOCAL.match
     return locs, iris, [head + x if match(x) else iri(ns + x) for x in locs]
+
+
+#: A line that is not a local name of a prefixed name (see ``turtle._LOCAL``), given lines
+#: of safe characters only (``[A-Za-z0-9_.-]``): empty, or starting with "." or "-", or
+#: ending with ".".
+_NOT_LOCAL = re.compile(r"^$|^[.-]|\.$", re.M)
 
 
 class _Source:
