@@ -23,7 +23,7 @@ from a mapping file or a CSV file becomes code.
 
 from __future__ import annotations
 
-import re
+import itertools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -64,7 +64,7 @@ _MISSING = object()
 
 
 def _claim_dates(local: str, st: str, et: str, warn, today: str, memo: dict) -> tuple:
-    """``("gk:startDate term", "gk:endDate term")`` of a claim (either None), as the
+    """``(SEP + "gk:startDate term", SEP + "gk:endDate term")`` of a claim (either empty), as the
     interpreter's ``_claim_rows`` makes them (same errors and warnings); remembered in ``memo``
     by ``(st, et)`` when it gave no warning."""
     dates = {}
@@ -83,8 +83,8 @@ def _claim_dates(local: str, st: str, et: str, warn, today: str, memo: dict) -> 
         warn(f"claim {local}: start date {start[0]} is in the future")
         warned = True
     out = (
-        f"{_DATE_PROPS['startDate']} {_typed(*start)}" if start else None,
-        f"{_DATE_PROPS['endDate']} {_typed(*end)}" if end else None,
+        f"{SEP}{_DATE_PROPS['startDate']} {_typed(*start)}" if start else "",
+        f"{SEP}{_DATE_PROPS['endDate']} {_typed(*end)}" if end else "",
     )
     if not warned:
         memo[(st, et)] = out
@@ -93,9 +93,10 @@ def _claim_dates(local: str, st: str, et: str, warn, today: str, memo: dict) -> 
 
 def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[list[int]]):
     """For the chunk last prepared: ``(runs, bad)``. Each run (indices into ``props``, whose
-    predicates are consecutive in the written order) gives per row its ``"predicate term"``
-    lines joined (empty where no property has a plain term); ``bad`` holds the rows where some
-    property needs the interpreter (a warning, an error, a required value missing)."""
+    predicates are consecutive in the written order) gives per row its properties'
+    ``SEP + "predicate term"`` joined (empty where none has a plain term); ``bad`` holds the
+    rows where some property needs the interpreter (a warning, an error, a required value
+    missing)."""
     lines_by_prop, bad = [], set()
     for p in props:
         assert p.value is not None and p.value.col is not None  # see _blockable and bind
@@ -103,18 +104,18 @@ def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[lis
         distinct = set(col)
         new = distinct.difference(lines)
         new.discard("")
+        head = f"{SEP}{p.term} "
         if p.type == "string":  # the common case: a plain literal, no warning possible
-            head = f"{p.term} "
             lines.update((v, head + (memo.get(v) or literal(v))) for v in new)  # type: ignore
             new = set()
         for v in new:
             hit = memo.get(v) or m._convert(p, v, spec.name)
             if hit.__class__ is str:
-                lines[v] = f"{p.term} {hit}"
+                lines[v] = head + hit
             else:
-                lines[v] = None
+                lines[v] = ""
                 p.bad.add(v)
-        lines_by_prop.append(list(map(lines.get, col)))
+        lines_by_prop.append(list(map(lines.get, col, itertools.repeat(""))))
         if p.bad and not p.bad.isdisjoint(distinct):
             bad.update(i for i, v in enumerate(col) if v in p.bad)
         if p.required and "" in distinct:
@@ -124,12 +125,8 @@ def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[lis
         if len(run) == 1:
             out.append(lines_by_prop[run[0]])
         else:
-            out.append(list(map(_join, zip(*(lines_by_prop[j] for j in run)))))
+            out.append(list(map("".join, zip(*(lines_by_prop[j] for j in run)))))
     return tuple(out), bad
-
-
-def _join(lines: tuple) -> str:
-    return SEP.join(filter(None, lines))
 
 
 def _ids(m: CompiledMapping, spec: NodeSpec, col: list[str]) -> tuple[list, list, list]:
@@ -148,16 +145,12 @@ def _ids_in(ns: str, col: list[str]) -> tuple[list, list, list]:
     if prefix is None:
         return locs, iris, [iri(x) for x in iris]
     head = prefix + ":"
-    if locs is col and not _NOT_LOCAL.search("\n".join(col)):  # all valid local names
-        return locs, iris, [head + x for x in locs]
+    if locs is col:  # safe characters only: a local name unless empty, or "." or "-" first,
+        text = "\n" + "\n".join(col) + "\n"  # or "." last
+        if not any(x in text for x in ("\n\n", "\n.", "\n-", ".\n")):
+            return locs, iris, [head + x for x in locs]
     match = _LOCAL.match
     return locs, iris, [head + x if match(x) else iri(ns + x) for x in locs]
-
-
-#: A line that is not a local name of a prefixed name (see ``turtle._LOCAL``), given lines
-#: of safe characters only (``[A-Za-z0-9_.-]``): empty, or starting with "." or "-", or
-#: ending with ".".
-_NOT_LOCAL = re.compile(r"^$|^[.-]|\.$", re.M)
 
 
 class _Source:
@@ -279,7 +272,8 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             "BOOL": FILTERS["bool"],
             "DATES": _claim_dates,
             "DMEMO": {},
-            "JOIN": SEP.join,
+            "JOIN": "".join,
+            "E": "",
             "SAFE_SUB": _SAFE.sub,
             "IRI": iri,
             "LIT": literal,
@@ -359,7 +353,7 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             if p.ref is not None:
                 t = _single(m, p.ref)
                 refs.append(
-                    (p.term, f"({c(f'{p.term} ')} + n{t}.term) if n{t} is not None else None")
+                    (p.term, f"({c(f'{SEP}{p.term} ')} + n{t}.term) if n{t} is not None else E")
                 )
         # the written order: runs of column properties between the links to other nodes
         order = sorted([(p.term, cols.index(p)) for p in cols] + refs, key=lambda x: x[0])
@@ -380,7 +374,7 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         b(4, f"EMIT(n{k}, r, nodes, main, warn)")
         b(3, "else:")
         b(4, "R = L[0]")
-        b(4, f"main.append((n{k}.term, JOIN(filter(None, ({', '.join(exprs)},)))))")
+        b(4, f"main.append((n{k}.term, JOIN(({', '.join(exprs)},))))")
     # -- claims --
     for ci, cl in enumerate(m.claims):
         if not _claim_blockable(m, cl):
@@ -434,10 +428,10 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         d += 1
         parts = [
             (TYPE, c(f"{TYPE} {_CLAIM}")),
-            (_SUBJECT, f"{c(_SUBJECT + ' ')} + s.term"),
-            (_PREDICATE, c(f"{_PREDICATE} {cl.term}")),
-            (_OBJECT, f"{c(_OBJECT + ' ')} + o.term"),
-            (_STATUS, c(f"{_STATUS} {cl.status_term}")),
+            (_SUBJECT, f"{c(f'{SEP}{_SUBJECT} ')} + s.term"),
+            (_PREDICATE, c(f"{SEP}{_PREDICATE} {cl.term}")),
+            (_OBJECT, f"{c(f'{SEP}{_OBJECT} ')} + o.term"),
+            (_STATUS, c(f"{SEP}{_STATUS} {cl.status_term}")),
         ]
         if cl.start or cl.end:
             st = f"{col(cl.start)}[i]" if cl.start else empty
@@ -447,13 +441,13 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             parts += [(_DATE_PROPS["startDate"], "ds"), (_DATE_PROPS["endDate"], "de")]
         if cl.summary:
             b(d, f"sm = {col(cl.summary)}[i]")
-            parts.append((_SUMMARY, f"({c(_SUMMARY + ' ')} + LIT(sm)) if sm else None"))
+            parts.append((_SUMMARY, f"({c(f'{SEP}{_SUMMARY} ')} + LIT(sm)) if sm else E"))
         if ct is not None:
-            under = f"({c(_UNDER + ' ')} + n{ct}.term) if n{ct} is not None else None"
+            under = f"({c(f'{SEP}{_UNDER} ')} + n{ct}.term) if n{ct} is not None else E"
             parts.append((_UNDER, under))
-        parts.append((_DERIVED, f"{c(_DERIVED + ' ')} + n{ev}.term"))
+        parts.append((_DERIVED, f"{c(f'{SEP}{_DERIVED} ')} + n{ev}.term"))
         term = "C[2][i]" if cl.id.static else "IRI(full)"
-        b(d, f"main.append(({term}, JOIN(filter(None, ({_sorted(parts)},)))))")
+        b(d, f"main.append(({term}, JOIN(({_sorted(parts)},))))")
     b(2, "return main, ents")
     b(1, "return row")
     # bind(): per chunk, the columns the row function reads; None: interpret this chunk

@@ -259,10 +259,12 @@ class Template:
                     memo[v], bad[v] = "", str(e)
             if bad:
                 self.errs = {i: bad[v] for i, v in enumerate(raw) if v in bad}
-            pcols.append([memo[v] for v in raw])
+            pcols.append(list(map(memo.__getitem__, raw)))
         if len(pcols) == 1:
             c = pcols[0]
-            self.col = c if not parts[0][1] else [v.strip() for v in c]
+            self.col = c if not parts[0][1] else list(map(str.strip, c))
+        elif all(all(c) for p, c in zip(parts, pcols) if not isinstance(p, str)):
+            self.col = list(map(str.strip, map("".join, zip(*pcols))))  # no value is empty
         else:
             self.col = ["".join(t).strip() if all(t) else "" for t in zip(*pcols)]
 
@@ -310,7 +312,7 @@ class Alternatives:
         ts = self.templates
         if not self.static or any(t.errs for t in ts):
             self.col = None  # row by row: a failing filter raises only where it is reached
-        elif len(ts) == 1:
+        elif len(ts) == 1 or all(ts[0].col):  # type: ignore[arg-type]  # the first always renders
             self.col = ts[0].col
         else:
             self.col = [next(filter(None, t), "") for t in zip(*(t.col for t in ts))]
