@@ -51,7 +51,7 @@ from graphkit.importers.mapping import (
     _cached_date,
     _typed,
 )
-from graphkit.importers.turtle import _BY_NAMESPACE, _LOCAL, SEP, TYPE, iri, literal
+from graphkit.importers.turtle import _BY_NAMESPACE, _CONTROL, _LOCAL, SEP, TYPE, iri, literal
 from graphkit.model import ID
 
 if TYPE_CHECKING:
@@ -61,6 +61,9 @@ if TYPE_CHECKING:
 __all__ = ["Generated", "generate"]
 
 _MISSING = object()
+
+#: Nodes of a spec emitted by the interpreter in a chunk before its columns are converted.
+SPARSE = 32
 
 
 def _claim_dates(local: str, st: str, et: str, warn, today: str, memo: dict) -> tuple:
@@ -101,13 +104,19 @@ def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[lis
     for p in props:
         assert p.value is not None and p.value.col is not None  # see _blockable and bind
         col, lines, memo = p.value.col, p.lines, p.memo
+        head = f"{SEP}{p.term} "
+        if p.type == "string":  # the common case: a plain literal, no warning possible
+            if _CONTROL.search("".join(col)) is None:  # nothing to escape
+                quote = head + '"'
+                lines_by_prop.append([f'{quote}{v}"' if v else "" for v in col])
+            else:
+                lines_by_prop.append([head + literal(v) if v else "" for v in col])
+            if p.required and "" in col:
+                bad.update(i for i, v in enumerate(col) if not v)
+            continue
         distinct = set(col)
         new = distinct.difference(lines)
         new.discard("")
-        head = f"{SEP}{p.term} "
-        if p.type == "string":  # the common case: a plain literal, no warning possible
-            lines.update((v, head + (memo.get(v) or literal(v))) for v in new)  # type: ignore
-            new = set()
         for v in new:
             hit = memo.get(v) or m._convert(p, v, spec.name)
             if hit.__class__ is str:
@@ -178,6 +187,13 @@ def _single(m: CompiledMapping, name: str) -> int | None:
     """The index of the only node spec called ``name``, else None (a repeated node)."""
     found = [k for k, n in enumerate(m.nodes) if n.name == name]
     return found[0] if len(found) == 1 else None
+
+
+def _prior(m: CompiledMapping, name: str, k: int) -> int | None:
+    """The index of the only node spec called ``name`` when it comes before spec ``k`` (the
+    node ``nodes[name]`` then holds when spec ``k`` is made), else None."""
+    j = _single(m, name)
+    return j if j is not None and j < k else None
 
 
 def _blockable(m: CompiledMapping, spec: NodeSpec) -> bool:
@@ -262,6 +278,8 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             "EMIT": m._emit,
             "CLAIM_ROWS": m._claim_rows,
             "LINES": _lines,
+            "INT": int,
+            "SPARSE": SPARSE,
             "IDS": _ids,
             "IDS_IN": _ids_in,
             "NODE": Node,
@@ -321,7 +339,11 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             b(2, f"if n{k} is not None:")
             if spec.distinct_from:
                 df = c(spec.distinct_from, "name")
-                b(3, f"if any(x.iri == n{k}.iri for x in nodes.get({df}, ())):")
+                j = _prior(m, spec.distinct_from, k)
+                if j is not None:
+                    b(3, f"if n{j} is not None and n{j}.iri == n{k}.iri:")
+                else:
+                    b(3, f"if any(x.iri == n{k}.iri for x in nodes.get({df}, ())):")
                 b(4, f"n{k} = None")
                 b(3, "elif key in EMITTED:")
             else:
@@ -339,6 +361,7 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             b(2, "else:")
             b(3, f"raise RowError({c(f'required {spec.name!r} is missing')})")
     # -- emitting them, in the same order --
+    blockprops: list[Prop] = []  # converted by value where the interpreter emits their node
     for k, spec in enumerate(m.nodes):
         b(2, f"if n{k} is not None and n{k}.declare and not skip{k}:")
         if not _blockable(m, spec):
@@ -367,10 +390,14 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
                 runs[-1].append(x)
             else:
                 exprs.append(x)
+        # the first SPARSE nodes of a chunk are emitted by the interpreter: a node made on few
+        # rows (a record of a known contract) is not worth converting whole columns for
         b(3, f"L = TL[{k}]")
-        b(3, "if L is None:")
-        b(4, f"L = TL[{k}] = LINES(M, {c(spec, 'spec')}, {c(cols)}, {c(runs)})")
-        b(3, "if i in L[1]:")
+        b(3, "if L.__class__ is INT:")
+        lines = f"LINES(M, {c(spec, 'spec')}, {c(cols)}, {c(runs)})"
+        b(4, f"L = TL[{k}] = L + 1 if L < SPARSE else {lines}")
+        blockprops += cols
+        b(3, "if L.__class__ is INT or i in L[1]:")
         b(4, f"EMIT(n{k}, r, nodes, main, warn)")
         b(3, "else:")
         b(4, "R = L[0]")
@@ -459,8 +486,10 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
     for k, spec in enumerate(m.nodes):
         if spec.cols is not None:
             out(1, f"keys{k} = {c(spec, 'spec')}.keys")
+    out(1, f"for p in {c(blockprops)}:")
+    out(2, "p.outs = None")
     n = c(len(m.nodes))
-    out(1, f"TL = [None] * {n}")  # per node: its property lines (see _lines), on first use
+    out(1, f"TL = [0] * {n}")  # per node: uses so far, then its property lines (see _lines)
     out(1, f"IL = [None] * {n}")  # per node: its ids (see _ids), on first use
     out(1, f"CL = [None] * {c(len(m.claims))}")  # per claim: its ids (see _ids_in)
     out.lines += body.lines
@@ -481,7 +510,11 @@ def _make_code(m: CompiledMapping, spec: NodeSpec, k: int, b, c, col) -> None:
     depth = 2
     if spec.when_known:
         wk = c(spec.when_known, "name")
-        b(depth, f"if any(not x.declare for x in nodes.get({wk}, ())):")
+        j = _prior(m, spec.when_known, k)
+        if j is not None:
+            b(depth, f"if n{j} is not None and not n{j}.declare:")
+        else:
+            b(depth, f"if any(not x.declare for x in nodes.get({wk}, ())):")
         depth += 1
     if spec.when:
         b(depth, f"if BOOL({col(spec.when)}[i], {c('')}):")
@@ -521,5 +554,9 @@ def _make_code(m: CompiledMapping, spec: NodeSpec, k: int, b, c, col) -> None:
                 depth += 1
     if spec.distinct_from:
         df = c(spec.distinct_from, "name")
-        b(2, f"if n{k} is not None and any(x.iri == n{k}.iri for x in nodes.get({df}, ())):")
+        j = _prior(m, spec.distinct_from, k)
+        if j is not None:
+            b(2, f"if n{k} is not None and n{j} is not None and n{j}.iri == n{k}.iri:")
+        else:
+            b(2, f"if n{k} is not None and any(x.iri == n{k}.iri for x in nodes.get({df}, ())):")
         b(3, f"n{k} = None")
