@@ -196,32 +196,36 @@ def import_csv(
 
     rows = _records(path)
     total = max(_count_lines(path) - 1, 1) if progress else None
-    with bar(f"Importing {path.name} (lines)", total, show=progress) as shown:
-        for chunk in _chunks(rows, CHUNK):
-            compiled.prepare([rec for _n, _line, rec in chunk])  # column-wise rendering
-            fast = generated.bind() if generated is not None else None
-            for i, (n, line, rec) in enumerate(chunk):
-                result.rows += 1
-                where[0], where[1] = line, n
-                try:
-                    if fast is not None:
-                        m, e = fast(i, rec, warn)
-                    else:
-                        m, e = compiled.row(rec, resolver, warn, i)
-                except RowError as err:
-                    msg = f"{path}:{line}: row {n}: {err}"
-                    if not skip_bad:
-                        msg += " (use --skip-bad to skip bad rows)"
-                        raise DataError(msg, path=path, line=line) from None
-                    result.skipped.append(msg)
-                    continue
-                merge_row(main, m, functional, warn)
-                if e:
-                    merge_row(ents, e, functional, warn)
-                compiled.commit()
-                result.imported += 1
-            shown.update(chunk[-1][1])
-        shown.update(total or 0)
+    try:
+        with bar(f"Importing {path.name} (lines)", total, show=progress) as shown:
+            for chunk in _chunks(rows, CHUNK):
+                compiled.prepare([rec for _n, _line, rec in chunk])  # column-wise rendering
+                fast = generated.bind() if generated is not None else None
+                for i, (n, line, rec) in enumerate(chunk):
+                    result.rows += 1
+                    where[0], where[1] = line, n
+                    try:
+                        if fast is not None:
+                            m, e = fast(i, rec, warn)
+                        else:
+                            m, e = compiled.row(rec, resolver, warn, i)
+                    except RowError as err:
+                        msg = f"{path}:{line}: row {n}: {err}"
+                        if not skip_bad:
+                            msg += " (use --skip-bad to skip bad rows)"
+                            raise DataError(msg, path=path, line=line) from None
+                        result.skipped.append(msg)
+                        continue
+                    merge_row(main, m, functional, warn)
+                    if e:
+                        merge_row(ents, e, functional, warn)
+                    compiled.commit()
+                    result.imported += 1
+                shown.update(chunk[-1][1])
+            shown.update(total or 0)
+    finally:
+        if generated is not None:
+            generated.close()
     result.warnings = warnings
     if result.imported == 0 and result.rows:
         raise DataError(f"{path}: no row could be imported ({len(result.skipped)} bad rows)")
@@ -232,9 +236,10 @@ def import_csv(
         for props in graph.data.values():
             for t in props.get("a", ()):
                 result.counts[t.split(":", 1)[-1]] += 1
-        for text in graph.blocks.values():  # a block's first pair is its one type
-            if text.startswith("a "):
-                result.counts[text.split(SEP, 1)[0].split(":", 1)[-1]] += 1
+        firsts = Counter(text.partition(SEP)[0] for text in graph.blocks.values())
+        for first, k in firsts.items():  # a block's first pair is its one type
+            if first.startswith("a "):
+                result.counts[first.split(":", 1)[-1]] += k
     skipped = f", {len(result.skipped)} bad rows skipped" if result.skipped else ""
     head = comment or (
         f"Imported by `graphkit import` from {path.name} with the {mapping.source!r} mapping:\n"

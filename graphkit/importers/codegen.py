@@ -106,11 +106,7 @@ def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[lis
         col, lines, memo = p.value.col, p.lines, p.memo
         head = f"{SEP}{p.term} "
         if p.type == "string":  # the common case: a plain literal, no warning possible
-            if _no_control("".join(col)):  # nothing to escape
-                quote = head + '"'
-                lines_by_prop.append([f'{quote}{v}"' if v else "" for v in col])
-            else:
-                lines_by_prop.append([head + literal(v) if v else "" for v in col])
+            lines_by_prop.append(_literals(head, col))
             if p.required and "" in col:
                 bad.update(i for i, v in enumerate(col) if not v)
             continue
@@ -152,6 +148,14 @@ def _no_control(text: str) -> bool:
     """Whether ``text`` holds no character that a Turtle literal escapes (see
     ``turtle.literal``); in UTF-8 those are single bytes below 0x80."""
     return not text.encode("utf-8", "surrogatepass").translate(None, _NOT_CONTROL)
+
+
+def _literals(head: str, col: list[str]) -> list[str]:
+    """``head`` + each value as a Turtle string literal, by row ("" where empty)."""
+    if _no_control("".join(col)):  # nothing to escape
+        quote = head + '"'
+        return [f'{quote}{v}"' if v else "" for v in col]
+    return [head + literal(v) if v else "" for v in col]
 
 
 def _ids(m: CompiledMapping, spec: NodeSpec, col: list[str]) -> tuple[list, list, list]:
@@ -269,7 +273,13 @@ class Generated:
         self.source, ns = _generate(m, resolver)
         code = compile(self.source, "<graphkit generated mapping>", "exec")
         exec(code, ns)  # noqa: S102 - source built from the mapping's structure only, see module
+        self._ns = ns
         self._bind: Callable[[], Callable | None] = ns["bind"]  # type: ignore[assignment]
+
+    def close(self) -> None:
+        """Drop the namespace (it and the generated functions refer to each other: without
+        this the mapping's memos would wait for the cyclic garbage collector)."""
+        self._ns.clear()
 
     def bind(self) -> Callable | None:
         """The row function ``(i, fields, warn) -> (main, entities)`` for the chunk last given
@@ -294,6 +304,7 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             "EMIT": m._emit,
             "CLAIM_ROWS": m._claim_rows,
             "LINES": _lines,
+            "LITERALS": _literals,
             "INT": int,
             "SPARSE": SPARSE,
             "IDS": _ids,
@@ -483,8 +494,10 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             b(d, f"ds, de = DMEMO.get((st, et)) or DATES(local, st, et, warn, {c(m.today)}, DMEMO)")
             parts += [(_DATE_PROPS["startDate"], "ds"), (_DATE_PROPS["endDate"], "de")]
         if cl.summary:
-            b(d, f"sm = {col(cl.summary)}[i]")
-            parts.append((_SUMMARY, f"({c(f'{SEP}{_SUMMARY} ')} + LIT(sm)) if sm else E"))
+            b(d, f"S = SL[{ci}]")  # the chunk's summary lines, made on first use
+            b(d, "if S is None:")
+            b(d + 1, f"S = SL[{ci}] = LITERALS({c(f'{SEP}{_SUMMARY} ')}, {col(cl.summary)})")
+            parts.append((_SUMMARY, "S[i]"))
         if ct is not None:
             under = f"({c(f'{SEP}{_UNDER} ')} + n{ct}.term) if n{ct} is not None else E"
             parts.append((_UNDER, under))
@@ -507,7 +520,8 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
     n = c(len(m.nodes))
     out(1, f"TL = [0] * {n}")  # per node: uses so far, then its property lines (see _lines)
     out(1, f"IL = [0] * {n}")  # per node: uses so far, then its ids (see _ids)
-    out(1, f"CL = [None] * {c(len(m.claims))}")  # per claim: its ids (see _ids_in)
+    out(1, f"CL = [None] * {c(len(m.claims))}")
+    out(1, f"SL = [None] * {c(len(m.claims))}")  # per claim: its ids (see _ids_in)
     out.lines += body.lines
     return "\n".join(out.lines) + "\n", out.ns
 
