@@ -383,7 +383,10 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         else:
             _make_code(m, spec, k, b, c, col)
         b(2, f"if n{k} is not None:")
-        b(3, f"nodes.setdefault({nm}, []).append(n{k})")
+        if _single(m, spec.name) == k:
+            b(3, f"nodes[{nm}] = [n{k}]")
+        else:
+            b(3, f"nodes.setdefault({nm}, []).append(n{k})")
         if spec.required:
             b(2, "else:")
             b(3, f"raise RowError({c(f'required {spec.name!r} is missing')})")
