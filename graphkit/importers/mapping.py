@@ -598,14 +598,20 @@ class CompiledMapping:
             get = operator.itemgetter(*self._cols, self._cols[0])  # always a tuple
             for i, col in zip(self._cols, zip(*map(get, rows))):
                 cols[i] = col  # type: ignore[assignment]  # a tuple: read only
-                cols[~i] = list(map(str.strip, col))
+        self.prepare_columns(cols, len(rows))
+
+    def prepare_columns(self, cols: dict[int, list[str]], n: int) -> None:
+        """:meth:`prepare` for a chunk of ``n`` rows given as its columns (``cols[i]``: the
+        values of column ``i`` by row, for every column a template reads)."""
+        for i in self._cols:
+            cols[~i] = list(map(str.strip, cols[i]))
         for a in self._alts:
-            a.prepare(cols, len(rows))
-        for n in self.nodes:  # the values an entity made of columns only is made from
-            if n.cols is not None:
-                n.keys = list(zip(*(cols[c] for c in n.cols))) if n.cols else [()] * len(rows)
-        for n in self.nodes:
-            for p in n.props:  # converted on first use in this chunk (see _emit)
+            a.prepare(cols, n)
+        for node in self.nodes:  # the values an entity made of columns only is made from
+            if node.cols is not None:
+                node.keys = list(zip(*(cols[c] for c in node.cols))) if node.cols else [()] * n
+        for node in self.nodes:
+            for p in node.props:  # converted on first use in this chunk (see _emit)
                 p.outs = None if p.value is None or p.value.col is None else False
 
     def _terms(self, p: Prop, name: str) -> list[Outcome | None]:
