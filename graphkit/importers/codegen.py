@@ -24,6 +24,7 @@ from a mapping file or a CSV file becomes code.
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -154,6 +155,11 @@ def _literals(head: str, col: list[str]) -> list[str]:
     """``head`` + each value as a Turtle string literal, by row ("" where empty)."""
     if _no_control("".join(col)):  # nothing to escape
         quote = head + '"'
+        if all(col):  # no empty value: joined in C
+            add, n = operator.add, len(col)
+            return list(
+                map(add, map(add, itertools.repeat(quote, n), col), itertools.repeat('"', n))
+            )
         return [f'{quote}{v}"' if v else "" for v in col]
     return [head + literal(v) if v else "" for v in col]
 

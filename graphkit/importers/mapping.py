@@ -51,6 +51,16 @@ _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _DATE_PROPS = {x: iri(GK + x) for x in ("startDate", "endDate")}
 
 
+_EDGE = re.compile(r"\x00\s")
+
+
+def _padded(col) -> bool:
+    """Whether some value of ``col`` may begin or end with white space (a quick test over the
+    joined column; a NUL inside a value only makes it say yes)."""
+    text = "\x00" + "\x00".join(col) + "\x00"
+    return _EDGE.search(text) is not None or _EDGE.search(text[::-1]) is not None
+
+
 class RowError(ValueError):
     """A row that cannot be imported; the message says which column and value."""
 
@@ -604,7 +614,8 @@ class CompiledMapping:
         """:meth:`prepare` for a chunk of ``n`` rows given as its columns (``cols[i]``: the
         values of column ``i`` by row, for every column a template reads)."""
         for i in self._cols:
-            cols[~i] = list(map(str.strip, cols[i]))
+            col = cols[i]
+            cols[~i] = list(map(str.strip, col)) if _padded(col) else col
         for a in self._alts:
             a.prepare(cols, n)
         for node in self.nodes:  # the values an entity made of columns only is made from
