@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import gc
+import operator
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -118,6 +119,9 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+_record = operator.itemgetter(2)  # the fields of a (row number, line, fields) record
+
+
 def _count_lines(path: Path) -> int:
     with open(path, "rb") as fh:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
@@ -199,10 +203,10 @@ def import_csv(
     try:
         with bar(f"Importing {path.name} (lines)", total, show=progress) as shown:
             for chunk in _chunks(rows, CHUNK):
-                compiled.prepare([rec for _n, _line, rec in chunk])  # column-wise rendering
+                compiled.prepare(list(map(_record, chunk)))  # column-wise rendering
                 fast = generated.bind() if generated is not None else None
+                made, made_ents = [], []  # the chunk's imported rows' triples, in row order
                 for i, (n, line, rec) in enumerate(chunk):
-                    result.rows += 1
                     where[0], where[1] = line, n
                     try:
                         if fast is not None:
@@ -216,11 +220,14 @@ def import_csv(
                             raise DataError(msg, path=path, line=line) from None
                         result.skipped.append(msg)
                         continue
-                    merge_row(main, m, functional, warn)
+                    made += m
                     if e:
-                        merge_row(ents, e, functional, warn)
+                        made_ents += e
                     compiled.commit()
                     result.imported += 1
+                result.rows += len(chunk)
+                merge_row(main, made, functional, warn)  # rows merge in order: as row by row
+                merge_row(ents, made_ents, functional, warn)
                 shown.update(chunk[-1][1])
             shown.update(total or 0)
     finally:

@@ -602,7 +602,8 @@ class CompiledMapping:
         :meth:`row` ``(rows[i], ..., i)`` reads the rendered values."""
         width = len(self.header)
         blank = [""] * width
-        rows = [r if len(r) == width else blank for r in rows]  # row() rejects those
+        if set(map(len, rows)) != {width}:
+            rows = [r if len(r) == width else blank for r in rows]  # row() rejects those
         cols: dict[int, list[str]] = {}
         if self._cols:
             get = operator.itemgetter(*self._cols, self._cols[0])  # always a tuple
