@@ -101,7 +101,8 @@ def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[lis
     ``SEP + "predicate term"`` joined (empty where none has a plain term); ``bad`` holds the
     rows where some property needs the interpreter (a warning, an error, a required value
     missing)."""
-    lines_by_prop, bad = [], set()
+    lines_by_prop: list[list[str]] = []
+    bad: set[int] = set()
     for p in props:
         assert p.value is not None and p.value.col is not None  # see _blockable and bind
         col, lines, memo = p.value.col, p.lines, p.memo
@@ -121,7 +122,7 @@ def _lines(m: CompiledMapping, spec: NodeSpec, props: list[Prop], runs: list[lis
             else:
                 lines[v] = ""
                 p.bad.add(v)
-        lines_by_prop.append(list(map(lines.get, col, itertools.repeat(""))))
+        lines_by_prop.append(list(map(lines.get, col, itertools.repeat(""))))  # type: ignore[arg-type]
         if p.bad and not p.bad.isdisjoint(distinct):
             bad.update(i for i, v in enumerate(col) if v in p.bad)
         if p.required and "" in distinct:
@@ -407,7 +408,7 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
         for p in cols:
             assert p.value is not None  # see _blockable
             col(p.value)  # its column must be rendered in this chunk
-        refs = []
+        refs: list[tuple[str, int | str]] = []
         for p in spec.props:
             if p.ref is not None:
                 t = _single(m, p.ref)
@@ -415,7 +416,8 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
                     (p.term, f"({c(f'{SEP}{p.term} ')} + n{t}.term) if n{t} is not None else E")
                 )
         # the written order: runs of column properties between the links to other nodes
-        order = sorted([(p.term, cols.index(p)) for p in cols] + refs, key=lambda x: x[0])
+        order: list[tuple[str, int | str]] = [(p.term, cols.index(p)) for p in cols]
+        order = sorted(order + refs, key=lambda x: x[0])
         runs: list[list[int]] = []
         exprs = [f"{c({x: f'{TYPE} {iri(x)}' for x, _w in spec.classes})}[n{k}.cls]"]
         for _t, x in order:
@@ -526,9 +528,9 @@ def _generate(m: CompiledMapping, resolver: Resolver) -> tuple[str, dict]:
             out(1, f"keys{k} = {c(spec, 'spec')}.keys")
     out(1, f"for p in {c(blockprops)}:")
     out(2, "p.outs = None")
-    n = c(len(m.nodes))
-    out(1, f"TL = [0] * {n}")  # per node: uses so far, then its property lines (see _lines)
-    out(1, f"IL = [0] * {n}")  # per node: uses so far, then its ids (see _ids)
+    count = c(len(m.nodes))
+    out(1, f"TL = [0] * {count}")  # per node: uses so far, then its property lines (_lines)
+    out(1, f"IL = [0] * {count}")  # per node: uses so far, then its ids (see _ids)
     out(1, f"CL = [None] * {c(len(m.claims))}")
     out(1, f"SL = [None] * {c(len(m.claims))}")  # per claim: its ids (see _ids_in)
     out.lines += body.lines

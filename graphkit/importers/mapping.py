@@ -1022,7 +1022,7 @@ class RowTriples(list):
         self.append((s, [(p, o)]))
 
 
-def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None) -> None:
+def merge_row(into: TripleSet, new: list, functional: set[str], warn=None) -> None:
     """:func:`merge` for one row's triples: the first value of a single-valued property wins (a
     later name becomes a ``skos:altLabel``)."""
     name, alt = _NAME, _ALT
@@ -1031,11 +1031,11 @@ def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None)
         props = data.get(s)
         if props is None:
             if pairs.__class__ is str:  # a whole block (see codegen): kept as it is when new
-                have = blocks.get(s)
-                if have is None:
+                block = blocks.get(s)
+                if block is None:
                     blocks[s] = pairs
                     continue
-                if have == pairs:  # the same triples again: nothing to add
+                if block == pairs:  # the same triples again: nothing to add
                     continue
             if s in blocks:  # a block met before: now merged
                 into.unpack(s)
