@@ -7,11 +7,16 @@ source (one block per node and per claim, each property unrolled) and compiles i
 the import then calls the generated function per row. It does exactly what the interpreter does,
 in the same order (so the same row fails with the same message and the same warnings are given):
 
-- entities (organisations, products), nodes whose properties refer to other nodes, and claims
-  with several evidence or contract nodes are handed to the interpreter's own methods;
+- entities (organisations, products), nodes with a template naming another node or linking
+  to a repeated node, and claims with several evidence or contract nodes are handed to the
+  interpreter's own methods;
 - every other node and claim is emitted by generated code as one Turtle block, its predicates
   already in the order :meth:`TripleSet.body <graphkit.importers.turtle.TripleSet.body>` writes
   them (see ``TripleSet.blocks``), instead of ``(predicate, object)`` pairs merged into dicts;
+  each property's ``"predicate term"`` lines, the ids and the literals are made once per chunk
+  of rows, column by column;
+- a row where a value converts with a warning or an error, and the first :data:`SPARSE` nodes
+  of a spec in a chunk, are emitted by the interpreter;
 - a chunk in which a template's filter failed (a bad date, ...) is interpreted row by row
   (``bind`` returns None), as the interpreter raises such errors only where they are reached.
 
