@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import functools
 import gc
+import operator
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from graphkit.errors import DataError
+from graphkit.importers.codegen import generate
 from graphkit.importers.mapping import (
     CONFLICT,
     CompiledMapping,
@@ -30,7 +32,7 @@ from graphkit.importers.mapping import (
     merge,
     merge_row,
 )
-from graphkit.importers.turtle import TripleSet, read_turtle, write_atomic
+from graphkit.importers.turtle import SEP, TripleSet, read_turtle, write_atomic
 from graphkit.progress import bar
 from graphkit.resolve import Resolver
 
@@ -117,6 +119,9 @@ def _chunks(rows: Iterator, size: int) -> Iterator[list]:
         yield chunk
 
 
+_record = operator.itemgetter(2)  # the fields of a (row number, line, fields) record
+
+
 def _count_lines(path: Path) -> int:
     with open(path, "rb") as fh:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
@@ -160,13 +165,16 @@ def import_csv(
     output: str | None = None,
     comment: str = "",
     describe: Callable[[ImportResult, TripleSet], None] | None = None,
+    interpret: bool = False,
 ) -> ImportResult:
     """Import one CSV file with ``mapping``; raise :class:`DataError` on the first bad row unless
     ``skip_bad`` (then bad rows are listed in ``ImportResult.skipped``).
 
     ``output`` names the Turtle file written in ``out_dir`` (default ``<source>-<file stem>.ttl``);
     ``comment`` replaces its header comment; ``describe(result, triples)`` may add triples (a
-    dataset description) before it is written."""
+    dataset description) before it is written. Rows are rendered by code generated for the
+    mapping (:mod:`graphkit.importers.codegen`); ``interpret`` renders them with the mapping
+    interpreter instead (the reference the generated code is tested against)."""
     path, out_dir = Path(path), Path(out_dir)
     if not path.is_file():
         raise DataError(f"{path}: no such file", path=path)
@@ -178,36 +186,53 @@ def import_csv(
     out = out_dir / (output or f"{mapping.source}-{stem}.ttl")
     result = ImportResult(mapping.source, path, out, out_dir / ENTITIES)
     main, ents = TripleSet(), TripleSet()
+    generated = None if interpret else generate(compiled, resolver)
+    functional = compiled.functional
     warnings: Counter = Counter()
 
-    where = [""]
+    where: list = [None, 0]  # the row's line and number
 
     def warn(msg: str) -> None:
-        warnings[msg if msg.startswith(CONFLICT) else f"{where[0]}{msg}"] += 1
+        line, n = where
+        if line is not None and not msg.startswith(CONFLICT):
+            msg = f"{path}:{line}: row {n}: {msg}"
+        warnings[msg] += 1
 
     rows = _records(path)
     total = max(_count_lines(path) - 1, 1) if progress else None
-    with bar(f"Importing {path.name} (lines)", total, show=progress) as shown:
-        for chunk in _chunks(rows, CHUNK):
-            compiled.prepare([rec for _n, _line, rec in chunk])  # column-wise rendering
-            for i, (n, line, rec) in enumerate(chunk):
-                result.rows += 1
-                where[0] = f"{path}:{line}: row {n}: "
-                try:
-                    m, e = compiled.row(rec, resolver, warn, i)
-                except RowError as err:
-                    msg = f"{path}:{line}: row {n}: {err}"
-                    if not skip_bad:
-                        msg += " (use --skip-bad to skip bad rows)"
-                        raise DataError(msg, path=path, line=line) from None
-                    result.skipped.append(msg)
-                    continue
-                merge_row(main, m, compiled.functional, warn)
-                merge_row(ents, e, compiled.functional, warn)
-                compiled.commit()
-                result.imported += 1
-            shown.update(chunk[-1][1])
-        shown.update(total or 0)
+    try:
+        with bar(f"Importing {path.name} (lines)", total, show=progress) as shown:
+            for chunk in _chunks(rows, CHUNK):
+                compiled.prepare(list(map(_record, chunk)))  # column-wise rendering
+                fast = generated.bind() if generated is not None else None
+                made, made_ents = [], []  # the chunk's imported rows' triples, in row order
+                for i, (n, line, rec) in enumerate(chunk):
+                    where[0], where[1] = line, n
+                    try:
+                        if fast is not None:
+                            m, e = fast(i, rec, warn)
+                        else:
+                            m, e = compiled.row(rec, resolver, warn, i)
+                    except RowError as err:
+                        msg = f"{path}:{line}: row {n}: {err}"
+                        if not skip_bad:
+                            msg += " (use --skip-bad to skip bad rows)"
+                            raise DataError(msg, path=path, line=line) from None
+                        result.skipped.append(msg)
+                        continue
+                    made += m
+                    if e:
+                        made_ents += e
+                    compiled.commit()
+                    result.imported += 1
+                result.rows += len(chunk)
+                merge_row(main, made, functional, warn)  # rows merge in order: as row by row
+                merge_row(ents, made_ents, functional, warn)
+                shown.update(chunk[-1][1])
+            shown.update(total or 0)
+    finally:
+        if generated is not None:
+            generated.close()
     result.warnings = warnings
     if result.imported == 0 and result.rows:
         raise DataError(f"{path}: no row could be imported ({len(result.skipped)} bad rows)")
@@ -218,6 +243,10 @@ def import_csv(
         for props in graph.data.values():
             for t in props.get("a", ()):
                 result.counts[t.split(":", 1)[-1]] += 1
+        firsts = Counter(text.partition(SEP)[0] for text in graph.blocks.values())
+        for first, k in firsts.items():  # a block's first pair is its one type
+            if first.startswith("a "):
+                result.counts[first.split(":", 1)[-1]] += k
     skipped = f", {len(result.skipped)} bad rows skipped" if result.skipped else ""
     head = comment or (
         f"Imported by `graphkit import` from {path.name} with the {mapping.source!r} mapping:\n"
@@ -225,6 +254,7 @@ def import_csv(
         " instead of editing it."
     )
     if describe is not None:
+        main.unpack()
         describe(result, main)
     ents_head = (
         f"Organisations and products found by `graphkit import` in the files of {out_dir.name}/;\n"

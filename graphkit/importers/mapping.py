@@ -28,7 +28,7 @@ from urllib.parse import urlparse
 import yaml
 
 from graphkit.errors import DataError
-from graphkit.importers.turtle import TYPE, TripleSet, iri, literal
+from graphkit.importers.turtle import TYPE, TripleSet, iri, literal, split_block
 from graphkit.model import GK, ID, PREFIXES, RDF, SCHEMA, SKOS, TAXONOMY, XSD, schema
 from graphkit.resolve import Resolver, slug
 
@@ -49,6 +49,16 @@ _CLAIM, _STATUS, _SUMMARY, _UNDER = (
 _SUBJECT, _PREDICATE, _OBJECT = (iri(RDF + x) for x in ("subject", "predicate", "object"))
 _DERIVED = iri(PREFIXES["prov"] + "wasDerivedFrom")
 _DATE_PROPS = {x: iri(GK + x) for x in ("startDate", "endDate")}
+
+
+_EDGE = re.compile(r"\x00\s")
+
+
+def _padded(col) -> bool:
+    """Whether some value of ``col`` may begin or end with white space (a quick test over the
+    joined column; a NUL inside a value only makes it say yes)."""
+    text = "\x00" + "\x00".join(col) + "\x00"
+    return _EDGE.search(text) is not None or _EDGE.search(text[::-1]) is not None
 
 
 class RowError(ValueError):
@@ -259,10 +269,12 @@ class Template:
                     memo[v], bad[v] = "", str(e)
             if bad:
                 self.errs = {i: bad[v] for i, v in enumerate(raw) if v in bad}
-            pcols.append([memo[v] for v in raw])
+            pcols.append(list(map(memo.__getitem__, raw)))
         if len(pcols) == 1:
             c = pcols[0]
-            self.col = c if not parts[0][1] else [v.strip() for v in c]
+            self.col = c if not parts[0][1] else list(map(str.strip, c))
+        elif all(all(c) for p, c in zip(parts, pcols) if not isinstance(p, str)):
+            self.col = list(map(str.strip, map("".join, zip(*pcols))))  # no value is empty
         else:
             self.col = ["".join(t).strip() if all(t) else "" for t in zip(*pcols)]
 
@@ -310,7 +322,7 @@ class Alternatives:
         ts = self.templates
         if not self.static or any(t.errs for t in ts):
             self.col = None  # row by row: a failing filter raises only where it is reached
-        elif len(ts) == 1:
+        elif len(ts) == 1 or all(ts[0].col):  # type: ignore[arg-type]  # the first always renders
             self.col = ts[0].col
         else:
             self.col = [next(filter(None, t), "") for t in zip(*(t.col for t in ts))]
@@ -425,6 +437,8 @@ class Prop:
     def __post_init__(self) -> None:
         self.term = iri(self.pred)  # the predicate as Turtle
         self.memo: dict[str, Outcome] = {}  # see _value
+        self.lines: dict[str, str | None] = {}  # "predicate term" by value (see codegen)
+        self.bad: set[str] = set()  # values that convert with a warning or an error
         # this chunk's memo entries by row (None: empty value); False: not converted yet;
         # None: not convertible column-wise (the value refers to a node)
         self.outs: list[Outcome | None] | bool | None = None
@@ -476,9 +490,11 @@ class Node:
     cls: str
     declare: bool
     spec: NodeSpec
+    term: str = ""  # as Turtle (made from iri when not given)
 
     def __post_init__(self) -> None:
-        self.term = iri(self.iri)  # as Turtle
+        if not self.term:
+            self.term = iri(self.iri)
 
     @property
     def local(self) -> str:
@@ -586,20 +602,28 @@ class CompiledMapping:
         :meth:`row` ``(rows[i], ..., i)`` reads the rendered values."""
         width = len(self.header)
         blank = [""] * width
-        rows = [r if len(r) == width else blank for r in rows]  # row() rejects those
+        if set(map(len, rows)) != {width}:
+            rows = [r if len(r) == width else blank for r in rows]  # row() rejects those
         cols: dict[int, list[str]] = {}
         if self._cols:
             get = operator.itemgetter(*self._cols, self._cols[0])  # always a tuple
             for i, col in zip(self._cols, zip(*map(get, rows))):
                 cols[i] = col  # type: ignore[assignment]  # a tuple: read only
-                cols[~i] = [v.strip() for v in col]
+        self.prepare_columns(cols, len(rows))
+
+    def prepare_columns(self, cols: dict[int, list[str]], n: int) -> None:
+        """:meth:`prepare` for a chunk of ``n`` rows given as its columns (``cols[i]``: the
+        values of column ``i`` by row, for every column a template reads)."""
+        for i in self._cols:
+            col = cols[i]
+            cols[~i] = list(map(str.strip, col)) if _padded(col) else col
         for a in self._alts:
-            a.prepare(cols, len(rows))
-        for n in self.nodes:  # the values an entity made of columns only is made from
-            if n.cols is not None:
-                n.keys = list(zip(*(cols[c] for c in n.cols))) if n.cols else [()] * len(rows)
-        for n in self.nodes:
-            for p in n.props:  # converted on first use in this chunk (see _emit)
+            a.prepare(cols, n)
+        for node in self.nodes:  # the values an entity made of columns only is made from
+            if node.cols is not None:
+                node.keys = list(zip(*(cols[c] for c in node.cols))) if node.cols else [()] * n
+        for node in self.nodes:
+            for p in node.props:  # converted on first use in this chunk (see _emit)
                 p.outs = None if p.value is None or p.value.col is None else False
 
     def _terms(self, p: Prop, name: str) -> list[Outcome | None]:
@@ -991,19 +1015,33 @@ class CompiledMapping:
 
 class RowTriples(list):
     """The triples of one row as ``(subject, [(predicate, object), ...])`` blocks, in the order
-    the mapping makes them (merged by :func:`merge_row`)."""
+    the mapping makes them (merged by :func:`merge_row`); generated code (see
+    :mod:`graphkit.importers.codegen`) may give a block as one Turtle string instead."""
 
     def add(self, s: str, p: str, o: str) -> None:
         self.append((s, [(p, o)]))
 
 
-def merge_row(into: TripleSet, new: RowTriples, functional: set[str], warn=None) -> None:
+def merge_row(into: TripleSet, new: list, functional: set[str], warn=None) -> None:
     """:func:`merge` for one row's triples: the first value of a single-valued property wins (a
     later name becomes a ``skos:altLabel``)."""
     name, alt = _NAME, _ALT
-    data = into.data
+    data, blocks = into.data, into.blocks
     for s, pairs in new:
         props = data.get(s)
+        if props is None:
+            if pairs.__class__ is str:  # a whole block (see codegen): kept as it is when new
+                block = blocks.get(s)
+                if block is None:
+                    blocks[s] = pairs
+                    continue
+                if block == pairs:  # the same triples again: nothing to add
+                    continue
+            if s in blocks:  # a block met before: now merged
+                into.unpack(s)
+                props = data[s]
+        if pairs.__class__ is str:
+            pairs = split_block(pairs)
         if props is None:  # a new subject (the common case): one value per predicate
             fresh = {p: {o} for p, o in pairs}
             if len(fresh) == len(pairs) and alt not in fresh:
@@ -1034,6 +1072,8 @@ def merge(into: TripleSet, new: TripleSet, functional: set[str], warn=None) -> N
     """Add ``new`` to ``into``; a second value of a single-valued property is dropped (a second
     name becomes a ``skos:altLabel``)."""
     name, alt = iri(SCHEMA + "name"), iri(SKOS + "altLabel")
+    into.unpack()
+    new.unpack()
     for s, props in new.data.items():
         mine = into.data.setdefault(s, {})
         for p, objs in props.items():

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from graphkit.model import PREFIXES, RDF, SCHEMA, XSD
 
-__all__ = ["SCHEMA", "TripleSet", "iri", "literal", "read_turtle", "write_atomic"]
+__all__ = ["SCHEMA", "SEP", "TripleSet", "iri", "literal", "read_turtle", "write_atomic"]
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
 # Longest namespace first, so ``idk:`` wins over a shorter prefix of the same IRI.
@@ -27,6 +27,7 @@ _NAMESPACES = sorted(((ns, p) for p, ns in PREFIXES.items()), key=lambda x: -len
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
 _CONTROL = re.compile(r'[\\"\n\r\t\x00-\x1f\x7f]')
 TYPE = "a"
+SEP = " ;\n    "  # between the predicate-object pairs of a subject's block
 _XSD_STRING = XSD + "string"
 
 
@@ -62,13 +63,31 @@ def literal(value: str, datatype: str | None = None) -> str:
 
 
 class TripleSet:
-    """Triples as rendered Turtle terms: ``subject -> predicate -> {objects}``."""
+    """Triples as rendered Turtle terms: ``subject -> predicate -> {objects}``.
+
+    ``blocks`` holds subjects added whole as one Turtle block (``"p o ;\\n    p o"``, predicates
+    distinct and in the written order, see :mod:`graphkit.importers.codegen`): they are written
+    as they are and become ``data`` entries only when something is added to them
+    (:meth:`unpack`)."""
 
     def __init__(self) -> None:
         self.data: dict[str, dict[str, set[str]]] = {}
+        self.blocks: dict[str, str] = {}
+
+    def unpack(self, s: str | None = None) -> None:
+        """Move the block of ``s`` (every block, when None) into ``data``."""
+        if s is None:
+            for s in list(self.blocks):
+                self.unpack(s)
+            return
+        text = self.blocks.pop(s, None)
+        if text is not None:
+            self.data[s] = {p: {o} for p, o in split_block(text)}
 
     def add(self, s: str, p: str, o: str) -> bool:
         """Add one triple; False if it was there already."""
+        if s in self.blocks:
+            self.unpack(s)
         objs = self.data.setdefault(s, {}).setdefault(p, set())
         if o in objs:
             return False
@@ -76,27 +95,35 @@ class TripleSet:
         return True
 
     def values(self, s: str, p: str) -> set[str]:
+        if s in self.blocks:
+            return {o for q, o in split_block(self.blocks[s]) if q == p}
         return self.data.get(s, {}).get(p, set())
 
     def update(self, other: TripleSet) -> None:
+        self.unpack()
+        other.unpack()
         for s, props in other.data.items():
             mine = self.data.setdefault(s, {})
             for p, objs in props.items():
                 mine.setdefault(p, set()).update(objs)
 
     def __len__(self) -> int:
-        return sum(len(o) for props in self.data.values() for o in props.values())
+        n = sum(len(o) for props in self.data.values() for o in props.values())
+        return n + sum(text.count(SEP) + 1 for text in self.blocks.values())
 
     def subjects(self) -> Iterable[str]:
-        return self.data.keys()
+        return [*self.data, *self.blocks] if self.blocks else self.data.keys()
 
     def body(self) -> str:
         """All triples as Turtle statements, subjects, predicates and objects sorted."""
         out = []
-        data = self.data
+        data, blocks = self.data, self.blocks
         orders: dict[tuple[str, ...], list[str]] = {}  # predicates as met -> as written
-        for s in sorted(data):
-            props = data[s]
+        for s in sorted([*data, *blocks]) if blocks else sorted(data):
+            props = data.get(s)
+            if props is None:
+                out.append(f"{s} {blocks[s]} .\n")
+                continue
             keys = tuple(props)
             preds = orders.get(keys)
             if preds is None:
@@ -110,13 +137,19 @@ class TripleSet:
                 if (objs := props[p])
             ]
             if lines:
-                out.append(f"{s} " + " ;\n    ".join(lines) + " .\n")
+                out.append(f"{s} " + SEP.join(lines) + " .\n")
         return "\n".join(out)
 
     def turtle(self, header: str = "") -> str:
         comment = "".join(f"# {line}\n".replace("# \n", "#\n") for line in header.splitlines())
         prefixes = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items())
         return f"{comment}{prefixes}\n{self.body()}"
+
+
+def split_block(text: str) -> list[tuple[str, str]]:
+    """The ``(predicate, object)`` pairs of a block of :attr:`TripleSet.blocks` (a literal
+    holds no raw newline and a predicate no space, so both splits are exact)."""
+    return [tuple(x.split(" ", 1)) for x in text.split(SEP)]  # type: ignore[misc]
 
 
 def read_turtle(path: Path) -> TripleSet:
