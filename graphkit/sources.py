@@ -91,12 +91,58 @@ def requires(name: str) -> list[str]:
 @dataclass(frozen=True)
 class SourceCount:
     """Claims of one source: declared in its file, and curated or other claims it adds
-    evidence to."""
+    evidence to; with the provenance its ``dcat:Dataset`` description gives (``None`` for the
+    curated data, which has none)."""
 
     source: str
     title: str
     claims: int
     evidence_added: int
+    licence: str | None = None  #: dcterms:license (an IRI)
+    rights: str | None = None  #: dcterms:rights (the licence situation in words)
+    upstream: str | None = None  #: dcterms:source (the upstream repository)
+    commit: str | None = None  #: gk:sourceCommit
+    upstream_path: str | None = None  #: gk:sourcePath
+    input_file: str | None = None  #: gk:inputFile (in the shared data folder)
+    retrieved: str | None = None  #: pav:retrievedOn
+    sha256: str | None = None  #: spdx:checksum of the input file
+    rows_read: int | None = None  #: gk:rowsRead
+    rows_imported: int | None = None  #: gk:rowsImported
+    triples: int | None = None  #: void:triples of the file
+
+
+#: SourceCount field of each property of a dataset description (ontology/sources.ttl).
+_PROVENANCE = {
+    "http://purl.org/dc/terms/license": "licence",
+    "http://purl.org/dc/terms/rights": "rights",
+    "http://purl.org/dc/terms/source": "upstream",
+    GK + "sourceCommit": "commit",
+    GK + "sourcePath": "upstream_path",
+    GK + "inputFile": "input_file",
+    "http://purl.org/pav/retrievedOn": "retrieved",
+    "http://spdx.org/rdf/terms#checksumValue": "sha256",
+    GK + "rowsRead": "rows_read",
+    GK + "rowsImported": "rows_imported",
+    "http://rdfs.org/ns/void#triples": "triples",
+}
+_INTEGER = {"rows_read", "rows_imported", "triples"}
+
+
+def _provenance(dataset) -> dict[str, dict]:
+    """Graph IRI -> the provenance fields of the dataset its file describes."""
+    rows = dataset.store.query(
+        f"""SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ ?ds a <{DCAT_DATASET}> .
+            {{ ?ds ?p ?o }} UNION {{ ?ds <http://spdx.org/rdf/terms#checksum> ?sum .
+              ?sum ?p ?o }} }} }}"""
+    )
+    out: dict[str, dict] = {}
+    for r in rows:
+        key = _PROVENANCE.get(r["p"].value)
+        if key is None:
+            continue
+        value = r["o"].value
+        out.setdefault(r["g"].value, {})[key] = int(value) if key in _INTEGER else value
+    return out
 
 
 def claims_per_source(dataset) -> list[SourceCount]:
@@ -127,13 +173,16 @@ def claims_per_source(dataset) -> list[SourceCount]:
             return ds.rsplit("/", 1)[-1], title
         return CURATED, "Curated data (data/*.ttl and other files without a dataset description)"
 
+    provenance = _provenance(dataset)
     counts: dict[str, list] = {CURATED: [name("")[1], 0, 0]}
+    about: dict[str, dict] = {CURATED: {}}
     order = [CURATED]
     for g in [f.resolve().as_uri() for f in dataset.files]:
         n, title = name(g)
         if n not in counts:
             counts[n] = [title, 0, 0]
+            about[n] = provenance.get(g, {}) if g in described else {}
             order.append(n)
         counts[n][1] += len(declared.get(g, ()))
         counts[n][2] += len(added.get(g, ()))
-    return [SourceCount(n, *counts[n]) for n in order]
+    return [SourceCount(n, *counts[n], **about[n]) for n in order]
