@@ -1,0 +1,116 @@
+"""graphkit.sources: claims per source with the provenance of each bundled dataset, and how
+`graphkit stats` shows it. Expected values come from the shared input files (hashlib, csv)
+and the build manifest, never typed in."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from graphkit.cli import app
+from graphkit.importers.build import manifest
+from graphkit.sources import CURATED, claims_per_source
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path("/work/shared/data")
+if not SHARED.is_dir():  # CI lays shared/ beside the clone
+    SHARED = ROOT.parent / "shared" / "data"
+SOURCES = {s.name: s for s in manifest()}
+CC_BY_SA = "https://creativecommons.org/licenses/by-sa/4.0/"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def counts(bundled_dataset):
+    return {c.source: c for c in claims_per_source(bundled_dataset)}
+
+
+@pytest.mark.slow  # the bundled dataset (parsed once a session: 2-3 s of CPU)
+def test_each_source_carries_its_provenance(counts):
+    assert set(SOURCES) <= set(counts)
+    for name, src in SOURCES.items():
+        c = counts[name]
+        with open(SHARED / src.file, newline="", encoding="utf-8-sig") as fh:
+            n_rows = sum(1 for _ in csv.DictReader(fh))
+        assert c.sha256 == hashlib.sha256((SHARED / src.file).read_bytes()).hexdigest(), name
+        assert (c.upstream, c.commit, c.retrieved) == (src.repository, src.commit, src.retrieved)
+        assert c.input_file == src.file and c.upstream_path == src.path, name
+        assert c.rows_read == n_rows and (c.licence or "") == src.license, name
+        assert c.rows_imported is not None and c.rows_imported <= n_rows
+        assert c.rights and c.triples and c.triples > 0, name
+    curated = counts[CURATED]
+    assert curated.upstream is None and curated.sha256 is None and curated.claims > 0
+
+
+@pytest.mark.slow  # the bundled dataset (parsed once a session: 2-3 s of CPU)
+def test_spyfiles_provenance_says_cc_by_sa(counts):
+    for name in ("spyfiles-companies", "spyfiles-documents"):
+        assert counts[name].licence == CC_BY_SA
+        assert "CC BY-SA 4.0" in counts[name].rights
+    assert counts["usaspending-prime-mn"].licence is None  # none stated: not made up
+
+
+def _stats(*args: str, columns: int = 100):
+    r = runner.invoke(app, ["stats", *args], env={"COLUMNS": str(columns)})
+    assert r.exit_code == 0, r.output
+    return r.stdout
+
+
+def _blocks(text: str) -> dict[str, dict[str, str]]:
+    """The per-source blocks of the table output, as {source: {key: value (joined lines)}}."""
+    blocks: dict[str, dict[str, str]] = {}
+    tail = text.split("Bundled source datasets", 1)[1].split("\n", 2)[2]
+    for chunk in tail.strip().split("\n\n"):
+        block: dict[str, str] = {}
+        key = ""
+        for line in chunk.splitlines():
+            if line[:1] != " ":
+                key, _, value = line.partition("  ")
+                block[key] = value.strip()
+            else:
+                block[key] += " " + line.strip()
+        blocks[block["source"]] = block
+    return blocks
+
+
+@pytest.mark.slow  # loads every bundled source (about 3 s of CPU per run)
+@pytest.mark.parametrize("columns", [80, 120])
+def test_stats_table_shows_each_source_with_provenance(counts, columns):
+    text = _stats(columns=columns)
+    wide = [line for line in text.splitlines() if len(line) > columns]
+    assert all(len(line.split()) == 3 for line in wide), wide  # one path the width can't split
+    blocks = _blocks(text)
+    assert set(blocks) == set(SOURCES)  # the curated data has no description: counted above
+    for name, c in ((n, counts[n]) for n in SOURCES):
+        b = blocks[name]
+        assert b["title"] == c.title and b["upstream"] == c.upstream
+        assert b["commit"] == c.commit[:12] and b["retrieved"] == c.retrieved
+        assert b["input sha256"] == c.sha256[:16] + "…"
+        assert b["claims"].startswith(f"{c.claims:,} declared")
+        assert b["rows imported"].startswith(f"{c.rows_imported:,}")
+        assert b["licence"] == (c.licence or "none stated")
+    assert "CC BY-SA 4.0" in blocks["spyfiles-companies"]["rights"]
+    assert blocks["spyfiles-documents"]["licence"] == CC_BY_SA
+
+
+@pytest.mark.slow  # loads every bundled source twice (about 6 s of CPU)
+def test_stats_json_and_csv_carry_every_field(counts):
+    from dataclasses import asdict, fields
+
+    keys = [f.name for f in fields(next(iter(counts.values())))]
+    data = json.loads(_stats("-f", "json"))
+    assert data["sources"] == [asdict(counts[s["source"]]) for s in data["sources"]]
+    rows = list(csv.DictReader(io.StringIO(_stats("-f", "csv"))))
+    per_source = {r["source"]: r for r in rows if r["source"]}
+    assert set(per_source) == set(counts)
+    for name, c in counts.items():
+        got = per_source[name]
+        assert {k: got[k] for k in keys} == {
+            k: "" if v is None else str(v) for k, v in asdict(c).items()
+        }
