@@ -11,6 +11,7 @@ dataset its file describes; a claim declared in a file that describes no dataset
 from __future__ import annotations
 
 import re
+from functools import cache
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,20 @@ from graphkit.model import GK, data_dir
 CURATED = "curated"
 NONE = "none"
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+DCTERMS = "http://purl.org/dc/terms/"
 ENTITIES = "entities.ttl"
 
-__all__ = ["SourceCount", "claims_per_source", "curated_files", "names", "requires", "select"]
+__all__ = [
+    "SourceCount",
+    "SourceInfo",
+    "claims_per_source",
+    "curated_files",
+    "describe",
+    "evidence_sources",
+    "names",
+    "requires",
+    "select",
+]
 
 
 def _dir() -> Path:
@@ -186,3 +198,63 @@ def claims_per_source(dataset) -> list[SourceCount]:
         counts[n][1] += len(declared.get(g, ()))
         counts[n][2] += len(added.get(g, ()))
     return [SourceCount(n, *counts[n], **about[n]) for n in order]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A bundled source as its dataset description names it (for a line under its evidence)."""
+
+    source: str
+    title: str
+    licence: str | None  #: dcterms:license (an IRI), if the dataset states one
+    rights: str  #: dcterms:rights
+
+    @property
+    def terms(self) -> str:
+        """The licence situation in a few words: the rights statement's first clause
+        (``CC BY-SA 4.0``, ``No licence stated``)."""
+        return re.split(r" \(|;|\. ", self.rights, maxsplit=1)[0].rstrip(".") or (
+            self.licence or ""
+        )
+
+
+@cache
+def describe(name: str) -> SourceInfo | None:
+    """The dataset description of bundled source ``name`` (its file's head, parsed alone)."""
+    import pyoxigraph as ox
+
+    from graphkit.importers.build import SOURCE_NS
+
+    path = _dir() / f"{name}.ttl"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"\n<{SOURCE_NS}{name}> a ")
+    if start < 0:
+        return None
+    end = text.find("\n\n", start + 1)
+    head = text[: end if end > 0 else len(text)]
+    found: dict[str, str] = {}
+    title = f"{DCTERMS}title"
+    for q in ox.parse(head.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+        if q.subject.value == SOURCE_NS + name:
+            p = q.predicate.value
+            key = "title" if p == title else _PROVENANCE.get(p)
+            if key in ("title", "licence", "rights"):
+                found[key] = q.object.value
+    return SourceInfo(name, found.get("title", name), found.get("licence"), found.get("rights", ""))
+
+
+_EVIDENCE = re.compile(r"^ide:(\S+) a gk:Evidence\b", re.M)
+
+
+@cache
+def evidence_sources() -> dict[str, tuple[str, ...]]:
+    """Evidence id (``evidence/...``) -> the bundled sources whose files declare it."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in names():
+        text = (_dir() / f"{name}.ttl").read_text(encoding="utf-8")
+        for m in _EVIDENCE.finditer(text):
+            key = f"evidence/{m[1]}"
+            out[key] = (*out.get(key, ()), name)
+    return out
