@@ -11,9 +11,9 @@ dataset its file describes; a claim declared in a file that describes no dataset
 from __future__ import annotations
 
 import re
-from functools import cache
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from graphkit.errors import DataError
