@@ -114,3 +114,54 @@ def test_stats_json_and_csv_carry_every_field(counts):
         assert {k: got[k] for k in keys} == {
             k: "" if v is None else str(v) for k, v in asdict(c).items()
         }
+
+
+def test_describe_reads_each_dataset_description():
+    """The head of each bundled file names its dataset: title and rights as the manifest gives
+    them (build writes them from sources.yaml); the terms are the rights' first clause."""
+    from graphkit.sources import describe
+
+    for name, src in SOURCES.items():
+        info = describe(name)
+        assert info is not None and info.title == src.title, name
+        assert info.rights == src.rights and (info.licence or "") == src.license, name
+        assert info.terms and src.rights.startswith(info.terms), name
+    assert describe("spyfiles-documents").terms == "CC BY-SA 4.0"
+    assert describe("no-such-source") is None
+
+
+@pytest.mark.slow  # the bundled dataset (parsed once a session: 2-3 s of CPU)
+def test_evidence_sources_match_the_named_graphs(bundled_dataset):
+    """Evidence -> source index (a scan of the files' text) agrees with the store: the
+    named graph each gk:Evidence is typed in."""
+    from collections import defaultdict
+
+    from graphkit.model import short_id
+    from graphkit.sources import evidence_sources
+
+    expected: dict[str, set[str]] = defaultdict(set)
+    for name in SOURCES:
+        graph = (ROOT / "data" / "sources" / f"{name}.ttl").resolve().as_uri()
+        q = f"""SELECT ?e WHERE {{ GRAPH <{graph}> {{
+            ?e a <https://w3id.org/graphkit/ontology#Evidence> }} }}"""
+        for r in bundled_dataset.store.query(q):
+            expected[short_id(r["e"].value)].add(name)
+    got = {e: set(names) for e, names in evidence_sources().items()}
+    assert len(got) > 1000 and got == dict(expected)
+
+
+@pytest.mark.slow  # the bundled graph (loaded once a session)
+def test_evidence_from_a_bundled_source_names_its_dataset(bundled_graph):
+    """`graphkit show`/`path` render claims with claim_block: evidence a source declares is
+    followed by its dataset's title and terms; curated evidence is not."""
+    from graphkit.cli.render import claim_block
+
+    info = bundled_graph.show("Gamma")
+    spy = next(c for c in info["claims"] if c["claim"].startswith("claim/spyfiles-"))
+    text = "\n".join(claim_block(bundled_graph.name, spy, w=200))
+    assert "source dataset: Leaked company documents of WikiLeaks' Spy Files" in text
+    assert "— CC BY-SA 4.0" in text
+    assert text.count("source dataset:") == 1  # a run of records from one dataset: said once
+    curated = bundled_graph.show("Thomson Reuters")
+    own = next(c for c in curated["claims"] if c["claim"] == "claim/thomson-reuters-offers-clear")
+    assert "source dataset" not in "\n".join(claim_block(bundled_graph.name, own, w=200))
