@@ -26,9 +26,11 @@ DCTERMS = "http://purl.org/dc/terms/"
 ENTITIES = "entities.ttl"
 
 __all__ = [
+    "ContractFigures",
     "SourceCount",
     "SourceInfo",
     "claims_per_source",
+    "contract_figures",
     "curated_files",
     "describe",
     "evidence_sources",
@@ -257,4 +259,58 @@ def evidence_sources() -> dict[str, tuple[str, ...]]:
         for m in _EVIDENCE.finditer(text):
             key = f"evidence/{m[1]}"
             out[key] = (*out.get(key, ()), name)
+    return out
+
+
+@dataclass(frozen=True)
+class ContractFigures:
+    """One figure per amount of a contract over its own values and those of every
+    ``gk:ContractRecord`` of it (other sources' figures, ``ontology/sources.ttl``): the largest,
+    as ``queries/contracts-by-agency-year.rq`` counts it (award amounts are cumulative, so the
+    largest is the latest report), and the earliest start date and fiscal year any gives."""
+
+    contract: str  #: short id (``contract/...``)
+    obligated: float | None
+    current_value: float | None
+    potential_value: float | None
+    start: str | None
+    fiscal_year: int | None
+    records: int  #: how many records of other sources it has
+
+
+_FIGURE = {
+    GK + "obligatedAmount": "obligated",
+    GK + "currentValue": "current_value",
+    GK + "potentialValue": "potential_value",
+    GK + "startDate": "start",
+    GK + "fiscalYear": "fiscal_year",
+}
+
+
+def contract_figures(dataset) -> dict[str, ContractFigures]:
+    """:class:`ContractFigures` of every contract of a loaded dataset, by short id."""
+    from graphkit.model import short_id
+
+    props = " ".join(f"<{p}>" for p in _FIGURE)
+    q = f"""SELECT ?k ?f ?p ?v WHERE {{ ?k a <{GK}Contract> . ?f <{GK}recordOf>? ?k .
+        VALUES ?p {{ {props} }} ?f ?p ?v }}"""
+    values: dict[str, dict[str, list]] = {}
+    records: dict[str, set[str]] = {}
+    for r in dataset.query(q):
+        k, key, raw = r["k"].value, _FIGURE[r["p"].value], r["v"].value
+        if r["f"] != r["k"]:
+            records.setdefault(k, set()).add(r["f"].value)
+        try:
+            v = raw if key == "start" else int(raw) if key == "fiscal_year" else float(raw)
+        except ValueError:
+            continue  # an ill-typed figure (validation reports it)
+        values.setdefault(k, {}).setdefault(key, []).append(v)
+    for r in dataset.query(f"SELECT ?k WHERE {{ ?k a <{GK}Contract> }}"):
+        values.setdefault(r["k"].value, {})
+    out = {}
+    for k, got in values.items():
+        top = {n: max(got[n]) if n in got else None for n in _FIGURE.values()}
+        for n in ("start", "fiscal_year"):
+            top[n] = min(got[n]) if n in got else None
+        out[short_id(k)] = ContractFigures(short_id(k), **top, records=len(records.get(k, ())))
     return out
