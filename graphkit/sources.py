@@ -1,4 +1,6 @@
-"""The bundled source datasets (``data/sources/``): choosing them and counting claims per source.
+"""The bundled source datasets (``data/sources/``): choosing them, counting claims per source
+with each dataset's provenance, naming the dataset behind a piece of evidence, and one figure
+per contract over the figures every source gives.
 
 Each file of ``data/sources/`` describes itself as a ``dcat:Dataset`` (``ontology/sources.ttl``);
 ``entities.ttl`` holds the organisations and products all sources share. A claim's source is the

@@ -389,9 +389,9 @@ def stats(
         {"what": f"claims from source: {c['source']}", "count": c["claims"]} for c in per_source
     ]
     emit([{**r, "count": f"{r['count']:,}"} for r in rows], fmt)
-    typer.echo()
     described = [_source_block(c) for c in per_source if c["upstream"] or c["sha256"]]
     if described:  # the curated data has no dataset description: its count is above
+        typer.echo()
         emit(described, fmt, title="Bundled source datasets (their descriptions in data/sources/)")
 
 
