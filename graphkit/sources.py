@@ -1,4 +1,6 @@
-"""The bundled source datasets (``data/sources/``): choosing them and counting claims per source.
+"""The bundled source datasets (``data/sources/``): choosing them, counting claims per source
+with each dataset's provenance, naming the dataset behind a piece of evidence, and one figure
+per contract over the figures every source gives.
 
 Each file of ``data/sources/`` describes itself as a ``dcat:Dataset`` (``ontology/sources.ttl``);
 ``entities.ttl`` holds the organisations and products all sources share. A claim's source is the
@@ -13,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from graphkit.errors import DataError
@@ -21,9 +24,22 @@ from graphkit.model import GK, data_dir
 CURATED = "curated"
 NONE = "none"
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+DCTERMS = "http://purl.org/dc/terms/"
 ENTITIES = "entities.ttl"
 
-__all__ = ["SourceCount", "claims_per_source", "curated_files", "names", "requires", "select"]
+__all__ = [
+    "ContractFigures",
+    "SourceCount",
+    "SourceInfo",
+    "claims_per_source",
+    "contract_figures",
+    "curated_files",
+    "describe",
+    "evidence_sources",
+    "names",
+    "requires",
+    "select",
+]
 
 
 def _dir() -> Path:
@@ -91,12 +107,58 @@ def requires(name: str) -> list[str]:
 @dataclass(frozen=True)
 class SourceCount:
     """Claims of one source: declared in its file, and curated or other claims it adds
-    evidence to."""
+    evidence to; with the provenance its ``dcat:Dataset`` description gives (``None`` for the
+    curated data, which has none)."""
 
     source: str
     title: str
     claims: int
     evidence_added: int
+    licence: str | None = None  #: dcterms:license (an IRI)
+    rights: str | None = None  #: dcterms:rights (the licence situation in words)
+    upstream: str | None = None  #: dcterms:source (the upstream repository)
+    commit: str | None = None  #: gk:sourceCommit
+    upstream_path: str | None = None  #: gk:sourcePath
+    input_file: str | None = None  #: gk:inputFile (in the shared data folder)
+    retrieved: str | None = None  #: pav:retrievedOn
+    sha256: str | None = None  #: spdx:checksum of the input file
+    rows_read: int | None = None  #: gk:rowsRead
+    rows_imported: int | None = None  #: gk:rowsImported
+    triples: int | None = None  #: void:triples of the file
+
+
+#: SourceCount field of each property of a dataset description (ontology/sources.ttl).
+_PROVENANCE = {
+    "http://purl.org/dc/terms/license": "licence",
+    "http://purl.org/dc/terms/rights": "rights",
+    "http://purl.org/dc/terms/source": "upstream",
+    GK + "sourceCommit": "commit",
+    GK + "sourcePath": "upstream_path",
+    GK + "inputFile": "input_file",
+    "http://purl.org/pav/retrievedOn": "retrieved",
+    "http://spdx.org/rdf/terms#checksumValue": "sha256",
+    GK + "rowsRead": "rows_read",
+    GK + "rowsImported": "rows_imported",
+    "http://rdfs.org/ns/void#triples": "triples",
+}
+_INTEGER = {"rows_read", "rows_imported", "triples"}
+
+
+def _provenance(dataset) -> dict[str, dict]:
+    """Graph IRI -> the provenance fields of the dataset its file describes."""
+    rows = dataset.store.query(
+        f"""SELECT ?g ?p ?o WHERE {{ GRAPH ?g {{ ?ds a <{DCAT_DATASET}> .
+            {{ ?ds ?p ?o }} UNION {{ ?ds <http://spdx.org/rdf/terms#checksum> ?sum .
+              ?sum ?p ?o }} }} }}"""
+    )
+    out: dict[str, dict] = {}
+    for r in rows:
+        key = _PROVENANCE.get(r["p"].value)
+        if key is None:
+            continue
+        value = r["o"].value
+        out.setdefault(r["g"].value, {})[key] = int(value) if key in _INTEGER else value
+    return out
 
 
 def claims_per_source(dataset) -> list[SourceCount]:
@@ -127,13 +189,130 @@ def claims_per_source(dataset) -> list[SourceCount]:
             return ds.rsplit("/", 1)[-1], title
         return CURATED, "Curated data (data/*.ttl and other files without a dataset description)"
 
+    provenance = _provenance(dataset)
     counts: dict[str, list] = {CURATED: [name("")[1], 0, 0]}
+    about: dict[str, dict] = {CURATED: {}}
     order = [CURATED]
     for g in [f.resolve().as_uri() for f in dataset.files]:
         n, title = name(g)
         if n not in counts:
             counts[n] = [title, 0, 0]
+            about[n] = provenance.get(g, {}) if g in described else {}
             order.append(n)
         counts[n][1] += len(declared.get(g, ()))
         counts[n][2] += len(added.get(g, ()))
-    return [SourceCount(n, *counts[n]) for n in order]
+    return [SourceCount(n, *counts[n], **about[n]) for n in order]
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A bundled source as its dataset description names it (for a line under its evidence)."""
+
+    source: str
+    title: str
+    licence: str | None  #: dcterms:license (an IRI), if the dataset states one
+    rights: str  #: dcterms:rights
+
+    @property
+    def terms(self) -> str:
+        """The licence situation in a few words: the rights statement's first clause
+        (``CC BY-SA 4.0``, ``No licence stated``)."""
+        return re.split(r" \(|;|\. ", self.rights, maxsplit=1)[0].rstrip(".") or (
+            self.licence or ""
+        )
+
+
+@cache
+def describe(name: str) -> SourceInfo | None:
+    """The dataset description of bundled source ``name`` (its file's head, parsed alone)."""
+    import pyoxigraph as ox
+
+    from graphkit.importers.build import SOURCE_NS
+
+    path = _dir() / f"{name}.ttl"
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    start = text.find(f"\n<{SOURCE_NS}{name}> a ")
+    if start < 0:
+        return None
+    end = text.find("\n\n", start + 1)
+    head = text[: end if end > 0 else len(text)]
+    found: dict[str, str] = {}
+    title = f"{DCTERMS}title"
+    for q in ox.parse(head.encode("utf-8"), format=ox.RdfFormat.TURTLE):
+        if q.subject.value == SOURCE_NS + name:
+            p = q.predicate.value
+            key = "title" if p == title else _PROVENANCE.get(p)
+            if key in ("title", "licence", "rights"):
+                found[key] = q.object.value
+    return SourceInfo(name, found.get("title", name), found.get("licence"), found.get("rights", ""))
+
+
+_EVIDENCE = re.compile(r"^ide:(\S+) a gk:Evidence\b", re.M)
+
+
+@cache
+def evidence_sources() -> dict[str, tuple[str, ...]]:
+    """Evidence id (``evidence/...``) -> the bundled sources whose files declare it."""
+    out: dict[str, tuple[str, ...]] = {}
+    for name in names():
+        text = (_dir() / f"{name}.ttl").read_text(encoding="utf-8")
+        for m in _EVIDENCE.finditer(text):
+            key = f"evidence/{m[1]}"
+            out[key] = (*out.get(key, ()), name)
+    return out
+
+
+@dataclass(frozen=True)
+class ContractFigures:
+    """One figure per amount of a contract over its own values and those of every
+    ``gk:ContractRecord`` of it (other sources' figures, ``ontology/sources.ttl``): the largest,
+    as ``queries/contracts-by-agency-year.rq`` counts it (award amounts are cumulative, so the
+    largest is the latest report), and the earliest start date and fiscal year any gives."""
+
+    contract: str  #: short id (``contract/...``)
+    obligated: float | None
+    current_value: float | None
+    potential_value: float | None
+    start: str | None
+    fiscal_year: int | None
+    records: int  #: how many records of other sources it has
+
+
+_FIGURE = {
+    GK + "obligatedAmount": "obligated",
+    GK + "currentValue": "current_value",
+    GK + "potentialValue": "potential_value",
+    GK + "startDate": "start",
+    GK + "fiscalYear": "fiscal_year",
+}
+
+
+def contract_figures(dataset) -> dict[str, ContractFigures]:
+    """:class:`ContractFigures` of every contract of a loaded dataset, by short id."""
+    from graphkit.model import short_id
+
+    props = " ".join(f"<{p}>" for p in _FIGURE)
+    q = f"""SELECT ?k ?f ?p ?v WHERE {{ ?k a <{GK}Contract> . ?f <{GK}recordOf>? ?k .
+        VALUES ?p {{ {props} }} ?f ?p ?v }}"""
+    values: dict[str, dict[str, list]] = {}
+    records: dict[str, set[str]] = {}
+    for r in dataset.query(q):
+        k, key, raw = r["k"].value, _FIGURE[r["p"].value], r["v"].value
+        if r["f"] != r["k"]:
+            records.setdefault(k, set()).add(r["f"].value)
+        try:
+            v = raw if key == "start" else int(raw) if key == "fiscal_year" else float(raw)
+        except ValueError:
+            continue  # an ill-typed figure (validation reports it)
+        values.setdefault(k, {}).setdefault(key, []).append(v)
+    for r in dataset.query(f"SELECT ?k WHERE {{ ?k a <{GK}Contract> }}"):
+        values.setdefault(r["k"].value, {})
+    out = {}
+    for k, got in values.items():
+        top = {n: max(got[n]) if n in got else None for n in _FIGURE.values()}
+        for n in ("start", "fiscal_year"):
+            top[n] = min(got[n]) if n in got else None
+        out[short_id(k)] = ContractFigures(short_id(k), **top, records=len(records.get(k, ())))
+    return out

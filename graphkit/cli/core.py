@@ -364,11 +364,13 @@ def stats(
 ) -> None:
     """Counts of entities, claims, statuses and relationship types, and claims per source
     (curated data and each bundled source dataset, with its provenance in data/sources/)."""
+    from dataclasses import asdict
+
     from graphkit.sources import claims_per_source
 
     g = _load(data, bundled, sources)
     s = g.stats()
-    per_source = [c.__dict__ for c in claims_per_source(g.dataset)]
+    per_source = [asdict(c) for c in claims_per_source(g.dataset)]
     if fmt is Format.json:
         typer.echo(to_json({**s, "sources": per_source}))
         return
@@ -376,12 +378,46 @@ def stats(
     rows = [{"what": words(k), "count": v} for k, v in s.items() if not isinstance(v, dict)]
     for group in ("labels", "relationship_types", "statuses"):
         rows += [{"what": f"{words(group)}: {k}", "count": v} for k, v in s[group].items()]
+    if fmt is Format.csv:  # one table: the per-source rows carry every provenance field
+        rows += [
+            {"what": f"claims from source: {c['source']}", "count": c["claims"], **c}
+            for c in per_source
+        ]
+        emit(rows, fmt)
+        return
     rows += [
         {"what": f"claims from source: {c['source']}", "count": c["claims"]} for c in per_source
     ]
-    if fmt is Format.table:
-        rows = [{**r, "count": f"{r['count']:,}"} for r in rows]
-    emit(rows, fmt)
+    emit([{**r, "count": f"{r['count']:,}"} for r in rows], fmt)
+    described = [_source_block(c) for c in per_source if c["upstream"] or c["sha256"]]
+    if described:  # the curated data has no dataset description: its count is above
+        typer.echo()
+        emit(described, fmt, title="Bundled source datasets (their descriptions in data/sources/)")
+
+
+def _source_block(c: dict) -> dict:
+    """One source's provenance, for reading: long checksums and commits cut to a prefix."""
+
+    def count(n: int | None) -> str | None:
+        return None if n is None else f"{n:,}"
+
+    rows = count(c["rows_imported"])
+    if c["rows_read"] is not None and c["rows_read"] != c["rows_imported"]:
+        rows = f"{rows} of {count(c['rows_read'])} read"
+    return {
+        "source": c["source"],
+        "title": c["title"],
+        "claims": f"{c['claims']:,} declared"
+        + (f", and evidence for {c['evidence_added']:,} more" if c["evidence_added"] else ""),
+        "licence": c["licence"] or ("none stated" if c["upstream"] else None),
+        "rights": c["rights"],
+        "upstream": c["upstream"],
+        "commit": (c["commit"] or "")[:12] or None,
+        "upstream file": c["upstream_path"],
+        "retrieved": c["retrieved"],
+        "input sha256": f"{c['sha256'][:16]}…" if c["sha256"] else None,
+        "rows imported": rows,
+    }
 
 
 @command()

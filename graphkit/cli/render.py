@@ -71,6 +71,16 @@ def source_line(e: dict) -> str:
     return f"{title} — {pub}" if pub else title
 
 
+def dataset_line(e: dict) -> str:
+    """``source dataset: title — licence terms`` for evidence a bundled source declares, else
+    empty (curated evidence names its own publisher)."""
+    from graphkit.sources import describe, evidence_sources
+
+    infos = [describe(s) for s in evidence_sources().get(str(e.get("id", "")), ())]
+    parts = [f"{i.title} — {i.terms}" if i.terms else i.title for i in infos if i]
+    return ("source dataset: " + "; ".join(parts)) if parts else ""
+
+
 def relation(a: str, type_: str, b: str, meta: str = "") -> str:
     """``A -[TYPE]-> B (meta)``: how every claim or link reads (show, path, timeline)."""
     return f"{a} -[{type_}]-> {b}" + (f" ({meta})" if meta else "")
@@ -100,6 +110,7 @@ def claim_block(name, c: dict, *, indent: int = 2, w: int | None = None) -> list
         lines += [inner + x for x in wrap(str(c["summary"]), len(inner), w)]
     for k in c.get("contract_records", []):
         lines += [inner + x for x in wrap("contract " + contract_line(k), len(inner), w)]
+    previous = ""
     for e in c.get("evidence_records", []):
         constructed = (
             " (URL constructed from a pattern, not read)" if e.get("url_constructed") else ""
@@ -107,6 +118,10 @@ def claim_block(name, c: dict, *, indent: int = 2, w: int | None = None) -> list
         lines += [inner + x for x in wrap(f"• {source_line(e)}{constructed}", len(inner), w, 2)]
         if e.get("url"):
             lines.append(f"{inner}  {e['url']}")
+        dataset = dataset_line(e)
+        if dataset and dataset != previous:  # said once for a run of records from one dataset
+            lines += [inner + "  " + x for x in wrap(dataset, len(inner) + 2, w, 2)]
+        previous = dataset
     lines.append(f"{inner}claim {c['claim']}")
     return lines
 
