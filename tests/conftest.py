@@ -63,6 +63,28 @@ def bundled_dataset():
     return Dataset.load(files=input_files())
 
 
+@pytest.fixture(scope="session")
+def invoke_once():
+    """``invoke(args, env=None)``: typer's CliRunner result of ``graphkit <args>``, run once
+    per session for each arguments, ``env`` and ``os.environ``. For read-only commands that
+    several tests run identically (``graphkit validate`` on every bundled source is one README
+    example and one test of the CLI: 3-4 s of CPU each time)."""
+    from typer.testing import CliRunner
+
+    from graphkit.cli import app
+
+    done: dict = {}
+
+    def invoke(args, env: dict | None = None):
+        here = sorted((k, v) for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST")
+        key = (tuple(args), tuple(sorted((env or {}).items())), tuple(here))
+        if key not in done:
+            done[key] = CliRunner().invoke(app, list(args), env=env)
+        return done[key]
+
+    return invoke
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
