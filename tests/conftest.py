@@ -85,6 +85,31 @@ def invoke_once():
     return invoke
 
 
+_PREPARED: dict = {}  # rdflib queries parsed once a session (rdflib_parses_each_query_once)
+
+
+@pytest.fixture
+def rdflib_parses_each_query_once(monkeypatch):
+    """pySHACL (the reference engine of the SHACL comparisons) runs each SHACL-SPARQL
+    constraint once per focus node through ``rdflib.Graph.query``, with the same text and other
+    bindings, and rdflib parses the text every time (nearly all of pySHACL's time here). In the
+    test that asks for this, each text is parsed and translated once a session, as rdflib's own
+    ``prepareQuery`` does for a caller that reuses a query: evaluation is unchanged."""
+    from rdflib.plugins.sparql import processor
+
+    query = processor.SPARQLProcessor.query
+
+    def query_prepared(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(q, str):
+            key = (q, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in _PREPARED:
+                _PREPARED[key] = processor.translateQuery(processor.parseQuery(q), base, initNs)
+            q = _PREPARED[key]
+        return query(self, q, initBindings, initNs, base, DEBUG)
+
+    monkeypatch.setattr(processor.SPARQLProcessor, "query", query_prepared)
+
+
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 

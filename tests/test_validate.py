@@ -40,6 +40,7 @@ def test_bundled_data_validates(sources, request):
 
 
 @pytest.mark.slow  # pySHACL (~1 s of CPU even on the curated data)
+@pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_bundled_data_same_problems_with_pyshacl():
     # pySHACL checks the core shapes; its SHACL-SPARQL (a query per focus node) takes a minute
     # here, so those run on pyoxigraph for this comparison; the fixtures below run them in pySHACL.
@@ -56,6 +57,7 @@ def test_bundled_data_same_problems_with_pyshacl():
     [[MINI, FIXTURES / "mini-extra.ttl", FIXTURES / "resolve-curated.ttl"], [MINI, BAD]],
     ids=["good-fixtures", "bad-every-constraint"],
 )
+@pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_fast_engine_reports_exactly_what_pyshacl_reports(files):
     ds = Dataset.load(files, bundled=False)
     fast = sorted((p.key() for p in fast_shacl(ds)), key=repr)
@@ -314,6 +316,7 @@ def test_cli_on_bundled_data_passes(invoke_once):
 
 
 @pytest.mark.slow  # pySHACL (~2 s of CPU)
+@pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_cli_engine_pyshacl_prints_the_same_report(tmp_path):
     f = write(tmp_path / "e.ttl", '\nide:no-url a gk:Evidence ; dcterms:title "T" .\n')
     fast, ref = (
