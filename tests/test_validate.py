@@ -39,7 +39,6 @@ def test_bundled_data_validates(sources, request):
     assert report.ok, report.text()
 
 
-@pytest.mark.slow  # pySHACL (~1 s of CPU even on the curated data)
 @pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_bundled_data_same_problems_with_pyshacl():
     # pySHACL checks the core shapes; its SHACL-SPARQL (a query per focus node) takes a minute
@@ -51,7 +50,8 @@ def test_bundled_data_same_problems_with_pyshacl():
     assert fast == {p.key() for p in pyshacl_shacl(ds, sparql_on_oxigraph=True)}
 
 
-@pytest.mark.slow  # pySHACL runs a SPARQL query per focus node: ~4 s of CPU per case
+# pySHACL runs a SPARQL query per focus node: ~4 s of CPU per case, under a second when each
+# query is parsed once (conftest)
 @pytest.mark.parametrize(
     "files",
     [[MINI, FIXTURES / "mini-extra.ttl", FIXTURES / "resolve-curated.ttl"], [MINI, BAD]],
@@ -315,7 +315,6 @@ def test_cli_on_bundled_data_passes(invoke_once):
     assert r.exit_code == 0 and r.output.startswith("OK: "), r.output
 
 
-@pytest.mark.slow  # pySHACL (~2 s of CPU)
 @pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_cli_engine_pyshacl_prints_the_same_report(tmp_path):
     f = write(tmp_path / "e.ttl", '\nide:no-url a gk:Evidence ; dcterms:title "T" .\n')
