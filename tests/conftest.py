@@ -55,6 +55,15 @@ def bundled_graph():
 
 
 @pytest.fixture(scope="session")
+def curated_graph():
+    """``graphkit.load(sources=["none"])`` (ontology + curated data), loaded once for the
+    session. Shared: tests must not change it."""
+    import graphkit
+
+    return graphkit.load(sources=["none"])
+
+
+@pytest.fixture(scope="session")
 def bundled_dataset():
     """The RDF dataset of the bundled data (ontology + curated + every source, one named graph
     per file), parsed once for the session. Shared: tests must not change it."""
