@@ -1,5 +1,7 @@
-"""Shared fixtures: one projection cache for the session, the bundled data loaded once, and one
-real Neo4j server over Bolt, reused by every Neo4j test of the session.
+"""Shared fixtures: one projection cache for the session, the bundled data (every source, or the
+curated part) loaded once, CLI runs that several tests repeat done once (``invoke_once``), the
+SHACL-SPARQL of pySHACL parsed once, and one real Neo4j server over Bolt, reused by every Neo4j
+test of the session.
 
 Markers (pyproject.toml): ``neo4j``, ``browser``, ``slow``. The development subset is
 ``pytest -m "not neo4j and not browser and not slow"``; ``scripts/test`` runs everything.
