@@ -1,5 +1,7 @@
-"""Shared fixtures: one projection cache for the session, the bundled data loaded once, and one
-real Neo4j server over Bolt, reused by every Neo4j test of the session.
+"""Shared fixtures: one projection cache for the session, the bundled data (every source, or the
+curated part) loaded once, CLI runs that several tests repeat done once (``invoke_once``), the
+SHACL-SPARQL of pySHACL parsed once, and one real Neo4j server over Bolt, reused by every Neo4j
+test of the session.
 
 Markers (pyproject.toml): ``neo4j``, ``browser``, ``slow``. The development subset is
 ``pytest -m "not neo4j and not browser and not slow"``; ``scripts/test`` runs everything.
@@ -55,12 +57,68 @@ def bundled_graph():
 
 
 @pytest.fixture(scope="session")
+def curated_graph():
+    """``graphkit.load(sources=["none"])`` (ontology + curated data), loaded once for the
+    session. Shared: tests must not change it."""
+    import graphkit
+
+    return graphkit.load(sources=["none"])
+
+
+@pytest.fixture(scope="session")
 def bundled_dataset():
     """The RDF dataset of the bundled data (ontology + curated + every source, one named graph
     per file), parsed once for the session. Shared: tests must not change it."""
     from graphkit.store import Dataset, input_files
 
     return Dataset.load(files=input_files())
+
+
+@pytest.fixture(scope="session")
+def invoke_once():
+    """``invoke(args, env=None)``: typer's CliRunner result of ``graphkit <args>``, run once
+    per session for each arguments, ``env`` and ``os.environ``. For read-only commands that
+    several tests run identically (``graphkit validate`` on every bundled source is one README
+    example and one test of the CLI: 3-4 s of CPU each time)."""
+    from typer.testing import CliRunner
+
+    from graphkit.cli import app
+
+    done: dict = {}
+
+    def invoke(args, env: dict | None = None):
+        here = sorted((k, v) for k, v in os.environ.items() if k != "PYTEST_CURRENT_TEST")
+        key = (tuple(args), tuple(sorted((env or {}).items())), tuple(here))
+        if key not in done:
+            done[key] = CliRunner().invoke(app, list(args), env=env)
+        return done[key]
+
+    return invoke
+
+
+_PREPARED: dict = {}  # rdflib queries parsed once a session (rdflib_parses_each_query_once)
+
+
+@pytest.fixture
+def rdflib_parses_each_query_once(monkeypatch):
+    """pySHACL (the reference engine of the SHACL comparisons) runs each SHACL-SPARQL
+    constraint once per focus node through ``rdflib.Graph.query``, with the same text and other
+    bindings, and rdflib parses the text every time (nearly all of pySHACL's time here). In the
+    test that asks for this, each text is parsed and translated once a session, as rdflib's own
+    ``prepareQuery`` does for a caller that reuses a query: evaluation is unchanged."""
+    from rdflib.plugins.sparql import processor
+
+    query = processor.SPARQLProcessor.query
+
+    def query_prepared(self, q, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(q, str):
+            key = (q, base, tuple(sorted((k, str(v)) for k, v in (initNs or {}).items())))
+            if key not in _PREPARED:
+                _PREPARED[key] = processor.translateQuery(processor.parseQuery(q), base, initNs)
+            q = _PREPARED[key]
+        return query(self, q, initBindings, initNs, base, DEBUG)
+
+    monkeypatch.setattr(processor.SPARQLProcessor, "query", query_prepared)
 
 
 def _in_ci() -> bool:

@@ -23,6 +23,24 @@ FILTERS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def reference_filters_each_node_once(monkeypatch):
+    """The networkx reference (graphkit.paths) filters a node's edges afresh in every search;
+    a comparison runs many searches with one graph and one filter object, so they share those
+    answers (a pure function of graph, filter and direction: the same answers, and ICE's
+    thousands of edges are filtered once per filter instead of once per search)."""
+    made = {}
+    original = P.neighbours
+
+    def neighbours(G, f, *, reverse=False):
+        key = (id(G), id(f), reverse)
+        if key not in made:
+            made[key] = (G, f, original(G, f, reverse=reverse))  # G, f kept: ids stay unique
+        return made[key][2]
+
+    monkeypatch.setattr(P, "neighbours", neighbours)
+
+
 def pairs(g, n: int, seed: int, options: dict) -> list[tuple[str, str]]:
     """Random entity pairs; half of them pairs whose target is within 4 hops of
     the source (so that many have paths)."""
@@ -77,8 +95,8 @@ def check_mask(g, options: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return graphkit.load()
+def bundled(bundled_graph):
+    return bundled_graph  # conftest: loaded once for the session
 
 
 @pytest.fixture(scope="module")

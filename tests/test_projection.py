@@ -43,13 +43,18 @@ def test_structural_links_and_idempotence():
     [["none"], pytest.param(None, marks=pytest.mark.slow)],  # every source: ~8 s of CPU
     ids=["curated", "every-source"],
 )
-def test_projection_from_the_parser_equals_projection_from_the_store(sources):
+def test_projection_from_the_parser_equals_projection_from_the_store(sources, request):
     """One projection: straight from the files (no store) or from the loaded dataset."""
     from graphkit.projection import project, project_files
     from graphkit.store import Dataset, input_files
 
     files = input_files(sources=sources)
-    a, b = project(Dataset.load(files=files)), project_files(files)
+    if sources is None:  # every source: conftest's session dataset (the same files, parsed once)
+        ds = request.getfixturevalue("bundled_dataset")
+        assert ds.files == files
+    else:
+        ds = Dataset.load(files=files)
+    a, b = project(ds), project_files(files)
     assert a.nodes == b.nodes
 
     def norm(pg):

@@ -5,9 +5,6 @@ import shlex
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
-
-from graphkit.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", README, flags=re.S)
@@ -50,9 +47,9 @@ def cases() -> list:
 
 
 @pytest.mark.parametrize("line, sources", cases())
-def test_readme_command_runs(line, sources):
+def test_readme_command_runs(line, sources, invoke_once):
     env = {"GRAPHKIT_SOURCES": sources} if sources else {}
-    r = CliRunner().invoke(app, shlex.split(line)[1:], env=env)
+    r = invoke_once(shlex.split(line)[1:], env=env)  # read-only: other tests may share it
     assert r.exit_code == 0, f"{line}\n{r.output}"
 
 

@@ -40,10 +40,8 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 )
 def bundled(request):
     """The bundled data: the curated part alone, and (slow) with every source, as conftest's
-    session graph."""
-    if request.param is None:
-        return request.getfixturevalue("bundled_graph")
-    return graphkit.load(sources=request.param)
+    session graphs."""
+    return request.getfixturevalue("bundled_graph" if request.param is None else "curated_graph")
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ import re
 
 import pytest
 
-import graphkit
 from graphkit.report import build, doc, render
 from graphkit.report.render_md import inline
 
@@ -24,8 +23,8 @@ NOTE = re.compile(r"\[\^\d+\]")
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return graphkit.load()
+def bundled(bundled_graph):
+    return bundled_graph  # conftest: loaded once for the session
 
 
 @pytest.fixture(scope="module", params=["Amazon", "ICE"])

@@ -39,7 +39,7 @@ def test_bundled_data_validates(sources, request):
     assert report.ok, report.text()
 
 
-@pytest.mark.slow  # pySHACL (~1 s of CPU even on the curated data)
+@pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_bundled_data_same_problems_with_pyshacl():
     # pySHACL checks the core shapes; its SHACL-SPARQL (a query per focus node) takes a minute
     # here, so those run on pyoxigraph for this comparison; the fixtures below run them in pySHACL.
@@ -50,12 +50,14 @@ def test_bundled_data_same_problems_with_pyshacl():
     assert fast == {p.key() for p in pyshacl_shacl(ds, sparql_on_oxigraph=True)}
 
 
-@pytest.mark.slow  # pySHACL runs a SPARQL query per focus node: ~4 s of CPU per case
+# pySHACL runs a SPARQL query per focus node: ~4 s of CPU per case, under a second when each
+# query is parsed once (conftest)
 @pytest.mark.parametrize(
     "files",
     [[MINI, FIXTURES / "mini-extra.ttl", FIXTURES / "resolve-curated.ttl"], [MINI, BAD]],
     ids=["good-fixtures", "bad-every-constraint"],
 )
+@pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_fast_engine_reports_exactly_what_pyshacl_reports(files):
     ds = Dataset.load(files, bundled=False)
     fast = sorted((p.key() for p in fast_shacl(ds)), key=repr)
@@ -307,13 +309,13 @@ def test_cli_output_is_one_readable_line_per_problem():
     assert any(line.endswith(duns) for line in rest), r.output
 
 
-@pytest.mark.slow  # parses and validates every bundled source again (~5 s of CPU)
-def test_cli_on_bundled_data_passes():
-    r = CliRunner().invoke(app, ["validate"])
+@pytest.mark.slow  # parses and validates every bundled source again (~4 s of CPU)
+def test_cli_on_bundled_data_passes(invoke_once):
+    r = invoke_once(["validate"], env={})  # also a README example: run once a session
     assert r.exit_code == 0 and r.output.startswith("OK: "), r.output
 
 
-@pytest.mark.slow  # pySHACL (~2 s of CPU)
+@pytest.mark.usefixtures("rdflib_parses_each_query_once")
 def test_cli_engine_pyshacl_prints_the_same_report(tmp_path):
     f = write(tmp_path / "e.ttl", '\nide:no-url a gk:Evidence ; dcterms:title "T" .\n')
     fast, ref = (

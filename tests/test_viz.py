@@ -98,8 +98,8 @@ def mini():
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return graphkit.load(sources=["none"])  # the curated data: pages small enough to look at
+def bundled(curated_graph):
+    return curated_graph  # the curated data (conftest): pages small enough to look at
 
 
 @pytest.fixture(scope="module")
