@@ -104,6 +104,10 @@ class View:
         pair_ok = np.bincount(cols.pair_of[self.edge_ok], minlength=len(cols.fwd_pair)) > 0
         self.fwd_ok = pair_ok[cols.fwd_pair]
         self.rev_ok = pair_ok[cols.rev_pair]
+        #: rank of each status value (as :func:`graphkit.paths.hop_strength` ranks them)
+        self.status_rank = np.array(
+            [f.ranks.get(str(s), 10**6) for s in cols.statuses] or [10**6], dtype=np.int64
+        )
         self._memo: tuple[dict, dict] = ({}, {})
         self._levels: dict = {}
 
@@ -459,6 +463,32 @@ def step_types(adj: Adjacency, path: list[str], f: EdgeFilter) -> set[str]:
     return out
 
 
+def step_edges(adj: Adjacency, u: str, v: str, f: EdgeFilter) -> tuple[np.ndarray, np.ndarray]:
+    """The accepted edges from ``u`` to ``v`` and, when ``f`` is undirected, from ``v`` to
+    ``u`` (empty when directed), in projection order: the claims of the step, not decoded."""
+    c = adj.cols
+    none = np.zeros(0, np.int32)
+    ui, vi = c.index_of(u), c.index_of(v)
+    if ui is None or vi is None:
+        return none, none
+    ok = adj.view(f).edge_ok
+    fwd = c.edges_between(ui, vi)
+    back = c.edges_between(vi, ui) if not f.directed else none
+    return fwd[ok[fwd]], back[ok[back]]
+
+
+def step_rank(adj: Adjacency, u: str, v: str, f: EdgeFilter) -> tuple[int, int]:
+    """``(claims, rank)`` of a step from the columns: how many accepted claims join ``u`` to
+    ``v`` and the rank of the strongest (what :func:`graphkit.paths.hop_strength` reads from
+    the decoded claims; ``10**6`` for none)."""
+    fwd, back = step_edges(adj, u, v, f)
+    n = len(fwd) + len(back)
+    if not n:
+        return 0, 10**6
+    codes = adj.cols.estatus[np.concatenate([fwd, back])]
+    return n, int(adj.view(f).status_rank[codes].min())
+
+
 def hops(
     adj: Adjacency,
     path: list[str],
@@ -466,19 +496,34 @@ def hops(
     f: EdgeFilter,
     records: dict | None = None,
     steps: dict | None = None,
+    lazy: bool = False,
 ) -> list[Hop]:
     """As :func:`graphkit.paths.hops`: the claims behind every step, with their evidence and
     contract records (read from the columns). ``records`` (node records) and ``steps`` (the
     :class:`Hop` of each step, one object for every path that takes it: between two hubs a
-    step holds thousands of claims) may be shared between calls with the same filter."""
-    c = adj.cols
+    step holds thousands of claims) may be shared between calls with the same filter. With
+    ``lazy`` each hop decodes its claims when first read (:meth:`Hop.lazy`); count and rank
+    them with :func:`step_rank`."""
     cache = records if records is not None else {}
+    result = []
+    for u, v in zip(path, path[1:]):
+        done = steps.get((u, v)) if steps is not None else None
+        if done is not None:
+            result.append(done)
+            continue
+        if lazy:
+            hop = Hop.lazy(u, v, lambda u=u, v=v: _step_claims(adj, u, v, f, cache))
+        else:
+            hop = Hop(u, v, _step_claims(adj, u, v, f, cache))
+        if steps is not None:
+            steps[(u, v)] = hop
+        result.append(hop)
+    return result
 
-    def record(x: str, i: int) -> dict:
-        rec = cache.get(x)
-        if rec is None:
-            rec = cache[x] = {"id": x, **c.node_props(i)}
-        return rec
+
+def _step_claims(adj: Adjacency, u: str, v: str, f: EdgeFilter, cache: dict) -> list[dict]:
+    """The decoded claims of one step (see :func:`hops`); ``cache`` holds node records."""
+    c = adj.cols
 
     def records_of(xs) -> list[dict]:
         out = []
@@ -488,31 +533,21 @@ def hops(
                 i = c.index_of(x)
                 if i is None:
                     continue
-                rec = record(x, i)
+                rec = cache[x] = {"id": x, **c.node_props(i)}
             out.append(rec)
         return out
 
-    result = []
-    for u, v in zip(path, path[1:]):
-        done = steps.get((u, v)) if steps is not None else None
-        if done is not None:
-            result.append(done)
-            continue
-        claims = claims_between(adj, u, v, f)
-        for cl in claims:
-            cl["evidence_records"] = records_of(cl.get("evidence", []))
-            cl["contract_records"] = records_of(cl.get("contracts", []))
-            if f.as_of:
-                cl["evidence_records"] = [
-                    e
-                    for e in cl["evidence_records"]
-                    if not e.get("published")
-                    or bound(e["published"], low=True) <= bound(f.as_of, low=False)
-                ]
-                cl["undated"] = f.undated(cl)
-        claims.sort(key=lambda x: (x["type"], x["claim"]))
-        hop = Hop(u, v, claims)
-        if steps is not None:
-            steps[(u, v)] = hop
-        result.append(hop)
-    return result
+    claims = claims_between(adj, u, v, f)
+    for cl in claims:
+        cl["evidence_records"] = records_of(cl.get("evidence", []))
+        cl["contract_records"] = records_of(cl.get("contracts", []))
+        if f.as_of:
+            cl["evidence_records"] = [
+                e
+                for e in cl["evidence_records"]
+                if not e.get("published")
+                or bound(e["published"], low=True) <= bound(f.as_of, low=False)
+            ]
+            cl["undated"] = f.undated(cl)
+    claims.sort(key=lambda x: (x["type"], x["claim"]))
+    return claims

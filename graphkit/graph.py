@@ -123,7 +123,8 @@ class PathResult:
     """Paths from ``source`` to ``target``, strongest first (then shortest).
 
     ``hops[i]`` holds the claims (with evidence and contract records) behind each step of
-    ``paths[i]`` (paths through the same step share its :class:`graphkit.paths.Hop`);
+    ``paths[i]`` (paths through the same step share its :class:`graphkit.paths.Hop`, whose
+    claims are decoded when first read);
     ``strengths[i]`` is the status of the path's weakest claim; ``partial`` says the
     simple-path search stopped at its time budget; ``filter`` is what was followed.
     """
@@ -574,16 +575,23 @@ def trace(
         view = Graph(backend.subgraph({a, b, *(n for p in found for n in p)}), ontology=onto)
         if f.as_of:
             f = f.with_(published=view.published())
+    adj = view.adjacency
     records: dict = {}
     steps: dict = {}
-    hops = [A.hops(view.adjacency, p, f=f, records=records, steps=steps) for p in found]
-    kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
-    step_rank: dict[int, int] = {}  # hops are shared between paths: rank each step once
+    # the hops decode their claims when read; each step is counted and ranked from the columns
+    hops = [A.hops(adj, p, f=f, records=records, steps=steps, lazy=True) for p in found]
+    step: dict[tuple[str, str], tuple[int, int]] = {}  # (claims, rank), once per step
+
+    def counted(h: P.Hop) -> tuple[int, int]:
+        got = step.get((h.source, h.target))
+        if got is None:
+            got = step[(h.source, h.target)] = A.step_rank(adj, h.source, h.target, f)
+        return got
+
+    kept = [(p, h) for p, h in zip(found, hops) if all(counted(x)[0] for x in h)]
 
     def strength(path_hops: list[P.Hop]) -> int:
-        return max(
-            (step_rank.setdefault(id(h), P.hop_strength(h, f)) for h in path_hops), default=10**6
-        )
+        return max((counted(h)[1] for h in path_hops), default=10**6)
 
     ranked = sorted(kept, key=lambda ph: (strength(ph[1]), len(ph[0]), ph[0]))[:limit]
     ranks = {s.rank: s.notation for s in onto.statuses.values()}
