@@ -98,16 +98,22 @@ class View:
     """The adjacency under one filter: accepted edges and pairs, and neighbour lists in the
     order :func:`graphkit.paths.neighbours` gives them (remembered per node)."""
 
-    def __init__(self, cols: Columns, f: EdgeFilter):
+    def __init__(self, cols: Columns, f: EdgeFilter, like: View | None = None):
+        """``like``: a view whose filter differs from ``f`` in direction only (its masks,
+        which do not depend on direction, are shared)."""
         self.cols, self.f, self.directed = cols, f, f.directed
-        self.edge_ok = edge_mask(cols, f)
-        pair_ok = np.bincount(cols.pair_of[self.edge_ok], minlength=len(cols.fwd_pair)) > 0
-        self.fwd_ok = pair_ok[cols.fwd_pair]
-        self.rev_ok = pair_ok[cols.rev_pair]
-        #: rank of each status value (as :func:`graphkit.paths.hop_strength` ranks them)
-        self.status_rank = np.array(
-            [f.ranks.get(str(s), 10**6) for s in cols.statuses] or [10**6], dtype=np.int64
-        )
+        if like is not None:
+            self.edge_ok, self.fwd_ok, self.rev_ok = like.edge_ok, like.fwd_ok, like.rev_ok
+            self.status_rank = like.status_rank
+        else:
+            self.edge_ok = edge_mask(cols, f)
+            pair_ok = np.bincount(cols.pair_of[self.edge_ok], minlength=len(cols.fwd_pair)) > 0
+            self.fwd_ok = pair_ok[cols.fwd_pair]
+            self.rev_ok = pair_ok[cols.rev_pair]
+            #: rank of each status value (as :func:`graphkit.paths.hop_strength` ranks them)
+            self.status_rank = np.array(
+                [f.ranks.get(str(s), 10**6) for s in cols.statuses] or [10**6], dtype=np.int64
+            )
         self._memo: tuple[dict, dict] = ({}, {})
         self._levels: dict = {}
 
@@ -212,15 +218,19 @@ class Adjacency:
         self._views: dict = {}
 
     def view(self, f: EdgeFilter) -> View:
-        key = (f, id(f.published) if f.published else 0, tuple(sorted(f.ranks.items())))
-        hit = self._views.get(key)
+        hit = self._views.get(self._key(f))
         if hit is not None:
             return hit[1]
         if len(self._views) >= 16:
             self._views.clear()
-        v = View(self.cols, f)
-        self._views[key] = (f, v)  # the filter is kept so that id(f.published) stays its own
+        twin = self._views.get(self._key(f.with_(directed=not f.directed)))
+        v = View(self.cols, f, like=twin[1] if twin is not None else None)
+        self._views[self._key(f)] = (f, v)  # the filter is kept: id(f.published) stays its own
         return v
+
+    @staticmethod
+    def _key(f: EdgeFilter) -> tuple:
+        return (f, id(f.published) if f.published else 0, tuple(sorted(f.ranks.items())))
 
     def ids(self, path: list[int]) -> list[str]:
         return [self.cols.node_id(i) for i in path]

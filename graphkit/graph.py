@@ -477,12 +477,10 @@ class Graph:
             "reachable_from_source": names(reach),
             "reaching_target": names(back),
         }
-        if f.directed:
-            undirected = A.shortest_paths(
-                adj, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops
-            )
-            if undirected and len(undirected[0]) - 1 <= max_hops:
-                near["undirected_hops"] = len(undirected[0]) - 1
+        if f.directed and a != b:  # the length of a shortest path is all that is said
+            hops = A.distance(adj, a, b, f.with_(directed=False), max_hops=max_hops)
+            if hops is not None:
+                near["undirected_hops"] = hops
         if f.flow_only:
             wide = f.with_(types=None, flow_only=False)
             other = A.shortest_paths(adj, a, b, limit=1, f=wide, max_hops=max_hops)
