@@ -35,6 +35,7 @@ but work on :class:`graphkit.columnar.Columns`:
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -115,7 +116,9 @@ class View:
                 [f.ranks.get(str(s), 10**6) for s in cols.statuses] or [10**6], dtype=np.int64
             )
         self._memo: tuple[dict, dict] = ({}, {})
-        self._levels: dict = {}
+        self._arrays: tuple[dict, dict] = ({}, {})
+        self._levels: dict = {}  # (start, reverse) -> [distances, frontier, depth done]
+        self._distance: dict = {}
 
     def _rows(self, reverse: bool) -> tuple[_Rows, _Rows]:
         c = self.cols
@@ -138,6 +141,20 @@ class View:
         memo[n] = found = tuple(out)
         return found
 
+    def neighbour_array(self, n: int, reverse: bool = False) -> np.ndarray:
+        """:meth:`neighbours` as an integer array (remembered per node)."""
+        memo = self._arrays[reverse]
+        hit = memo.get(n)
+        if hit is None:
+            if self.directed:
+                ptr, nbr, ok = self._rows(reverse)[0]
+                lo, hi = ptr[n], ptr[n + 1]
+                hit = nbr[lo:hi][ok[lo:hi]]
+            else:
+                hit = np.array(self.neighbours(n, reverse), dtype=np.int64)
+            memo[n] = hit
+        return hit
+
     def expand(self, frontier: np.ndarray, reverse: bool = False) -> np.ndarray:
         """Every accepted neighbour of every frontier node (with repeats), in one gather."""
         rows = self._rows(reverse)
@@ -149,29 +166,38 @@ class View:
 
     def levels(self, start: int, depth: int, reverse: bool = False) -> np.ndarray:
         """Hop distance from ``start`` (to it, with ``reverse``) of every node within ``depth``
-        hops; :data:`INF` elsewhere."""
-        key = (start, depth, reverse)
-        hit = self._levels.get(key)
-        if hit is not None:
-            return hit
-        dist = np.full(self.cols.n_nodes, INF, np.int16)
-        dist[start] = 0
-        frontier = np.array([start], np.int64)
-        for d in range(1, depth + 1):
+        hops; :data:`INF` beyond. The search is kept and continued when a later call asks for
+        more hops, so the array may also hold the exact distances of nodes further out (callers
+        compare distances with at most ``depth``)."""
+        key = (start, reverse)
+        state = self._levels.get(key)
+        if state is None:
+            if len(self._levels) > 8:
+                self._levels.clear()
+            dist = np.full(self.cols.n_nodes, INF, np.int16)
+            dist[start] = 0
+            state = self._levels[key] = [dist, np.array([start], np.int64), 0]
+        dist, frontier, done = state
+        while done < depth and len(frontier):
             nb = self.expand(frontier, reverse)
             nb = nb[dist[nb] == INF]
-            if not len(nb):
-                break
-            frontier = np.unique(nb)
-            dist[frontier] = d
-        if len(self._levels) > 8:
-            self._levels.clear()
-        self._levels[key] = dist
+            done += 1
+            frontier = _distinct(nb, dist, done)
+        state[1], state[2] = frontier, done
         return dist
 
     def distance(self, s: int, t: int, max_hops: int | None) -> int | None:
         """Hops of a shortest path (``None``: none within ``max_hops``): a breadth-first search
-        from both ends, whole frontiers at a time, growing the smaller one."""
+        from both ends, whole frontiers at a time, growing the smaller one (answers kept)."""
+        key = (s, t, max_hops)
+        if key in self._distance:
+            return self._distance[key]
+        if len(self._distance) > 64:
+            self._distance.clear()
+        found = self._distance[key] = self._bfs_distance(s, t, max_hops)
+        return found
+
+    def _bfs_distance(self, s: int, t: int, max_hops: int | None) -> int | None:
         if s == t:
             return 0
         n = self.cols.n_nodes
@@ -186,18 +212,43 @@ class View:
                 meet = back[nb]
                 if np.any(meet != INF):
                     return df + 1 + int(meet.min())
-                ff = np.unique(nb[fwd[nb] == INF])
                 df += 1
-                fwd[ff] = df
+                ff = _distinct(nb[fwd[nb] == INF], fwd, df)
             else:
                 nb = self.expand(bf, reverse=True)
                 meet = fwd[nb]
                 if np.any(meet != INF):
                     return db + 1 + int(meet.min())
-                bf = np.unique(nb[back[nb] == INF])
                 db += 1
-                back[bf] = db
+                bf = _distinct(nb[back[nb] == INF], back, db)
         return None
+
+
+def _distinct(nb: np.ndarray, dist: np.ndarray, d: int) -> np.ndarray:
+    """The distinct nodes of ``nb`` (new ones, sorted), after marking them at distance ``d``
+    in ``dist``: ``np.unique`` for a few nodes, one pass over ``dist`` for many (faster than
+    hashing or sorting them)."""
+    if len(nb) < 1024:
+        out = np.unique(nb)
+        dist[out] = d
+        return out
+    dist[nb] = d
+    return np.flatnonzero(dist == d)
+
+
+def _clock(deadline: float | None):
+    """A function that raises :class:`_OutOfTime` once ``deadline`` has passed (checked on
+    every 64th call)."""
+    if not deadline:
+        return lambda: None
+    calls = [0]
+
+    def check() -> None:
+        calls[0] += 1
+        if not calls[0] & 63 and time.perf_counter() > deadline:
+            raise _OutOfTime
+
+    return check
 
 
 def _gather(ptr: np.ndarray, nbr: np.ndarray, ok: np.ndarray, frontier: np.ndarray) -> np.ndarray:
@@ -322,17 +373,17 @@ def _paths_of_length(
     b = length - a
     ds = view.levels(s, length - 1, reverse=False)
     dt = view.levels(t, length - 1, reverse=True)
-    steps = 0
+    check = _clock(deadline)
+    nbrs = view.neighbour_array
     frontier = [[t]]
     for k in range(1, b + 1):
         nxt = []
         room = length - k
         for rp in frontier:
-            for m in view.neighbours(rp[-1], True):
-                steps += 1
-                if deadline and steps % 512 == 0 and time.perf_counter() > deadline:
-                    raise _OutOfTime
-                if m != s and ds[m] <= room and m not in rp:
+            check()
+            near = nbrs(rp[-1], True)
+            for m in near[ds[near] <= room].tolist():  # the source is still within reach
+                if m != s and m not in rp:
                     nxt.append([*rp, m])
         frontier = nxt
     tails: dict[int, list[list[int]]] = {}
@@ -340,29 +391,31 @@ def _paths_of_length(
         tails.setdefault(rp[-1], []).append(rp[::-1])
     if not tails:
         return []
+    has_tail = np.zeros(view.cols.n_nodes, bool)
+    has_tail[list(tails)] = True
     out: list[list[int]] = []
     head = [s]
     on = {s}
-    count = [steps]
-    succ = view.neighbours
 
     def walk(node: int, left: int) -> None:
-        for m in succ(node):
-            if len(out) >= limit:
-                return
-            count[0] += 1
-            if deadline and count[0] % 512 == 0 and time.perf_counter() > deadline:
-                raise _OutOfTime
-            if m in on:
-                continue
-            if left == 1:
-                for tail in tails.get(m, ()):
+        check()
+        near = nbrs(node)
+        if left == 1:  # only neighbours where a tail starts can end a path
+            for m in near[has_tail[near]].tolist():
+                if len(out) >= limit:
+                    return
+                if m in on:
+                    continue
+                for tail in tails[m]:
                     if on.isdisjoint(tail):
                         out.append([*head, *tail])
                         if len(out) >= limit:
                             return
-                continue
-            if m == t or dt[m] > left - 1 + b:
+            return
+        for m in near[dt[near] <= left - 1 + b].tolist():  # the target is still within reach
+            if len(out) >= limit:
+                return
+            if m in on or m == t:
                 continue
             head.append(m)
             on.add(m)
@@ -476,27 +529,36 @@ def step_types(adj: Adjacency, path: list[str], f: EdgeFilter) -> set[str]:
 def step_edges(adj: Adjacency, u: str, v: str, f: EdgeFilter) -> tuple[np.ndarray, np.ndarray]:
     """The accepted edges from ``u`` to ``v`` and, when ``f`` is undirected, from ``v`` to
     ``u`` (empty when directed), in projection order: the claims of the step, not decoded."""
-    c = adj.cols
+    return _step_edges(adj.cols, adj.view(f), u, v)
+
+
+def _step_edges(c: Columns, view: View, u: str, v: str) -> tuple[np.ndarray, np.ndarray]:
     none = np.zeros(0, np.int32)
     ui, vi = c.index_of(u), c.index_of(v)
     if ui is None or vi is None:
         return none, none
-    ok = adj.view(f).edge_ok
+    ok = view.edge_ok
     fwd = c.edges_between(ui, vi)
-    back = c.edges_between(vi, ui) if not f.directed else none
+    back = c.edges_between(vi, ui) if not view.directed else none
     return fwd[ok[fwd]], back[ok[back]]
 
 
-def step_rank(adj: Adjacency, u: str, v: str, f: EdgeFilter) -> tuple[int, int]:
-    """``(claims, rank)`` of a step from the columns: how many accepted claims join ``u`` to
-    ``v`` and the rank of the strongest (what :func:`graphkit.paths.hop_strength` reads from
-    the decoded claims; ``10**6`` for none)."""
-    fwd, back = step_edges(adj, u, v, f)
-    n = len(fwd) + len(back)
-    if not n:
-        return 0, 10**6
-    codes = adj.cols.estatus[np.concatenate([fwd, back])]
-    return n, int(adj.view(f).status_rank[codes].min())
+def step_ranks(
+    adj: Adjacency, steps: Iterable[tuple[str, str]], f: EdgeFilter
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """``(claims, rank)`` of each step ``(u, v)`` from the columns: how many accepted claims
+    join ``u`` to ``v`` and the rank of the strongest (what :func:`graphkit.paths.hop_strength`
+    reads from the decoded claims; ``10**6`` for none)."""
+    c, view = adj.cols, adj.view(f)
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for u, v in steps:
+        if (u, v) in out:
+            continue
+        fwd, back = _step_edges(c, view, u, v)
+        n = len(fwd) + len(back)
+        codes = c.estatus[np.concatenate([fwd, back])] if n else None
+        out[(u, v)] = (n, int(view.status_rank[codes].min()) if n else 10**6)
+    return out
 
 
 def hops(
@@ -513,7 +575,7 @@ def hops(
     :class:`Hop` of each step, one object for every path that takes it: between two hubs a
     step holds thousands of claims) may be shared between calls with the same filter. With
     ``lazy`` each hop decodes its claims when first read (:meth:`Hop.lazy`); count and rank
-    them with :func:`step_rank`."""
+    them with :func:`step_ranks`."""
     cache = records if records is not None else {}
     result = []
     for u, v in zip(path, path[1:]):

@@ -578,18 +578,11 @@ def trace(
     steps: dict = {}
     # the hops decode their claims when read; each step is counted and ranked from the columns
     hops = [A.hops(adj, p, f=f, records=records, steps=steps, lazy=True) for p in found]
-    step: dict[tuple[str, str], tuple[int, int]] = {}  # (claims, rank), once per step
-
-    def counted(h: P.Hop) -> tuple[int, int]:
-        got = step.get((h.source, h.target))
-        if got is None:
-            got = step[(h.source, h.target)] = A.step_rank(adj, h.source, h.target, f)
-        return got
-
-    kept = [(p, h) for p, h in zip(found, hops) if all(counted(x)[0] for x in h)]
+    step = A.step_ranks(adj, steps, f)  # (claims, rank) of each step
+    kept = [(p, h) for p, h in zip(found, hops) if all(step[x.source, x.target][0] for x in h)]
 
     def strength(path_hops: list[P.Hop]) -> int:
-        return max((counted(h)[1] for h in path_hops), default=10**6)
+        return max((step[h.source, h.target][1] for h in path_hops), default=10**6)
 
     ranked = sorted(kept, key=lambda ph: (strength(ph[1]), len(ph[0]), ph[0]))[:limit]
     ranks = {s.rank: s.notation for s in onto.statuses.values()}
