@@ -1,14 +1,15 @@
-"""Path search over the columnar projection: CSR adjacency, one vectorised edge mask per filter.
+"""Path search over the columnar projection: CSR adjacency, vectorised edge tests per filter.
 
 The functions here answer exactly what their namesakes in :mod:`graphkit.paths` answer on the
 networkx graph (the same paths in the same order; ``tests/test_adjacency.py`` compares them),
 but work on :class:`graphkit.columnar.Columns`:
 
-- an :class:`graphkit.paths.EdgeFilter` becomes a boolean mask over all edges, computed once
-  per filter with numpy (types and statuses through their small tables, dates through the
-  integer date columns; the rare edge whose dates are not plain ``YYYY[-MM[-DD]]`` values is
-  decided by :meth:`EdgeFilter.accepts` on its record), then a mask over the distinct
-  ``(source, target)`` pairs of the CSR rows;
+- an :class:`graphkit.paths.EdgeFilter` is tested with numpy (:class:`EdgeTest`: types and
+  statuses through their small tables, dates through the integer date columns; the rare edge
+  whose dates are not plain ``YYYY[-MM[-DD]]`` values is decided by :meth:`EdgeFilter.accepts`
+  on its record) on the edges of the distinct ``(source, target)`` pairs of the CSR rows that
+  a search reaches, each pair decided once per filter and remembered (a search near two ends
+  never tests the whole graph); :func:`edge_mask` tests every edge at once;
 - distances come from a breadth-first search that expands a whole frontier at once (numpy
   gathers over the CSR rows), bidirectional for :func:`distance`, so a pair with no path is
   answered from two frontiers;
@@ -43,7 +44,7 @@ from graphkit.columnar import IRREGULAR, OPEN_END, Columns, date_code
 from graphkit.paths import EdgeFilter, Hop, SimplePaths, bound
 
 INF = np.iinfo(np.int16).max
-_Rows = tuple[np.ndarray, np.ndarray, np.ndarray]  # row pointers, neighbours, accepted
+_Rows = tuple[np.ndarray, np.ndarray, np.ndarray]  # row pointers, neighbours, pair indices
 
 
 class _OutOfTime(Exception):
@@ -52,39 +53,60 @@ class _OutOfTime(Exception):
 
 def edge_mask(cols: Columns, f: EdgeFilter) -> np.ndarray:
     """``f.accepts`` of every edge, as one boolean array."""
-    E = cols.n_edges
-    if not E:
-        return np.zeros(0, bool)
-    mask = cols.claim.copy()
-    if f.types is not None:
-        mask &= np.array([t in f.types for t in cols.types], dtype=bool)[cols.etype]
-    mask &= np.array([_status_ok(f, s) for s in cols.statuses], dtype=bool)[cols.estatus]
-    base = mask.copy()
-    odd = np.zeros(E, bool)
-    if f.as_of is not None:
-        lo, hi = date_code(f.as_of, low=True), date_code(f.as_of, low=False)
-        s, end = cols.start_lo, cols.end_hi
-        mask &= ~((s > 0) & (s > hi)) & ~((end > 0) & (end < lo))
-        odd |= (s == IRREGULAR) | (end == IRREGULAR)
-        if f.published is cols._published and f.published is not None:
-            p = cols.pub_lo
-            mask &= ~((p > 0) & (p > hi))
-            odd |= p == IRREGULAR
-        elif f.published:
-            odd |= True  # dates from elsewhere: asked record by record
-    if f.since or f.until:
-        s, elo, ehi = cols.start_lo, cols.end_lo, cols.end_hi
-        mask &= (s != 0) | (elo != 0)
-        first = np.where(s != 0, s, elo)
-        last = np.where(ehi != 0, ehi, OPEN_END)
-        if f.until:
-            mask &= ~(first > date_code(f.until, low=False))
-        if f.since:
-            mask &= ~(last < date_code(f.since, low=True))
-        odd |= (s == IRREGULAR) | (elo == IRREGULAR) | (ehi == IRREGULAR)
-    for e in np.flatnonzero(odd & base).tolist():
-        mask[e] = f.accepts(cols.edge_data(e))
-    return mask
+    return EdgeTest(cols, f)(None)
+
+
+class EdgeTest:
+    """``f.accepts`` for edges of ``cols`` from the columns: the type and status tables are
+    made once; each call tests every edge (``None``) or only the edge indices given."""
+
+    def __init__(self, cols: Columns, f: EdgeFilter):
+        self.cols, self.f = cols, f
+        self.type_ok = (
+            np.array([t in f.types for t in cols.types], dtype=bool)
+            if f.types is not None
+            else None
+        )
+        self.status_ok = np.array([_status_ok(f, s) for s in cols.statuses], dtype=bool)
+
+    def __call__(self, edges: np.ndarray | None) -> np.ndarray:
+        cols, f = self.cols, self.f
+        E = cols.n_edges if edges is None else len(edges)
+        if not E:
+            return np.zeros(0, bool)
+        col = (lambda a: a) if edges is None else (lambda a: a[edges])  # noqa: E731
+        mask = col(cols.claim).copy()
+        if self.type_ok is not None:
+            mask &= self.type_ok[col(cols.etype)]
+        if len(self.status_ok):
+            mask &= self.status_ok[col(cols.estatus)]
+        base = mask.copy()
+        odd = np.zeros(E, bool)
+        if f.as_of is not None:
+            lo, hi = date_code(f.as_of, low=True), date_code(f.as_of, low=False)
+            s, end = col(cols.start_lo), col(cols.end_hi)
+            mask &= ~((s > 0) & (s > hi)) & ~((end > 0) & (end < lo))
+            odd |= (s == IRREGULAR) | (end == IRREGULAR)
+            if f.published is cols._published and f.published is not None:
+                p = col(cols.pub_lo)
+                mask &= ~((p > 0) & (p > hi))
+                odd |= p == IRREGULAR
+            elif f.published:
+                odd |= True  # dates from elsewhere: asked record by record
+        if f.since or f.until:
+            s, elo, ehi = col(cols.start_lo), col(cols.end_lo), col(cols.end_hi)
+            mask &= (s != 0) | (elo != 0)
+            first = np.where(s != 0, s, elo)
+            last = np.where(ehi != 0, ehi, OPEN_END)
+            if f.until:
+                mask &= ~(first > date_code(f.until, low=False))
+            if f.since:
+                mask &= ~(last < date_code(f.since, low=True))
+            odd |= (s == IRREGULAR) | (elo == IRREGULAR) | (ehi == IRREGULAR)
+        for i in np.flatnonzero(odd & base).tolist():
+            e = i if edges is None else int(edges[i])
+            mask[i] = f.accepts(cols.edge_data(e))
+        return mask
 
 
 def _status_ok(f: EdgeFilter, status) -> bool:
@@ -100,17 +122,14 @@ class View:
     order :func:`graphkit.paths.neighbours` gives them (remembered per node)."""
 
     def __init__(self, cols: Columns, f: EdgeFilter, like: View | None = None):
-        """``like``: a view whose filter differs from ``f`` in direction only (its masks,
-        which do not depend on direction, are shared)."""
+        """``like``: a view whose filter differs from ``f`` in direction only (what it has
+        decided about edges and pairs, which does not depend on direction, is shared)."""
         self.cols, self.f, self.directed = cols, f, f.directed
         if like is not None:
-            self.edge_ok, self.fwd_ok, self.rev_ok = like.edge_ok, like.fwd_ok, like.rev_ok
+            self._masks = like._masks
             self.status_rank = like.status_rank
         else:
-            self.edge_ok = edge_mask(cols, f)
-            pair_ok = np.bincount(cols.pair_of[self.edge_ok], minlength=len(cols.fwd_pair)) > 0
-            self.fwd_ok = pair_ok[cols.fwd_pair]
-            self.rev_ok = pair_ok[cols.rev_pair]
+            self._masks = _Masks(EdgeTest(cols, f), len(cols.fwd_pair))
             #: rank of each status value (as :func:`graphkit.paths.hop_strength` ranks them)
             self.status_rank = np.array(
                 [f.ranks.get(str(s), 10**6) for s in cols.statuses] or [10**6], dtype=np.int64
@@ -120,10 +139,46 @@ class View:
         self._levels: dict = {}  # (start, reverse) -> [distances, frontier, depth done]
         self._distance: dict = {}
 
+    @property
+    def edge_ok(self) -> np.ndarray:
+        """:func:`edge_mask` of the filter (every edge; computed on first use: the search
+        itself decides only the pairs it reaches, see :meth:`pairs_ok`)."""
+        m = self._masks
+        if m.edge_ok is None:
+            m.edge_ok = m.test(None)
+        return m.edge_ok
+
+    def edges_ok(self, edges: np.ndarray) -> np.ndarray:
+        """Whether the filter accepts each of ``edges`` (edge indices)."""
+        m = self._masks
+        return m.edge_ok[edges] if m.edge_ok is not None else m.test(edges)
+
+    def pairs_ok(self, pairs: np.ndarray) -> np.ndarray:
+        """Whether each of ``pairs`` (pair indices) has an accepted edge: decided the first
+        time a pair is asked about, from its edges, and remembered."""
+        state = self._masks.pair_state
+        got = state[pairs]
+        todo = got == 0
+        if todo.any():
+            new = pairs[todo]
+            if len(new) < 1024:
+                new = np.unique(new)
+            else:  # many: mark them, one pass over all pairs (no hashing or sorting)
+                seen = np.zeros(len(state), bool)
+                seen[new] = True
+                new = np.flatnonzero(seen)
+            c = self.cols
+            starts = c.pair_ptr[new]
+            lens = c.pair_ptr[new + 1] - starts  # every pair has at least one edge
+            ok = self.edges_ok(c.pair_edges[_ragged(starts, lens)])
+            state[new] = np.where(np.logical_or.reduceat(ok, np.cumsum(lens) - lens), 1, 2)
+            got = state[pairs]
+        return got == 1
+
     def _rows(self, reverse: bool) -> tuple[_Rows, _Rows]:
         c = self.cols
-        fwd = (c.fwd_ptr, c.fwd_nbr, self.fwd_ok)
-        rev = (c.rev_ptr, c.rev_nbr, self.rev_ok)
+        fwd = (c.fwd_ptr, c.fwd_nbr, c.fwd_pair)
+        rev = (c.rev_ptr, c.rev_nbr, c.rev_pair)
         return (rev, fwd) if reverse else (fwd, rev)
 
     def neighbours(self, n: int, reverse: bool = False) -> tuple[int, ...]:
@@ -131,13 +186,14 @@ class View:
         hit = memo.get(n)
         if hit is not None:
             return hit
-        (ptr, nbr, ok), (ptr2, nbr2, ok2) = self._rows(reverse)
+        (ptr, nbr, pair), (ptr2, nbr2, pair2) = self._rows(reverse)
         lo, hi = ptr[n], ptr[n + 1]
-        out = nbr[lo:hi][ok[lo:hi]].tolist()
+        out = nbr[lo:hi][self.pairs_ok(pair[lo:hi])].tolist()
         if not self.directed:
             lo, hi = ptr2[n], ptr2[n + 1]
             seen = set(out)
-            out += [m for m in nbr2[lo:hi][ok2[lo:hi]].tolist() if m not in seen]
+            more = nbr2[lo:hi][self.pairs_ok(pair2[lo:hi])].tolist()
+            out += [m for m in more if m not in seen]
         memo[n] = found = tuple(out)
         return found
 
@@ -147,9 +203,9 @@ class View:
         hit = memo.get(n)
         if hit is None:
             if self.directed:
-                ptr, nbr, ok = self._rows(reverse)[0]
+                ptr, nbr, pair = self._rows(reverse)[0]
                 lo, hi = ptr[n], ptr[n + 1]
-                hit = nbr[lo:hi][ok[lo:hi]]
+                hit = nbr[lo:hi][self.pairs_ok(pair[lo:hi])]
             else:
                 hit = np.array(self.neighbours(n, reverse), dtype=np.int64)
             memo[n] = hit
@@ -159,10 +215,18 @@ class View:
         """Every accepted neighbour of every frontier node (with repeats), in one gather."""
         rows = self._rows(reverse)
         (p1, n1, ok1), (p2, n2, ok2) = rows
-        parts = [_gather(p1, n1, ok1, frontier)]
+        parts = [self._gather(p1, n1, ok1, frontier)]
         if not self.directed:
-            parts.append(_gather(p2, n2, ok2, frontier))
+            parts.append(self._gather(p2, n2, ok2, frontier))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def _gather(
+        self, ptr: np.ndarray, nbr: np.ndarray, pair: np.ndarray, frontier: np.ndarray
+    ) -> np.ndarray:
+        offs = _ragged(ptr[frontier], ptr[frontier + 1] - ptr[frontier])
+        if not len(offs):
+            return np.zeros(0, np.int32)
+        return nbr[offs[self.pairs_ok(pair[offs])]]
 
     def levels(self, start: int, depth: int, reverse: bool = False) -> np.ndarray:
         """Hop distance from ``start`` (to it, with ``reverse``) of every node within ``depth``
@@ -251,14 +315,24 @@ def _clock(deadline: float | None):
     return check
 
 
-def _gather(ptr: np.ndarray, nbr: np.ndarray, ok: np.ndarray, frontier: np.ndarray) -> np.ndarray:
-    starts = ptr[frontier]
-    lens = ptr[frontier + 1] - starts
+def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lens[i] - 1`` for every ``i``, concatenated."""
     total = int(lens.sum())
     if not total:
-        return np.zeros(0, np.int32)
-    offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
-    return nbr[offs[ok[offs]]]
+        return np.zeros(0, np.int64)
+    return np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+
+
+class _Masks:
+    """What a filter has decided: per pair 0 (not yet asked), 1 (an edge accepted) or 2 (none);
+    the whole edge mask once something needs it."""
+
+    __slots__ = ("test", "pair_state", "edge_ok")
+
+    def __init__(self, test: EdgeTest, n_pairs: int):
+        self.test = test
+        self.pair_state = np.zeros(n_pairs, np.int8)
+        self.edge_ok: np.ndarray | None = None
 
 
 class Adjacency:
@@ -296,18 +370,14 @@ def claims_between(adj: Adjacency, u: str, v: str, f: EdgeFilter) -> list[dict]:
     ui, vi = c.index_of(u), c.index_of(v)
     if ui is None or vi is None:
         return []
-    ok = adj.view(f).edge_ok
+    view = adj.view(f)
+    fwd, back = _step_edges(c, view, u, v)
     out = [
-        {**c.edge_data(e), "direction": "forward", "source": u, "target": v}
-        for e in c.edges_between(ui, vi).tolist()
-        if ok[e]
+        {**c.edge_data(e), "direction": "forward", "source": u, "target": v} for e in fwd.tolist()
     ]
-    if not f.directed:
-        out += [
-            {**c.edge_data(e), "direction": "backward", "source": v, "target": u}
-            for e in c.edges_between(vi, ui).tolist()
-            if ok[e]
-        ]
+    out += [
+        {**c.edge_data(e), "direction": "backward", "source": v, "target": u} for e in back.tolist()
+    ]
     return out
 
 
@@ -513,16 +583,11 @@ def step_types(adj: Adjacency, path: list[str], f: EdgeFilter) -> set[str]:
     ``{c["type"] for h in hops(adj, path, f=f) for c in h.claims}`` gives, without reading a
     record)."""
     c = adj.cols
-    ok = adj.view(f).edge_ok
+    view = adj.view(f)
     out: set[str] = set()
     for u, v in zip(path, path[1:]):
-        ui, vi = c.index_of(u), c.index_of(v)
-        if ui is None or vi is None:
-            continue
-        pairs = [(ui, vi), (vi, ui)] if not f.directed else [(ui, vi)]
-        for x, y in pairs:
-            e = c.edges_between(x, y)
-            out.update(c.types[t] for t in np.unique(c.etype[e[ok[e]]]).tolist())
+        for e in _step_edges(c, view, u, v):
+            out.update(c.types[t] for t in np.unique(c.etype[e]).tolist())
     return out
 
 
@@ -537,10 +602,9 @@ def _step_edges(c: Columns, view: View, u: str, v: str) -> tuple[np.ndarray, np.
     ui, vi = c.index_of(u), c.index_of(v)
     if ui is None or vi is None:
         return none, none
-    ok = view.edge_ok
     fwd = c.edges_between(ui, vi)
     back = c.edges_between(vi, ui) if not view.directed else none
-    return fwd[ok[fwd]], back[ok[back]]
+    return fwd[view.edges_ok(fwd)], back[view.edges_ok(back)]
 
 
 def step_ranks(

@@ -152,9 +152,10 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-round-one-above", type=int, default=100_000)
     ap.add_argument("--baseline", default=BASELINE, help="a revision to time ('' for none)")
+    ap.add_argument("--cache-dir", help="a cache folder to reuse (default: a new one)")
     args = ap.parse_args()
     tree = tree_of(args.baseline) if args.baseline else None
-    os.environ["GRAPHKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-paths-")
+    os.environ["GRAPHKIT_CACHE_DIR"] = args.cache_dir or tempfile.mkdtemp(prefix="bench-paths-")
     import graphkit
     from scripts.generate import generate
 
@@ -257,16 +258,17 @@ def main() -> None:
     print(f"load average {os.getloadavg()[0]:.1f} at the end", file=sys.stderr)
     print(
         "| claims | search | pairs with a path | partial | same paths | p50 ms | p95 ms | "
-        "max ms | slowest no-path ms | CPU s (sum) |"
+        "max ms | slowest no-path ms | CPU p50 / p95 ms | CPU s (sum) |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, name, _load, lat, nfound, nopath, same, partial, cpu in rows:
         ms = [x * 1000 for x in lat]
         worst_none = f"{max(nopath) * 1000:,.1f}" if nopath else "–"
         print(
             f"| {n:,} | {name} | {nfound} of {len(lat)} | {partial} | {same or '–'} | "
             f"{statistics.median(ms):,.1f} | {pct(ms, 0.95):,.1f} | {max(ms):,.1f} | "
-            f"{worst_none} | {sum(cpu):,.2f} |"
+            f"{worst_none} | {statistics.median(cpu) * 1000:,.1f} / {pct(cpu, 0.95) * 1000:,.1f} | "
+            f"{sum(cpu):,.2f} |"
         )
 
 

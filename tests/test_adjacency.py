@@ -74,6 +74,16 @@ def check_mask(g, options: dict) -> None:
     c = g.columns
     want = [f.accepts(c.edge_data(e)) for e in range(c.n_edges)]
     assert A.edge_mask(c, f).tolist() == want
+    # pairs decided lazily, a few at a time and then all (remembered ones mixed with new ones),
+    # and edges tested in subsets, say what the whole mask says
+    view = A.View(c, f)
+    every = np.arange(c.n_edges)
+    assert view.edges_ok(every[::3]).tolist() == want[::3]
+    pair_ok = np.bincount(c.pair_of[np.array(want, bool)], minlength=len(c.fwd_pair)) > 0
+    some = np.random.default_rng(0).permutation(len(pair_ok))[: len(pair_ok) // 3]
+    assert view.pairs_ok(some).tolist() == pair_ok[some].tolist()
+    assert view.pairs_ok(np.arange(len(pair_ok))).tolist() == pair_ok.tolist()
+    assert view.edge_ok.tolist() == want
 
 
 @pytest.fixture(scope="module")
