@@ -44,7 +44,7 @@ from graphkit.columnar import IRREGULAR, OPEN_END, Columns, date_code
 from graphkit.paths import EdgeFilter, Hop, SimplePaths, bound
 
 INF = np.iinfo(np.int16).max
-_Rows = tuple[np.ndarray, np.ndarray, np.ndarray]  # row pointers, neighbours, pair indices
+_Rows = tuple[np.ndarray, np.ndarray, np.ndarray, int]  # pointers, neighbours, pairs, side
 
 
 class _OutOfTime(Exception):
@@ -161,6 +161,9 @@ class View:
         todo = got == 0
         if todo.any():
             new = pairs[todo]
+            if len(new) > len(state) // 16:
+                self._decide_all()
+                return state[pairs] == 1
             if len(new) < 1024:
                 new = np.unique(new)
             else:  # many: mark them, one pass over all pairs (no hashing or sorting)
@@ -175,24 +178,35 @@ class View:
             got = state[pairs]
         return got == 1
 
+    def _decide_all(self) -> None:
+        m, c = self._masks, self.cols
+        pair_ok = np.bincount(c.pair_of[self.edge_ok], minlength=len(c.fwd_pair)) > 0
+        m.pair_state[:] = np.where(pair_ok, 1, 2)
+        m.row_ok = (pair_ok[c.fwd_pair], pair_ok[c.rev_pair])
+
     def _rows(self, reverse: bool) -> tuple[_Rows, _Rows]:
         c = self.cols
-        fwd = (c.fwd_ptr, c.fwd_nbr, c.fwd_pair)
-        rev = (c.rev_ptr, c.rev_nbr, c.rev_pair)
+        fwd = (c.fwd_ptr, c.fwd_nbr, c.fwd_pair, 0)
+        rev = (c.rev_ptr, c.rev_nbr, c.rev_pair, 1)
         return (rev, fwd) if reverse else (fwd, rev)
+
+    def _row_ok(self, pair: np.ndarray, side: int, at) -> np.ndarray:
+        """Accepted CSR entries ``at`` (a slice or offsets) of one side's rows."""
+        ro = self._masks.row_ok
+        return ro[side][at] if ro is not None else self.pairs_ok(pair[at])
 
     def neighbours(self, n: int, reverse: bool = False) -> tuple[int, ...]:
         memo = self._memo[reverse]
         hit = memo.get(n)
         if hit is not None:
             return hit
-        (ptr, nbr, pair), (ptr2, nbr2, pair2) = self._rows(reverse)
+        (ptr, nbr, pair, side), (ptr2, nbr2, pair2, side2) = self._rows(reverse)
         lo, hi = ptr[n], ptr[n + 1]
-        out = nbr[lo:hi][self.pairs_ok(pair[lo:hi])].tolist()
+        out = nbr[lo:hi][self._row_ok(pair, side, slice(lo, hi))].tolist()
         if not self.directed:
             lo, hi = ptr2[n], ptr2[n + 1]
             seen = set(out)
-            more = nbr2[lo:hi][self.pairs_ok(pair2[lo:hi])].tolist()
+            more = nbr2[lo:hi][self._row_ok(pair2, side2, slice(lo, hi))].tolist()
             out += [m for m in more if m not in seen]
         memo[n] = found = tuple(out)
         return found
@@ -203,9 +217,9 @@ class View:
         hit = memo.get(n)
         if hit is None:
             if self.directed:
-                ptr, nbr, pair = self._rows(reverse)[0]
+                ptr, nbr, pair, side = self._rows(reverse)[0]
                 lo, hi = ptr[n], ptr[n + 1]
-                hit = nbr[lo:hi][self.pairs_ok(pair[lo:hi])]
+                hit = nbr[lo:hi][self._row_ok(pair, side, slice(lo, hi))]
             else:
                 hit = np.array(self.neighbours(n, reverse), dtype=np.int64)
             memo[n] = hit
@@ -213,20 +227,18 @@ class View:
 
     def expand(self, frontier: np.ndarray, reverse: bool = False) -> np.ndarray:
         """Every accepted neighbour of every frontier node (with repeats), in one gather."""
-        rows = self._rows(reverse)
-        (p1, n1, ok1), (p2, n2, ok2) = rows
-        parts = [self._gather(p1, n1, ok1, frontier)]
+        first, second = self._rows(reverse)
+        parts = [self._gather(first, frontier)]
         if not self.directed:
-            parts.append(self._gather(p2, n2, ok2, frontier))
+            parts.append(self._gather(second, frontier))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
 
-    def _gather(
-        self, ptr: np.ndarray, nbr: np.ndarray, pair: np.ndarray, frontier: np.ndarray
-    ) -> np.ndarray:
+    def _gather(self, rows: _Rows, frontier: np.ndarray) -> np.ndarray:
+        ptr, nbr, pair, side = rows
         offs = _ragged(ptr[frontier], ptr[frontier + 1] - ptr[frontier])
         if not len(offs):
             return np.zeros(0, np.int32)
-        return nbr[offs[self.pairs_ok(pair[offs])]]
+        return nbr[offs[self._row_ok(pair, side, offs)]]
 
     def levels(self, start: int, depth: int, reverse: bool = False) -> np.ndarray:
         """Hop distance from ``start`` (to it, with ``reverse``) of every node within ``depth``
@@ -325,14 +337,17 @@ def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
 
 class _Masks:
     """What a filter has decided: per pair 0 (not yet asked), 1 (an edge accepted) or 2 (none);
-    the whole edge mask once something needs it."""
+    the whole edge mask once something needs it; when a search reaches a large part of the
+    graph every pair is decided at once (cheaper per pair than deciding them piecemeal)."""
 
-    __slots__ = ("test", "pair_state", "edge_ok")
+    __slots__ = ("test", "pair_state", "edge_ok", "row_ok")
 
     def __init__(self, test: EdgeTest, n_pairs: int):
         self.test = test
         self.pair_state = np.zeros(n_pairs, np.int8)
         self.edge_ok: np.ndarray | None = None
+        #: once every pair is decided: accepted per CSR entry, forward and reverse
+        self.row_ok: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class Adjacency:
