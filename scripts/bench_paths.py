@@ -32,6 +32,7 @@ Prints a table of p50 / p95 / max and the slowest no-path pair.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import os
 import random
@@ -175,6 +176,7 @@ def main() -> None:
         agencies = sorted(x for x in ids if x.startswith("org/syn-agency"))
         rnd = random.Random(args.seed)
         pairs = [(rnd.choice(companies), rnd.choice(agencies)) for _ in range(args.pairs)]
+        gc.collect()  # the previous size's garbage is not collected inside these timings
         new, found, nopath, got, partial, cpu = [], 0, [], [], 0, []
         for a, b in pairs:
             s, sc = time.perf_counter(), time.process_time()
@@ -192,6 +194,7 @@ def main() -> None:
         # of every hop, as the command line's output does; apart from the first pass so that
         # the garbage the records leave is not collected inside the first pass's timings
         full, full_cpu, full_nopath = [], [], []
+        gc.collect()
         for a, b in pairs:
             s, sc = time.perf_counter(), time.process_time()
             r = g.path(a, b, max_hops=4, limit=50)
@@ -226,6 +229,7 @@ def main() -> None:
         G = g.G
         print(f"{n:,}: networkx graph built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         f = g.edge_filter()
+        gc.collect()
         base, bfound, bnone, same, cut, bcpu = [], 0, [], 0, 0, []
         for (a, b), mine in zip(pairs, got):
             s, sc = time.perf_counter(), time.process_time()
