@@ -36,6 +36,7 @@ import gc
 import importlib.util
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -266,6 +267,8 @@ def main() -> None:
                     bnone.append(dt)
             rows.append((n, f"round one ({ROUND_ONE})", load_s, base, bfound, bnone, "", 0, bcpu))
         del g, G
+    if tree is not None:
+        shutil.rmtree(tree, ignore_errors=True)
     print(f"load average {os.getloadavg()[0]:.1f} at the end", file=sys.stderr)
     print(
         "| claims | search | pairs with a path | partial | same paths | p50 ms | p95 ms | "
