@@ -1,14 +1,15 @@
-"""Path search over the columnar projection: CSR adjacency, one vectorised edge mask per filter.
+"""Path search over the columnar projection: CSR adjacency, vectorised edge tests per filter.
 
 The functions here answer exactly what their namesakes in :mod:`graphkit.paths` answer on the
 networkx graph (the same paths in the same order; ``tests/test_adjacency.py`` compares them),
 but work on :class:`graphkit.columnar.Columns`:
 
-- an :class:`graphkit.paths.EdgeFilter` becomes a boolean mask over all edges, computed once
-  per filter with numpy (types and statuses through their small tables, dates through the
-  integer date columns; the rare edge whose dates are not plain ``YYYY[-MM[-DD]]`` values is
-  decided by :meth:`EdgeFilter.accepts` on its record), then a mask over the distinct
-  ``(source, target)`` pairs of the CSR rows;
+- an :class:`graphkit.paths.EdgeFilter` is tested with numpy (:class:`EdgeTest`: types and
+  statuses through their small tables, dates through the integer date columns; the rare edge
+  whose dates are not plain ``YYYY[-MM[-DD]]`` values is decided by :meth:`EdgeFilter.accepts`
+  on its record) on the edges of the distinct ``(source, target)`` pairs of the CSR rows that
+  a search reaches, each pair decided once per filter and remembered (a search near two ends
+  never tests the whole graph); :func:`edge_mask` tests every edge at once;
 - distances come from a breadth-first search that expands a whole frontier at once (numpy
   gathers over the CSR rows), bidirectional for :func:`distance`, so a pair with no path is
   answered from two frontiers;
@@ -35,6 +36,7 @@ but work on :class:`graphkit.columnar.Columns`:
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 
 import numpy as np
 
@@ -42,7 +44,7 @@ from graphkit.columnar import IRREGULAR, OPEN_END, Columns, date_code
 from graphkit.paths import EdgeFilter, Hop, SimplePaths, bound
 
 INF = np.iinfo(np.int16).max
-_Rows = tuple[np.ndarray, np.ndarray, np.ndarray]  # row pointers, neighbours, accepted
+_Rows = tuple[np.ndarray, np.ndarray, np.ndarray, int]  # pointers, neighbours, pairs, side
 
 
 class _OutOfTime(Exception):
@@ -59,39 +61,60 @@ def _unique(a: np.ndarray) -> np.ndarray:
 
 def edge_mask(cols: Columns, f: EdgeFilter) -> np.ndarray:
     """``f.accepts`` of every edge, as one boolean array."""
-    E = cols.n_edges
-    if not E:
-        return np.zeros(0, bool)
-    mask = cols.claim.copy()
-    if f.types is not None:
-        mask &= np.array([t in f.types for t in cols.types], dtype=bool)[cols.etype]
-    mask &= np.array([_status_ok(f, s) for s in cols.statuses], dtype=bool)[cols.estatus]
-    base = mask.copy()
-    odd = np.zeros(E, bool)
-    if f.as_of is not None:
-        lo, hi = date_code(f.as_of, low=True), date_code(f.as_of, low=False)
-        s, end = cols.start_lo, cols.end_hi
-        mask &= ~((s > 0) & (s > hi)) & ~((end > 0) & (end < lo))
-        odd |= (s == IRREGULAR) | (end == IRREGULAR)
-        if f.published is cols._published and f.published is not None:
-            p = cols.pub_lo
-            mask &= ~((p > 0) & (p > hi))
-            odd |= p == IRREGULAR
-        elif f.published:
-            odd |= True  # dates from elsewhere: asked record by record
-    if f.since or f.until:
-        s, elo, ehi = cols.start_lo, cols.end_lo, cols.end_hi
-        mask &= (s != 0) | (elo != 0)
-        first = np.where(s != 0, s, elo)
-        last = np.where(ehi != 0, ehi, OPEN_END)
-        if f.until:
-            mask &= ~(first > date_code(f.until, low=False))
-        if f.since:
-            mask &= ~(last < date_code(f.since, low=True))
-        odd |= (s == IRREGULAR) | (elo == IRREGULAR) | (ehi == IRREGULAR)
-    for e in np.flatnonzero(odd & base).tolist():
-        mask[e] = f.accepts(cols.edge_data(e))
-    return mask
+    return EdgeTest(cols, f)(None)
+
+
+class EdgeTest:
+    """``f.accepts`` for edges of ``cols`` from the columns: the type and status tables are
+    made once; each call tests every edge (``None``) or only the edge indices given."""
+
+    def __init__(self, cols: Columns, f: EdgeFilter):
+        self.cols, self.f = cols, f
+        self.type_ok = (
+            np.array([t in f.types for t in cols.types], dtype=bool)
+            if f.types is not None
+            else None
+        )
+        self.status_ok = np.array([_status_ok(f, s) for s in cols.statuses], dtype=bool)
+
+    def __call__(self, edges: np.ndarray | None) -> np.ndarray:
+        cols, f = self.cols, self.f
+        E = cols.n_edges if edges is None else len(edges)
+        if not E:
+            return np.zeros(0, bool)
+        col = (lambda a: a) if edges is None else (lambda a: a[edges])  # noqa: E731
+        mask = col(cols.claim).copy()
+        if self.type_ok is not None:
+            mask &= self.type_ok[col(cols.etype)]
+        if len(self.status_ok):
+            mask &= self.status_ok[col(cols.estatus)]
+        base = mask.copy()
+        odd = np.zeros(E, bool)
+        if f.as_of is not None:
+            lo, hi = date_code(f.as_of, low=True), date_code(f.as_of, low=False)
+            s, end = col(cols.start_lo), col(cols.end_hi)
+            mask &= ~((s > 0) & (s > hi)) & ~((end > 0) & (end < lo))
+            odd |= (s == IRREGULAR) | (end == IRREGULAR)
+            if f.published is cols._published and f.published is not None:
+                p = col(cols.pub_lo)
+                mask &= ~((p > 0) & (p > hi))
+                odd |= p == IRREGULAR
+            elif f.published:
+                odd |= True  # dates from elsewhere: asked record by record
+        if f.since or f.until:
+            s, elo, ehi = col(cols.start_lo), col(cols.end_lo), col(cols.end_hi)
+            mask &= (s != 0) | (elo != 0)
+            first = np.where(s != 0, s, elo)
+            last = np.where(ehi != 0, ehi, OPEN_END)
+            if f.until:
+                mask &= ~(first > date_code(f.until, low=False))
+            if f.since:
+                mask &= ~(last < date_code(f.since, low=True))
+            odd |= (s == IRREGULAR) | (elo == IRREGULAR) | (ehi == IRREGULAR)
+        for i in np.flatnonzero(odd & base).tolist():
+            e = i if edges is None else int(edges[i])
+            mask[i] = f.accepts(cols.edge_data(e))
+        return mask
 
 
 def _status_ok(f: EdgeFilter, status) -> bool:
@@ -106,70 +129,159 @@ class View:
     """The adjacency under one filter: accepted edges and pairs, and neighbour lists in the
     order :func:`graphkit.paths.neighbours` gives them (remembered per node)."""
 
-    def __init__(self, cols: Columns, f: EdgeFilter):
+    def __init__(self, cols: Columns, f: EdgeFilter, like: View | None = None):
+        """``like``: a view whose filter differs from ``f`` in direction only (what it has
+        decided about edges and pairs, which does not depend on direction, is shared)."""
         self.cols, self.f, self.directed = cols, f, f.directed
-        self.edge_ok = edge_mask(cols, f)
-        pair_ok = np.bincount(cols.pair_of[self.edge_ok], minlength=len(cols.fwd_pair)) > 0
-        self.fwd_ok = pair_ok[cols.fwd_pair]
-        self.rev_ok = pair_ok[cols.rev_pair]
+        if like is not None:
+            self._masks = like._masks
+            self.status_rank = like.status_rank
+        else:
+            self._masks = _Masks(EdgeTest(cols, f), len(cols.fwd_pair))
+            #: rank of each status value (as :func:`graphkit.paths.hop_strength` ranks them)
+            self.status_rank = np.array(
+                [f.ranks.get(str(s), 10**6) for s in cols.statuses] or [10**6], dtype=np.int64
+            )
         self._memo: tuple[dict, dict] = ({}, {})
-        self._levels: dict = {}
+        self._arrays: tuple[dict, dict] = ({}, {})
+        self._levels: dict = {}  # (start, reverse) -> [distances, frontier, depth done]
+        self._distance: dict = {}
+
+    @property
+    def edge_ok(self) -> np.ndarray:
+        """:func:`edge_mask` of the filter (every edge; computed on first use: the search
+        itself decides only the pairs it reaches, see :meth:`pairs_ok`)."""
+        m = self._masks
+        if m.edge_ok is None:
+            m.edge_ok = m.test(None)
+        return m.edge_ok
+
+    def edges_ok(self, edges: np.ndarray) -> np.ndarray:
+        """Whether the filter accepts each of ``edges`` (edge indices)."""
+        m = self._masks
+        return m.edge_ok[edges] if m.edge_ok is not None else m.test(edges)
+
+    def pairs_ok(self, pairs: np.ndarray) -> np.ndarray:
+        """Whether each of ``pairs`` (pair indices) has an accepted edge: decided the first
+        time a pair is asked about, from its edges, and remembered."""
+        state = self._masks.pair_state
+        got = state[pairs]
+        todo = got == 0
+        if todo.any():
+            new = pairs[todo]
+            if len(new) > len(state) // 16:
+                self._decide_all()
+                return state[pairs] == 1
+            if len(new) < 1024:
+                new = _unique(new)
+            else:  # many: mark them, one pass over all pairs (no hashing or sorting)
+                seen = np.zeros(len(state), bool)
+                seen[new] = True
+                new = np.flatnonzero(seen)
+            c = self.cols
+            starts = c.pair_ptr[new]
+            lens = c.pair_ptr[new + 1] - starts  # every pair has at least one edge
+            ok = self.edges_ok(c.pair_edges[_ragged(starts, lens)])
+            state[new] = np.where(np.logical_or.reduceat(ok, np.cumsum(lens) - lens), 1, 2)
+            got = state[pairs]
+        return got == 1
+
+    def _decide_all(self) -> None:
+        m, c = self._masks, self.cols
+        pair_ok = np.bincount(c.pair_of[self.edge_ok], minlength=len(c.fwd_pair)) > 0
+        m.pair_state[:] = np.where(pair_ok, 1, 2)
+        m.row_ok = (pair_ok[c.fwd_pair], pair_ok[c.rev_pair])
 
     def _rows(self, reverse: bool) -> tuple[_Rows, _Rows]:
         c = self.cols
-        fwd = (c.fwd_ptr, c.fwd_nbr, self.fwd_ok)
-        rev = (c.rev_ptr, c.rev_nbr, self.rev_ok)
+        fwd = (c.fwd_ptr, c.fwd_nbr, c.fwd_pair, 0)
+        rev = (c.rev_ptr, c.rev_nbr, c.rev_pair, 1)
         return (rev, fwd) if reverse else (fwd, rev)
+
+    def _row_ok(self, pair: np.ndarray, side: int, at) -> np.ndarray:
+        """Accepted CSR entries ``at`` (a slice or offsets) of one side's rows."""
+        ro = self._masks.row_ok
+        return ro[side][at] if ro is not None else self.pairs_ok(pair[at])
 
     def neighbours(self, n: int, reverse: bool = False) -> tuple[int, ...]:
         memo = self._memo[reverse]
         hit = memo.get(n)
         if hit is not None:
             return hit
-        (ptr, nbr, ok), (ptr2, nbr2, ok2) = self._rows(reverse)
+        (ptr, nbr, pair, side), (ptr2, nbr2, pair2, side2) = self._rows(reverse)
         lo, hi = ptr[n], ptr[n + 1]
-        out = nbr[lo:hi][ok[lo:hi]].tolist()
+        out = nbr[lo:hi][self._row_ok(pair, side, slice(lo, hi))].tolist()
         if not self.directed:
             lo, hi = ptr2[n], ptr2[n + 1]
             seen = set(out)
-            out += [m for m in nbr2[lo:hi][ok2[lo:hi]].tolist() if m not in seen]
+            more = nbr2[lo:hi][self._row_ok(pair2, side2, slice(lo, hi))].tolist()
+            out += [m for m in more if m not in seen]
         memo[n] = found = tuple(out)
         return found
 
+    def neighbour_array(self, n: int, reverse: bool = False) -> np.ndarray:
+        """:meth:`neighbours` as an integer array (remembered per node)."""
+        memo = self._arrays[reverse]
+        hit = memo.get(n)
+        if hit is None:
+            if self.directed:
+                ptr, nbr, pair, side = self._rows(reverse)[0]
+                lo, hi = ptr[n], ptr[n + 1]
+                hit = nbr[lo:hi][self._row_ok(pair, side, slice(lo, hi))]
+            else:
+                hit = np.array(self.neighbours(n, reverse), dtype=np.int64)
+            memo[n] = hit
+        return hit
+
     def expand(self, frontier: np.ndarray, reverse: bool = False) -> np.ndarray:
         """Every accepted neighbour of every frontier node (with repeats), in one gather."""
-        rows = self._rows(reverse)
-        (p1, n1, ok1), (p2, n2, ok2) = rows
-        parts = [_gather(p1, n1, ok1, frontier)]
+        first, second = self._rows(reverse)
+        parts = [self._gather(first, frontier)]
         if not self.directed:
-            parts.append(_gather(p2, n2, ok2, frontier))
+            parts.append(self._gather(second, frontier))
         return np.concatenate(parts) if len(parts) > 1 else parts[0]
+
+    def _gather(self, rows: _Rows, frontier: np.ndarray) -> np.ndarray:
+        ptr, nbr, pair, side = rows
+        offs = _ragged(ptr[frontier], ptr[frontier + 1] - ptr[frontier])
+        if not len(offs):
+            return np.zeros(0, np.int32)
+        return nbr[offs[self._row_ok(pair, side, offs)]]
 
     def levels(self, start: int, depth: int, reverse: bool = False) -> np.ndarray:
         """Hop distance from ``start`` (to it, with ``reverse``) of every node within ``depth``
-        hops; :data:`INF` elsewhere."""
-        key = (start, depth, reverse)
-        hit = self._levels.get(key)
-        if hit is not None:
-            return hit
-        dist = np.full(self.cols.n_nodes, INF, np.int16)
-        dist[start] = 0
-        frontier = np.array([start], np.int64)
-        for d in range(1, depth + 1):
+        hops; :data:`INF` beyond. The search is kept and continued when a later call asks for
+        more hops, so the array may also hold the exact distances of nodes further out (callers
+        compare distances with at most ``depth``)."""
+        key = (start, reverse)
+        state = self._levels.get(key)
+        if state is None:
+            if len(self._levels) > 8:
+                self._levels.clear()
+            dist = np.full(self.cols.n_nodes, INF, np.int16)
+            dist[start] = 0
+            state = self._levels[key] = [dist, np.array([start], np.int64), 0]
+        dist, frontier, done = state
+        while done < depth and len(frontier):
             nb = self.expand(frontier, reverse)
             nb = nb[dist[nb] == INF]
-            if not len(nb):
-                break
-            frontier = _unique(nb)
-            dist[frontier] = d
-        if len(self._levels) > 8:
-            self._levels.clear()
-        self._levels[key] = dist
+            done += 1
+            frontier = _distinct(nb, dist, done)
+        state[1], state[2] = frontier, done
         return dist
 
     def distance(self, s: int, t: int, max_hops: int | None) -> int | None:
         """Hops of a shortest path (``None``: none within ``max_hops``): a breadth-first search
-        from both ends, whole frontiers at a time, growing the smaller one."""
+        from both ends, whole frontiers at a time, growing the smaller one (answers kept)."""
+        key = (s, t, max_hops)
+        if key in self._distance:
+            return self._distance[key]
+        if len(self._distance) > 64:
+            self._distance.clear()
+        found = self._distance[key] = self._bfs_distance(s, t, max_hops)
+        return found
+
+    def _bfs_distance(self, s: int, t: int, max_hops: int | None) -> int | None:
         if s == t:
             return 0
         n = self.cols.n_nodes
@@ -184,28 +296,66 @@ class View:
                 meet = back[nb]
                 if np.any(meet != INF):
                     return df + 1 + int(meet.min())
-                ff = _unique(nb[fwd[nb] == INF])
                 df += 1
-                fwd[ff] = df
+                ff = _distinct(nb[fwd[nb] == INF], fwd, df)
             else:
                 nb = self.expand(bf, reverse=True)
                 meet = fwd[nb]
                 if np.any(meet != INF):
                     return db + 1 + int(meet.min())
-                bf = _unique(nb[back[nb] == INF])
                 db += 1
-                back[bf] = db
+                bf = _distinct(nb[back[nb] == INF], back, db)
         return None
 
 
-def _gather(ptr: np.ndarray, nbr: np.ndarray, ok: np.ndarray, frontier: np.ndarray) -> np.ndarray:
-    starts = ptr[frontier]
-    lens = ptr[frontier + 1] - starts
+def _distinct(nb: np.ndarray, dist: np.ndarray, d: int) -> np.ndarray:
+    """The distinct nodes of ``nb`` (new ones, sorted), after marking them at distance ``d``
+    in ``dist``: a sort for a few nodes, one pass over ``dist`` for many (faster than
+    hashing or sorting them)."""
+    if len(nb) < 1024:
+        out = _unique(nb)
+        dist[out] = d
+        return out
+    dist[nb] = d
+    return np.flatnonzero(dist == d)
+
+
+def _clock(deadline: float | None):
+    """A function that raises :class:`_OutOfTime` once ``deadline`` has passed (checked on
+    every 64th call)."""
+    if not deadline:
+        return lambda: None
+    calls = [0]
+
+    def check() -> None:
+        calls[0] += 1
+        if not calls[0] & 63 and time.perf_counter() > deadline:
+            raise _OutOfTime
+
+    return check
+
+
+def _ragged(starts: np.ndarray, lens: np.ndarray) -> np.ndarray:
+    """The indices ``starts[i] .. starts[i] + lens[i] - 1`` for every ``i``, concatenated."""
     total = int(lens.sum())
     if not total:
-        return np.zeros(0, np.int32)
-    offs = np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
-    return nbr[offs[ok[offs]]]
+        return np.zeros(0, np.int64)
+    return np.repeat(starts - (np.cumsum(lens) - lens), lens) + np.arange(total)
+
+
+class _Masks:
+    """What a filter has decided: per pair 0 (not yet asked), 1 (an edge accepted) or 2 (none);
+    the whole edge mask once something needs it; when a search reaches a large part of the
+    graph every pair is decided at once (cheaper per pair than deciding them piecemeal)."""
+
+    __slots__ = ("test", "pair_state", "edge_ok", "row_ok")
+
+    def __init__(self, test: EdgeTest, n_pairs: int):
+        self.test = test
+        self.pair_state = np.zeros(n_pairs, np.int8)
+        self.edge_ok: np.ndarray | None = None
+        #: once every pair is decided: accepted per CSR entry, forward and reverse
+        self.row_ok: tuple[np.ndarray, np.ndarray] | None = None
 
 
 class Adjacency:
@@ -216,15 +366,19 @@ class Adjacency:
         self._views: dict = {}
 
     def view(self, f: EdgeFilter) -> View:
-        key = (f, id(f.published) if f.published else 0, tuple(sorted(f.ranks.items())))
-        hit = self._views.get(key)
+        hit = self._views.get(self._key(f))
         if hit is not None:
             return hit[1]
         if len(self._views) >= 16:
             self._views.clear()
-        v = View(self.cols, f)
-        self._views[key] = (f, v)  # the filter is kept so that id(f.published) stays its own
+        twin = self._views.get(self._key(f.with_(directed=not f.directed)))
+        v = View(self.cols, f, like=twin[1] if twin is not None else None)
+        self._views[self._key(f)] = (f, v)  # the filter is kept: id(f.published) stays its own
         return v
+
+    @staticmethod
+    def _key(f: EdgeFilter) -> tuple:
+        return (f, id(f.published) if f.published else 0, tuple(sorted(f.ranks.items())))
 
     def ids(self, path: list[int]) -> list[str]:
         return [self.cols.node_id(i) for i in path]
@@ -239,18 +393,14 @@ def claims_between(adj: Adjacency, u: str, v: str, f: EdgeFilter) -> list[dict]:
     ui, vi = c.index_of(u), c.index_of(v)
     if ui is None or vi is None:
         return []
-    ok = adj.view(f).edge_ok
+    view = adj.view(f)
+    fwd, back = _step_edges(c, view, u, v)
     out = [
-        {**c.edge_data(e), "direction": "forward", "source": u, "target": v}
-        for e in c.edges_between(ui, vi).tolist()
-        if ok[e]
+        {**c.edge_data(e), "direction": "forward", "source": u, "target": v} for e in fwd.tolist()
     ]
-    if not f.directed:
-        out += [
-            {**c.edge_data(e), "direction": "backward", "source": v, "target": u}
-            for e in c.edges_between(vi, ui).tolist()
-            if ok[e]
-        ]
+    out += [
+        {**c.edge_data(e), "direction": "backward", "source": v, "target": u} for e in back.tolist()
+    ]
     return out
 
 
@@ -316,17 +466,17 @@ def _paths_of_length(
     b = length - a
     ds = view.levels(s, length - 1, reverse=False)
     dt = view.levels(t, length - 1, reverse=True)
-    steps = 0
+    check = _clock(deadline)
+    nbrs = view.neighbour_array
     frontier = [[t]]
     for k in range(1, b + 1):
         nxt = []
         room = length - k
         for rp in frontier:
-            for m in view.neighbours(rp[-1], True):
-                steps += 1
-                if deadline and steps % 512 == 0 and time.perf_counter() > deadline:
-                    raise _OutOfTime
-                if m != s and ds[m] <= room and m not in rp:
+            check()
+            near = nbrs(rp[-1], True)
+            for m in near[ds[near] <= room].tolist():  # the source is still within reach
+                if m != s and m not in rp:
                     nxt.append([*rp, m])
         frontier = nxt
     tails: dict[int, list[list[int]]] = {}
@@ -334,29 +484,31 @@ def _paths_of_length(
         tails.setdefault(rp[-1], []).append(rp[::-1])
     if not tails:
         return []
+    has_tail = np.zeros(view.cols.n_nodes, bool)
+    has_tail[list(tails)] = True
     out: list[list[int]] = []
     head = [s]
     on = {s}
-    count = [steps]
-    succ = view.neighbours
 
     def walk(node: int, left: int) -> None:
-        for m in succ(node):
-            if len(out) >= limit:
-                return
-            count[0] += 1
-            if deadline and count[0] % 512 == 0 and time.perf_counter() > deadline:
-                raise _OutOfTime
-            if m in on:
-                continue
-            if left == 1:
-                for tail in tails.get(m, ()):
+        check()
+        near = nbrs(node)
+        if left == 1:  # only neighbours where a tail starts can end a path
+            for m in near[has_tail[near]].tolist():
+                if len(out) >= limit:
+                    return
+                if m in on:
+                    continue
+                for tail in tails[m]:
                     if on.isdisjoint(tail):
                         out.append([*head, *tail])
                         if len(out) >= limit:
                             return
-                continue
-            if m == t or dt[m] > left - 1 + b:
+            return
+        for m in near[dt[near] <= left - 1 + b].tolist():  # the target is still within reach
+            if len(out) >= limit:
+                return
+            if m in on or m == t:
                 continue
             head.append(m)
             on.add(m)
@@ -454,16 +606,45 @@ def step_types(adj: Adjacency, path: list[str], f: EdgeFilter) -> set[str]:
     ``{c["type"] for h in hops(adj, path, f=f) for c in h.claims}`` gives, without reading a
     record)."""
     c = adj.cols
-    ok = adj.view(f).edge_ok
+    view = adj.view(f)
     out: set[str] = set()
     for u, v in zip(path, path[1:]):
-        ui, vi = c.index_of(u), c.index_of(v)
-        if ui is None or vi is None:
+        for e in _step_edges(c, view, u, v):
+            out.update(c.types[t] for t in _unique(c.etype[e]).tolist())
+    return out
+
+
+def step_edges(adj: Adjacency, u: str, v: str, f: EdgeFilter) -> tuple[np.ndarray, np.ndarray]:
+    """The accepted edges from ``u`` to ``v`` and, when ``f`` is undirected, from ``v`` to
+    ``u`` (empty when directed), in projection order: the claims of the step, not decoded."""
+    return _step_edges(adj.cols, adj.view(f), u, v)
+
+
+def _step_edges(c: Columns, view: View, u: str, v: str) -> tuple[np.ndarray, np.ndarray]:
+    none = np.zeros(0, np.int32)
+    ui, vi = c.index_of(u), c.index_of(v)
+    if ui is None or vi is None:
+        return none, none
+    fwd = c.edges_between(ui, vi)
+    back = c.edges_between(vi, ui) if not view.directed else none
+    return fwd[view.edges_ok(fwd)], back[view.edges_ok(back)]
+
+
+def step_ranks(
+    adj: Adjacency, steps: Iterable[tuple[str, str]], f: EdgeFilter
+) -> dict[tuple[str, str], tuple[int, int]]:
+    """``(claims, rank)`` of each step ``(u, v)`` from the columns: how many accepted claims
+    join ``u`` to ``v`` and the rank of the strongest (what :func:`graphkit.paths.hop_strength`
+    reads from the decoded claims; ``10**6`` for none)."""
+    c, view = adj.cols, adj.view(f)
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for u, v in steps:
+        if (u, v) in out:
             continue
-        pairs = [(ui, vi), (vi, ui)] if not f.directed else [(ui, vi)]
-        for x, y in pairs:
-            e = c.edges_between(x, y)
-            out.update(c.types[t] for t in _unique(c.etype[e[ok[e]]]).tolist())
+        fwd, back = _step_edges(c, view, u, v)
+        n = len(fwd) + len(back)
+        codes = c.estatus[np.concatenate([fwd, back])] if n else None
+        out[(u, v)] = (n, int(view.status_rank[codes].min()) if n else 10**6)
     return out
 
 
@@ -474,19 +655,34 @@ def hops(
     f: EdgeFilter,
     records: dict | None = None,
     steps: dict | None = None,
+    lazy: bool = False,
 ) -> list[Hop]:
     """As :func:`graphkit.paths.hops`: the claims behind every step, with their evidence and
     contract records (read from the columns). ``records`` (node records) and ``steps`` (the
     :class:`Hop` of each step, one object for every path that takes it: between two hubs a
-    step holds thousands of claims) may be shared between calls with the same filter."""
-    c = adj.cols
+    step holds thousands of claims) may be shared between calls with the same filter. With
+    ``lazy`` each hop decodes its claims when first read (:meth:`Hop.lazy`); count and rank
+    them with :func:`step_ranks`."""
     cache = records if records is not None else {}
+    result = []
+    for u, v in zip(path, path[1:]):
+        done = steps.get((u, v)) if steps is not None else None
+        if done is not None:
+            result.append(done)
+            continue
+        if lazy:
+            hop = Hop.lazy(u, v, lambda u=u, v=v: _step_claims(adj, u, v, f, cache))
+        else:
+            hop = Hop(u, v, _step_claims(adj, u, v, f, cache))
+        if steps is not None:
+            steps[(u, v)] = hop
+        result.append(hop)
+    return result
 
-    def record(x: str, i: int) -> dict:
-        rec = cache.get(x)
-        if rec is None:
-            rec = cache[x] = {"id": x, **c.node_props(i)}
-        return rec
+
+def _step_claims(adj: Adjacency, u: str, v: str, f: EdgeFilter, cache: dict) -> list[dict]:
+    """The decoded claims of one step (see :func:`hops`); ``cache`` holds node records."""
+    c = adj.cols
 
     def records_of(xs) -> list[dict]:
         out = []
@@ -496,31 +692,21 @@ def hops(
                 i = c.index_of(x)
                 if i is None:
                     continue
-                rec = record(x, i)
+                rec = cache[x] = {"id": x, **c.node_props(i)}
             out.append(rec)
         return out
 
-    result = []
-    for u, v in zip(path, path[1:]):
-        done = steps.get((u, v)) if steps is not None else None
-        if done is not None:
-            result.append(done)
-            continue
-        claims = claims_between(adj, u, v, f)
-        for cl in claims:
-            cl["evidence_records"] = records_of(cl.get("evidence", []))
-            cl["contract_records"] = records_of(cl.get("contracts", []))
-            if f.as_of:
-                cl["evidence_records"] = [
-                    e
-                    for e in cl["evidence_records"]
-                    if not e.get("published")
-                    or bound(e["published"], low=True) <= bound(f.as_of, low=False)
-                ]
-                cl["undated"] = f.undated(cl)
-        claims.sort(key=lambda x: (x["type"], x["claim"]))
-        hop = Hop(u, v, claims)
-        if steps is not None:
-            steps[(u, v)] = hop
-        result.append(hop)
-    return result
+    claims = claims_between(adj, u, v, f)
+    for cl in claims:
+        cl["evidence_records"] = records_of(cl.get("evidence", []))
+        cl["contract_records"] = records_of(cl.get("contracts", []))
+        if f.as_of:
+            cl["evidence_records"] = [
+                e
+                for e in cl["evidence_records"]
+                if not e.get("published")
+                or bound(e["published"], low=True) <= bound(f.as_of, low=False)
+            ]
+            cl["undated"] = f.undated(cl)
+    claims.sort(key=lambda x: (x["type"], x["claim"]))
+    return claims

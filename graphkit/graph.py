@@ -123,7 +123,8 @@ class PathResult:
     """Paths from ``source`` to ``target``, strongest first (then shortest).
 
     ``hops[i]`` holds the claims (with evidence and contract records) behind each step of
-    ``paths[i]`` (paths through the same step share its :class:`graphkit.paths.Hop`);
+    ``paths[i]`` (paths through the same step share its :class:`graphkit.paths.Hop`, whose
+    claims are decoded when first read);
     ``strengths[i]`` is the status of the path's weakest claim; ``partial`` says the
     simple-path search stopped at its time budget; ``filter`` is what was followed.
     """
@@ -476,12 +477,10 @@ class Graph:
             "reachable_from_source": names(reach),
             "reaching_target": names(back),
         }
-        if f.directed:
-            undirected = A.shortest_paths(
-                adj, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops
-            )
-            if undirected and len(undirected[0]) - 1 <= max_hops:
-                near["undirected_hops"] = len(undirected[0]) - 1
+        if f.directed and a != b:  # the length of a shortest path is all that is said
+            hops = A.distance(adj, a, b, f.with_(directed=False), max_hops=max_hops)
+            if hops is not None:
+                near["undirected_hops"] = hops
         if f.flow_only:
             wide = f.with_(types=None, flow_only=False)
             other = A.shortest_paths(adj, a, b, limit=1, f=wide, max_hops=max_hops)
@@ -574,16 +573,16 @@ def trace(
         view = Graph(backend.subgraph({a, b, *(n for p in found for n in p)}), ontology=onto)
         if f.as_of:
             f = f.with_(published=view.published())
+    adj = view.adjacency
     records: dict = {}
     steps: dict = {}
-    hops = [A.hops(view.adjacency, p, f=f, records=records, steps=steps) for p in found]
-    kept = [(p, h) for p, h in zip(found, hops) if all(x.claims for x in h)]
-    step_rank: dict[int, int] = {}  # hops are shared between paths: rank each step once
+    # the hops decode their claims when read; each step is counted and ranked from the columns
+    hops = [A.hops(adj, p, f=f, records=records, steps=steps, lazy=True) for p in found]
+    step = A.step_ranks(adj, steps, f)  # (claims, rank) of each step
+    kept = [(p, h) for p, h in zip(found, hops) if all(step[x.source, x.target][0] for x in h)]
 
     def strength(path_hops: list[P.Hop]) -> int:
-        return max(
-            (step_rank.setdefault(id(h), P.hop_strength(h, f)) for h in path_hops), default=10**6
-        )
+        return max((step[h.source, h.target][1] for h in path_hops), default=10**6)
 
     ranked = sorted(kept, key=lambda ph: (strength(ph[1]), len(ph[0]), ph[0]))[:limit]
     ranks = {s.rank: s.notation for s in onto.statuses.values()}

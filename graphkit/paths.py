@@ -503,9 +503,56 @@ def distance(
 
 @dataclass
 class Hop:
+    """One step of a path: the accepted claims joining ``source`` to ``target`` (each a dict
+    with its ``direction``, ``evidence_records`` and ``contract_records``), sorted by type and
+    claim id.
+
+    ``claims`` is a plain list; :meth:`lazy` makes a hop whose list is built by a loader on
+    first read (the columnar search decodes a step's records only when someone reads them).
+    Equality, ``repr`` and pickling read the claims, so a lazy hop equals the eager one.
+
+    >>> h = Hop.lazy("a", "b", lambda: [{"claim": "c1", "type": "HOSTS"}])
+    >>> h.loaded, h.claims[0]["claim"], h.loaded
+    (False, 'c1', True)
+    >>> h == Hop("a", "b", [{"claim": "c1", "type": "HOSTS"}])
+    True
+    """
+
     source: str
     target: str
     claims: list[dict] = field(default_factory=list)
+
+    @classmethod
+    def lazy(cls, source: str, target: str, load: Callable[[], list[dict]]) -> Hop:
+        """A hop whose claims ``load()`` returns when first read."""
+        hop = cls(source, target)
+        hop._claims, hop._load = None, load
+        return hop
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the claims have been built (always true for an eager hop)."""
+        return self._claims is not None
+
+    def __getstate__(self) -> dict:
+        return {"source": self.source, "target": self.target, "_claims": self.claims}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, _load=None)
+
+
+def _hop_claims(self: Hop) -> list[dict]:
+    if self._claims is None:
+        self._claims, self._load = self._load(), None
+    return self._claims
+
+
+def _set_hop_claims(self: Hop, claims: list[dict]) -> None:
+    self._claims, self._load = claims, None
+
+
+# ``claims`` stays a dataclass field (in __init__, __eq__, __repr__) read through a property
+Hop.claims = property(_hop_claims, _set_hop_claims)  # type: ignore[assignment]
 
 
 def hops(

@@ -17,7 +17,14 @@ near). Baselines on the same graph and pairs, over the networkx graph built from
   near for a pair with no path); the column "same paths" says whether it listed the same paths
   in the same order;
 - round one (``8a21927``): reverse breadth-first distances over the whole graph, then a pruned
-  depth-first search (``--skip-round-one-above`` leaves it out at large sizes).
+  depth-first search (``--skip-round-one-above`` leaves it out at large sizes);
+- ``--baseline REV`` (default ``7b79d43``, the columnar search with hop records built eagerly):
+  that revision's whole tree (``git archive``) timed in a child process on the same cache
+  entry and pairs, after this tree's run (one graph process computes at a time).
+
+The row "graphkit, every claim read (2nd pass)" runs every query again after the first pass
+and reads the claims of every hop of its result (hop records are decoded on first read; the
+command line's table, JSON and CSV output read them all).
 
 Prints a table of p50 / p95 / max and the slowest no-path pair.
 """
@@ -25,9 +32,11 @@ Prints a table of p50 / p95 / max and the slowest no-path pair.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib.util
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,6 +49,49 @@ sys.path.insert(0, str(ROOT))
 
 ROUND_ONE = "8a21927"  # the commit before the meet-in-the-middle search
 ROUND_TWO = "deb4c90"  # networkx search, before the columnar one
+BASELINE = "7b79d43"  # columnar search, hop records built eagerly
+
+_CHILD = """
+import json, sys, time
+import graphkit
+path, pairs = sys.argv[1], json.loads(sys.argv[2])
+print("baseline graphkit from", graphkit.__file__, file=sys.stderr)
+g = graphkit.load([path], bundled=False, validate=False)
+out = []
+for a, b in pairs:
+    s, c = time.perf_counter(), time.process_time()
+    r = g.path(a, b, max_hops=4, limit=50)
+    out.append([time.perf_counter() - s, time.process_time() - c, r.paths, r.partial])
+print(json.dumps(out))
+"""
+
+
+def tree_of(rev: str) -> Path:
+    """The whole tree of ``rev`` (``git archive``) in a temporary folder."""
+    dest = Path(tempfile.mkdtemp(prefix=f"bench-paths-{rev}-"))
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def baseline_run(tree: Path, data: Path, pairs: list) -> list:
+    """``Graph.path`` of every pair in a child process running ``tree``'s graphkit (loading
+    the cache entry this run wrote): ``[wall s, CPU s, paths, partial]`` per pair."""
+    import json
+
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(data), json.dumps(pairs)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(tree),
+        check=True,
+    )
+    print(done.stderr.strip(), file=sys.stderr)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def old_paths(rev: str, name: str):
@@ -101,8 +153,11 @@ def main() -> None:
     ap.add_argument("--pairs", type=int, default=20)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--skip-round-one-above", type=int, default=100_000)
+    ap.add_argument("--baseline", default=BASELINE, help="a revision to time ('' for none)")
+    ap.add_argument("--cache-dir", help="a cache folder to reuse (default: a new one)")
     args = ap.parse_args()
-    os.environ["GRAPHKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="bench-paths-")
+    tree = tree_of(args.baseline) if args.baseline else None
+    os.environ["GRAPHKIT_CACHE_DIR"] = args.cache_dir or tempfile.mkdtemp(prefix="bench-paths-")
     import graphkit
     from scripts.generate import generate
 
@@ -122,29 +177,67 @@ def main() -> None:
         agencies = sorted(x for x in ids if x.startswith("org/syn-agency"))
         rnd = random.Random(args.seed)
         pairs = [(rnd.choice(companies), rnd.choice(agencies)) for _ in range(args.pairs)]
-        new, found, nopath, got, partial = [], 0, [], [], 0
+        gc.collect()  # the previous size's garbage is not collected inside these timings
+        new, found, nopath, got, partial, cpu = [], 0, [], [], 0, []
         for a, b in pairs:
-            s = time.perf_counter()
+            s, sc = time.perf_counter(), time.process_time()
             r = g.path(a, b, max_hops=4, limit=50)
-            dt = time.perf_counter() - s
+            dt, dc = time.perf_counter() - s, time.process_time() - sc
             new.append(dt)
+            cpu.append(dc)
             found += r.found
             partial += r.partial
             got.append(r.paths)
             if not r.found:
                 nopath.append(dt)
-        rows.append((n, "graphkit (columns, CSR)", load_s, new, found, nopath, "", partial))
+            print(f"  {a} -> {b}: {dt * 1000:.1f} ms, {len(r.paths)} paths", file=sys.stderr)
+        # a second pass (the filters' pair decisions are made by now) that reads every claim
+        # of every hop, as the command line's output does; apart from the first pass so that
+        # the garbage the records leave is not collected inside the first pass's timings
+        full, full_cpu, full_nopath = [], [], []
+        gc.collect()
+        for a, b in pairs:
+            s, sc = time.perf_counter(), time.process_time()
+            r = g.path(a, b, max_hops=4, limit=50)
+            n_claims = sum(len(h.claims) for hs in r.hops for h in hs)  # decode every hop
+            full.append(time.perf_counter() - s)
+            full_cpu.append(time.process_time() - sc)
+            if not r.found:
+                full_nopath.append(full[-1])
+            print(
+                f"  {a} -> {b}: {full[-1] * 1000:.1f} ms with every claim read "
+                f"({n_claims:,} claims over all hops of all paths)",
+                file=sys.stderr,
+            )
+            del r
+        rows.append((n, "graphkit (columns, CSR)", load_s, new, found, nopath, "", partial, cpu))
+        rows.append(
+            (n, "graphkit, every claim read (2nd pass)", load_s, full, found, full_nopath, "",
+             partial, full_cpu)
+        )  # fmt: skip
         print(f"{n:,}: graphkit done (cached load {load_s:.2f} s)", file=sys.stderr, flush=True)
+        if tree is not None:
+            got_b = baseline_run(tree, out, pairs)
+            base = [x[0] for x in got_b]
+            rows.append(
+                (n, f"main before ({args.baseline}, eager hop records)", load_s, base,
+                 sum(bool(x[2]) for x in got_b), [x[0] for x in got_b if not x[2]],
+                 f"{sum(x[2] == mine for x, mine in zip(got_b, got))} of {len(pairs)}",
+                 sum(x[3] for x in got_b), [x[1] for x in got_b])
+            )  # fmt: skip
+            print(f"{n:,}: {args.baseline} done", file=sys.stderr, flush=True)
         t = time.perf_counter()
         G = g.G
         print(f"{n:,}: networkx graph built in {time.perf_counter() - t:.1f} s", file=sys.stderr)
         f = g.edge_filter()
-        base, bfound, bnone, same, cut = [], 0, [], 0, 0
+        gc.collect()
+        base, bfound, bnone, same, cut, bcpu = [], 0, [], 0, 0, []
         for (a, b), mine in zip(pairs, got):
-            s = time.perf_counter()
+            s, sc = time.perf_counter(), time.process_time()
             paths, was_cut = round_two_path(r2, g, G, a, b, f)
             cut += was_cut
             dt = time.perf_counter() - s
+            bcpu.append(time.process_time() - sc)
             base.append(dt)
             bfound += bool(paths)
             same += paths == mine
@@ -152,13 +245,13 @@ def main() -> None:
                 bnone.append(dt)
         rows.append(
             (n, f"round two ({ROUND_TWO}, networkx)", load_s, base, bfound, bnone,
-             f"{same} of {len(pairs)}", cut)
+             f"{same} of {len(pairs)}", cut, bcpu)
         )  # fmt: skip
         print(f"{n:,}: round two done", file=sys.stderr, flush=True)
         if n <= args.skip_round_one_above:
-            base, bfound, bnone = [], 0, []
+            base, bfound, bnone, bcpu = [], 0, [], []
             for a, b in pairs:
-                s = time.perf_counter()
+                s, sc = time.perf_counter(), time.process_time()
                 sp = r1.shortest_paths(G, a, b, limit=50, types=f.types)
                 if sp and len(sp[0]) - 1 <= 4:
                     sp += r1.simple_paths(G, a, b, max_hops=4, limit=50, types=f.types)
@@ -167,24 +260,30 @@ def main() -> None:
                 for p in sp[:50]:
                     r1.hops(G, p, types=f.types)
                 dt = time.perf_counter() - s
+                bcpu.append(time.process_time() - sc)
                 base.append(dt)
                 bfound += bool(sp)
                 if not sp:
                     bnone.append(dt)
-            rows.append((n, f"round one ({ROUND_ONE})", load_s, base, bfound, bnone, "", 0))
+            rows.append((n, f"round one ({ROUND_ONE})", load_s, base, bfound, bnone, "", 0, bcpu))
         del g, G
+    if tree is not None:
+        shutil.rmtree(tree, ignore_errors=True)
+    print(f"load average {os.getloadavg()[0]:.1f} at the end", file=sys.stderr)
     print(
         "| claims | search | pairs with a path | partial | same paths | p50 ms | p95 ms | "
-        "max ms | slowest no-path ms |"
+        "max ms | slowest no-path ms (its CPU ms) | CPU p50 / p95 ms | CPU s (sum) |"
     )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    for n, name, _load, lat, nfound, nopath, same, partial in rows:
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for n, name, _load, lat, nfound, nopath, same, partial, cpu in rows:
         ms = [x * 1000 for x in lat]
-        worst_none = f"{max(nopath) * 1000:,.1f}" if nopath else "–"
+        none_cpu = [c for x, c in zip(lat, cpu) if x in nopath]  # the same floats
+        worst_none = f"{max(nopath) * 1000:,.1f} ({max(none_cpu) * 1000:,.1f})" if nopath else "–"
         print(
             f"| {n:,} | {name} | {nfound} of {len(lat)} | {partial} | {same or '–'} | "
             f"{statistics.median(ms):,.1f} | {pct(ms, 0.95):,.1f} | {max(ms):,.1f} | "
-            f"{worst_none} |"
+            f"{worst_none} | {statistics.median(cpu) * 1000:,.1f} / {pct(cpu, 0.95) * 1000:,.1f} | "
+            f"{sum(cpu):,.2f} |"
         )
 
 

@@ -92,6 +92,17 @@ def check_mask(g, options: dict) -> None:
     c = g.columns
     want = [f.accepts(c.edge_data(e)) for e in range(c.n_edges)]
     assert A.edge_mask(c, f).tolist() == want
+    # pairs decided lazily, a few at a time and then all (remembered ones mixed with new ones),
+    # and edges tested in subsets, say what the whole mask says
+    view = A.View(c, f)
+    every = np.arange(c.n_edges)
+    assert view.edges_ok(every[::3]).tolist() == want[::3]
+    pair_ok = np.bincount(c.pair_of[np.array(want, bool)], minlength=len(c.fwd_pair)) > 0
+    order = np.random.default_rng(0).permutation(len(pair_ok))
+    for some in np.array_split(order[: len(pair_ok) // 3], 40):  # small batches: piecemeal
+        assert view.pairs_ok(some).tolist() == pair_ok[some].tolist()
+    assert view.pairs_ok(np.arange(len(pair_ok))).tolist() == pair_ok.tolist()
+    assert view.edge_ok.tolist() == want
 
 
 @pytest.fixture(scope="module")
@@ -147,3 +158,85 @@ def test_budget_marks_a_cut_list_partial(generated):
     a, b = c.node_id(hub), c.node_id(int(c.dst[0]))
     r = A.simple_paths(generated.adjacency, a, b, max_hops=6, limit=10**6, f=f, budget=1e-9)
     assert r.partial
+
+
+def reference_near(g, a: str, b: str, max_hops: int, f) -> dict:
+    """What Graph._near said before it was made cheaper: every hint from a full search."""
+    adj = g.adjacency
+    reach = A.distances(adj, a, max_hops, f, max_nodes=11)
+    back = A.distances(adj, b, max_hops, f, reverse=True, max_nodes=11)
+    names = lambda d: [g.name(n) for n, _ in sorted(d.items(), key=lambda x: x[1])[1:11]]  # noqa: E731
+    near: dict = {"reachable_from_source": names(reach), "reaching_target": names(back)}
+    if f.directed:
+        undirected = A.shortest_paths(
+            adj, a, b, limit=1, f=f.with_(directed=False), max_hops=max_hops
+        )
+        if undirected and len(undirected[0]) - 1 <= max_hops:
+            near["undirected_hops"] = len(undirected[0]) - 1
+    if f.flow_only:
+        wide = f.with_(types=None, flow_only=False)
+        other = A.shortest_paths(adj, a, b, limit=1, f=wide, max_hops=max_hops)
+        if not other and f.directed:
+            other = A.shortest_paths(
+                adj, a, b, limit=1, f=wide.with_(directed=False), max_hops=max_hops
+            )
+        if other and len(other[0]) - 1 <= max_hops:
+            hop_claims = P.hops(g.G, other[0], f=wide.with_(directed=False))
+            near["other_relationships"] = {
+                "hops": len(other[0]) - 1,
+                "types": sorted({c["type"] for h in hop_claims for c in h.claims}),
+            }
+    return near
+
+
+@pytest.mark.parametrize(
+    "name", ["flow (default)", "as of 2021", "undirected", "since 2019 until 2020"]
+)
+def test_path_hops_read_lazily_equal_the_eager_records(bundled, name):
+    """Graph.path leaves every hop undecoded; read, each equals the eagerly built hop (columns
+    and networkx), field by field, and the ranking read from the columns is the one the decoded
+    claims give."""
+    options = FILTERS[name]
+    todo = pairs(bundled, 12, 3, options) + [("AWS", "ICE"), ("Palantir", "ICE"), ("ICE", "AWS")]
+    f = bundled.edge_filter(**options)
+    ranks = {s.rank: s.notation for s in bundled.ontology.statuses.values()}
+    hops_read = 0
+    for a, b in todo:
+        r = bundled.path(a, b, **options)
+        assert r.filter == f
+        assert not any(h.loaded for hs in r.hops for h in hs)
+        for p, hs, strength in zip(r.paths, r.hops, r.strengths):
+            eager = A.hops(bundled.adjacency, p, f=r.filter)
+            assert [(h.source, h.target) for h in hs] == list(zip(p, p[1:]))
+            assert hs == eager == P.hops(bundled.G, p, f=r.filter)
+            for h, e in zip(hs, eager):
+                assert h.loaded and h.claims and len(h.claims) == len(e.claims)
+                for mine, want in zip(h.claims, e.claims):
+                    assert mine.keys() == want.keys()
+                    for k in want:
+                        assert mine[k] == want[k], (p, k)
+                assert A.step_ranks(bundled.adjacency, [(h.source, h.target)], r.filter) == {
+                    (h.source, h.target): (len(e.claims), P.hop_strength(e, r.filter))
+                }
+                hops_read += 1
+            assert strength == ranks.get(P.path_strength(eager, r.filter), "?")
+        if not r.found:
+            assert r.near == reference_near(bundled, r.source, r.target, 4, r.filter)
+    assert hops_read  # the sample has paths under every filter
+
+
+def test_no_path_hints_equal_the_full_search(bundled):
+    """The cheaper hints (a distance instead of a path, masks shared between directions) say
+    what the full searches said, for pairs with no path under several filters."""
+    rnd = random.Random(5)
+    ents = sorted(bundled.entities())
+    checked = 0
+    for options in ({}, {"as_of": "2021"}, {"min_status": "reported"}, {"types": ["SUPPLIES"]}):
+        f = bundled.edge_filter(**options)
+        for _ in range(40):
+            a, b = rnd.sample(ents, 2)
+            r = bundled.path(a, b, **options)
+            if not r.found:
+                checked += 1
+                assert r.near == reference_near(bundled, a, b, 4, f), (a, b, options)
+    assert checked > 20

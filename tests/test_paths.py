@@ -1,9 +1,10 @@
+import pickle
 import random
 
 import networkx as nx
 import pytest
 
-from graphkit.paths import shortest_paths, simple_paths
+from graphkit.paths import Hop, shortest_paths, simple_paths
 
 
 def random_graph(seed: int) -> nx.MultiDiGraph:
@@ -44,3 +45,23 @@ def test_status_filter_and_direction():
             )
             for u, v in zip(path, path[1:])
         )
+
+
+def test_lazy_hop_loads_once_on_first_read_and_equals_the_eager_hop():
+    calls = []
+
+    def load():
+        calls.append(1)
+        return [{"claim": "c1", "type": "HOSTS", "evidence_records": [{"id": "e1"}]}]
+
+    hop = Hop.lazy("a", "b", load)
+    assert not hop.loaded and not calls
+    assert hop == Hop("a", "b", load())  # equality reads the claims
+    assert hop.loaded and hop.claims[0]["claim"] == "c1" and len(calls) == 2
+    hop.claims[0]["note"] = "kept"
+    assert hop.claims[0]["note"] == "kept" and len(calls) == 2  # built once, then kept
+    hop.claims = []  # a caller may narrow a hop (viz does)
+    assert hop.claims == [] and hop == Hop("a", "b")
+    again = pickle.loads(pickle.dumps(Hop.lazy("a", "b", load)))  # pickling reads the claims
+    assert again.loaded and again.claims[0]["claim"] == "c1"
+    assert "claims=[{'claim': 'c1'" in repr(Hop.lazy("a", "b", load))
