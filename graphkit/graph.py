@@ -67,16 +67,14 @@ def load(
     cols = entry.cols if entry is not None else None
     if cols is None:
         from graphkit.columnar import from_projection
-        from graphkit.projection import project, project_files
+        from graphkit.projection import columns_of_files, project
 
         if dataset is None and validate:
             dataset = _parse(files, progress, validate)
-        # without validation no store is needed: project straight from the parser (its RDF
-        # dataset is parsed on first use, for SPARQL)
+        # without validation no store is needed: project straight from the parser into the
+        # columns (its RDF dataset is parsed on first use, for SPARQL)
         with C.gc_paused():
-            pg = project(dataset) if dataset is not None else project_files(files)
-            cols = from_projection(pg)
-        del pg
+            cols = from_projection(project(dataset)) if dataset else columns_of_files(files)
         if folder:
             C.write(folder, key, cols, validated=validate or stamped)
     graph = Graph(columns=cols, files=files, dataset=dataset)
