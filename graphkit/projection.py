@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypedDict
 
-from graphkit.model import GK, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
+from graphkit.model import GK, ID, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
 
 _NUMERIC = XSD_NUMERIC
 
@@ -220,25 +220,56 @@ class _Collected:
         self.functional = {k for p, k in sch.keys.items() if p in sch.functional}
         self.known: dict[str, object] = {}  # node id -> its url (or _NO_URL), set by nodes()
 
-    def _finish(self, pairs: list) -> dict:
-        """The properties of a subject from its ``(key, value)`` pairs in stream order: refs
-        named, duplicates dropped, single-valued keys reduced to their smallest value."""
+    def _decode(self, rec: tuple, out: dict) -> tuple[dict, set, dict]:
+        """The properties (added to ``out``), classes and claim parts of a subject's flat
+        record. Properties: refs named (notation, else short id), duplicates dropped,
+        single-valued keys reduced to their smallest value; the common case (each key once) in
+        one loop."""
+        notation, functional, base = self.notation, self.functional, ID
+        cut = len(base)
+        start = len(out)
+        types: set = set()
+        parts: dict = {}
+        it = iter(rec)
+        for k, v in zip(it, it):
+            if type(k) is int:
+                if k == _TYPE:
+                    types.add(v)
+                else:
+                    parts[k] = v
+            elif k in out:
+                return self._decode_general(rec, dict(list(out.items())[:start]))
+            else:
+                if type(v) is _Ref:
+                    v = notation.get(v) or (v[cut:] if v.startswith(base) else v)
+                out[k] = v if k in functional else [v]
+        return out, types, parts
+
+    def _decode_general(self, rec: tuple, out: dict) -> tuple[dict, set, dict]:
         props: dict[str, list] = {}
-        for k, v in pairs:
+        types: set = set()
+        parts: dict = {}
+        it = iter(rec)
+        for k, v in zip(it, it):
+            if type(k) is int:
+                if k == _TYPE:
+                    types.add(v)
+                else:
+                    parts[k] = v
+                continue
             vals = props.get(k)
             if vals is None:
                 props[k] = [v]
             elif v not in vals:
                 vals.append(v)
         notation, functional = self.notation, self.functional
-        out = {}
         for k, vals in props.items():
             vals = [notation.get(v) or short_id(v) if type(v) is _Ref else v for v in vals]
             if k in functional:
                 out[k] = vals[0] if len(vals) == 1 else min(vals, key=str)
             else:
                 out[k] = sorted(set(vals), key=str) if len(vals) > 1 else vals
-        return out
+        return out, types, parts
 
     def nodes(self):
         """``(id, labels, properties without labels)`` of every node, in the order of their
@@ -247,16 +278,10 @@ class _Collected:
         classes = sch.class_labels
         depth = {classes[c]: len(sch.superclasses[c]) for c in classes}
         labels_memo: dict[frozenset, tuple] = {}
+        decode = self._decode
         captions: dict[tuple, str | None] = {}
         for iri in sorted(self.nodes_):
-            rec = values[iri]
-            it = iter(rec)
-            types, pairs = set(), []
-            for k, v in zip(it, it):
-                if k is _TYPE:
-                    types.add(v)
-                elif type(k) is str:
-                    pairs.append((k, v))
+            props, types, _ = decode(values[iri], {})
             key = frozenset(types)
             labels = labels_memo.get(key)
             if labels is None:
@@ -267,12 +292,11 @@ class _Collected:
                 )
             if not labels:
                 continue
-            props = self._finish(pairs)
             if labels not in captions:
                 captions[labels] = sch.caption_key(labels)
             caption = captions[labels]
-            props.setdefault("name", str(props.get(caption or "name") or short_id(iri)))
-            n = short_id(iri)
+            n = short_id(str(iri))
+            props.setdefault("name", str(props.get(caption or "name") or n))
             known[n] = props["url"] if "url" in props else _NO_URL
             yield n, labels, props
 
@@ -281,33 +305,25 @@ class _Collected:
         pair. Call after :meth:`nodes` has run to its end."""
         sch, values, known = self.sch, self.values, self.known
         rel_types, flow_types = sch.rel_types, sch.flow_types
+        decode, status = self._decode, sch.status
+        base = ID
+        cut = len(base)
         for c in sorted(self.claims):
-            part: dict[int, str] = {}
-            pairs = []
-            it = iter(values.get(c, ()))
-            for k, v in zip(it, it):
-                if type(k) is str:
-                    pairs.append((k, v))
-                elif k is not _TYPE:
-                    part[k] = v
+            cid = c[cut:] if c.startswith(base) else str(c)  # (plain str ids, as short_id)
+            edge, _, part = decode(values.get(c, ()), {"claim": cid})
             rel = rel_types.get(part.get(_PREDICATE, ""))
-            s, o = short_id(part.get(_SUBJECT, "")), short_id(part.get(_OBJECT, ""))
+            s, o = part.get(_SUBJECT, ""), part.get(_OBJECT, "")
+            s = s[cut:] if s.startswith(base) else str(s)
+            o = o[cut:] if o.startswith(base) else str(o)
             if rel is None or s not in known or o not in known:
                 continue  # reported by validation; never a dangling edge
-            edge = {"claim": short_id(c), **self._finish(pairs)}
-            negated = getattr(sch.status(edge.get("status")), "negated", False)
+            negated = getattr(status(edge.get("status")), "negated", False)
             edge["flow"] = rel in flow_types and not negated
             urls = (known.get(e, _NO_URL) for e in edge.get("evidence", []))
             edge["sources"] = [u for u in urls if u is not _NO_URL]
             yield Edge(s, o, rel, edge)
         for pred, rel in sorted(sch.link_types.items()):
-            got = {(short_id(a), short_id(b)) for a, b in self.link_pairs.get(pred, ())}
+            got = {(short_id(str(a)), short_id(str(b))) for a, b in self.link_pairs.get(pred, ())}
             for s, o in sorted(got):
                 if s in known and o in known:
                     yield Edge(s, o, rel, {"link": f"{s}|{rel}|{o}"})
-
-
-def _order(labels: list[str], sch: Schema) -> list[str]:
-    """Most specific label first (the one with the most superclasses)."""
-    depth = {sch.class_labels[c]: len(sch.superclasses[c]) for c in sch.class_labels}
-    return sorted(labels, key=lambda lb: (-depth.get(lb, 0), lb))
