@@ -17,6 +17,9 @@ networkx graph or a dict per record:
 - the lookup tables: entity names, aliases, PIIDs and id tails casefolded and sorted (``fold``),
   and the PIIDs of contract records (``piid``), so an exact lookup is a bisection, not a scan.
 
+:func:`build` makes the columns from records streamed one at a time (the load straight from
+the parser, :func:`graphkit.projection.columns_of_files`), :func:`from_projection` from a
+:class:`graphkit.projection.PropertyGraph`.
 :func:`to_arrays` / :func:`from_arrays` turn it into named numeric arrays and back (the cache
 stores those, see :mod:`graphkit.cache`); :func:`from_arrays` checks every shape and index range,
 so a damaged entry raises ``ValueError`` instead of answering wrongly.

@@ -8,6 +8,12 @@
   contracts, sources})`` where TYPE is the ``gk:pgType`` of the claim's relationship.
 - Edge from a structural link (``gk:pgType`` on a property that is not a relationship), for
   example ``(contract)-[:AWARDED_BY]->(agency)``.
+
+How: one pass over the triples keeps a compact state (:class:`_Collected`: one flat tuple per
+subject, one shared object per IRI); then node and edge records are made one at a time, in the
+order of their IRIs. :func:`project_triples` gathers them in a :class:`PropertyGraph`;
+:func:`columns_of_files` hands them to :func:`graphkit.columnar.build`, which encodes each and
+keeps only bytes and numbers (the load without validation: no dict per node or edge survives).
 """
 
 from __future__ import annotations
@@ -224,12 +230,16 @@ class _Collected:
         """The properties (added to ``out``), classes and claim parts of a subject's flat
         record. Properties: refs named (notation, else short id), duplicates dropped,
         single-valued keys reduced to their smallest value; the common case (each key once) in
-        one loop."""
+        one loop, and so is a multi-valued key whose values are all IRIs (evidence, contracts:
+        distinct IRIs may share a name, so they are told apart by name, which gives the same
+        sorted list)."""
         notation, functional, base = self.notation, self.functional, ID
         cut = len(base)
         start = len(out)
         types: set = set()
         parts: dict = {}
+        more: dict | None = None  # key -> every name so far, when an IRI-valued key repeats
+        texts: set | None = None  # multi-valued keys with a literal value (the general path)
         it = iter(rec)
         for k, v in zip(it, it):
             if type(k) is int:
@@ -238,11 +248,29 @@ class _Collected:
                 else:
                     parts[k] = v
             elif k in out:
-                return self._decode_general(rec, dict(list(out.items())[:start]))
+                if type(v) is not _Ref or k in functional or (texts and k in texts):
+                    return self._decode_general(rec, dict(list(out.items())[:start]))
+                if more is None:
+                    more = {}
+                names = more.get(k)
+                if names is None:
+                    names = more[k] = list(out[k])
+                names.append(notation.get(v) or (v[cut:] if v.startswith(base) else v))
+            elif k in functional:
+                if type(v) is _Ref:
+                    v = notation.get(v) or (v[cut:] if v.startswith(base) else v)
+                out[k] = v
             else:
                 if type(v) is _Ref:
                     v = notation.get(v) or (v[cut:] if v.startswith(base) else v)
-                out[k] = v if k in functional else [v]
+                else:
+                    if texts is None:
+                        texts = set()
+                    texts.add(k)
+                out[k] = [v]
+        if more:
+            for k, names in more.items():
+                out[k] = sorted(set(names), key=str)
         return out, types, parts
 
     def _decode_general(self, rec: tuple, out: dict) -> tuple[dict, set, dict]:
@@ -306,6 +334,7 @@ class _Collected:
         sch, values, known = self.sch, self.values, self.known
         rel_types, flow_types = sch.rel_types, sch.flow_types
         decode, status = self._decode, sch.status
+        negated_of: dict[str, bool] = {}
         base = ID
         cut = len(base)
         for c in sorted(self.claims):
@@ -317,10 +346,17 @@ class _Collected:
             o = o[cut:] if o.startswith(base) else str(o)
             if rel is None or s not in known or o not in known:
                 continue  # reported by validation; never a dangling edge
-            negated = getattr(status(edge.get("status")), "negated", False)
+            st = edge.get("status")
+            try:
+                negated = negated_of[st]
+            except (KeyError, TypeError):  # (TypeError: a list of statuses, as status() does)
+                negated = getattr(status(st), "negated", False)
+                if isinstance(st, str):
+                    negated_of[st] = negated
             edge["flow"] = rel in flow_types and not negated
-            urls = (known.get(e, _NO_URL) for e in edge.get("evidence", []))
-            edge["sources"] = [u for u in urls if u is not _NO_URL]
+            edge["sources"] = [
+                u for e in edge.get("evidence", ()) if (u := known.get(e, _NO_URL)) is not _NO_URL
+            ]
             yield Edge(s, o, rel, edge)
         for pred, rel in sorted(sch.link_types.items()):
             got = {(short_id(str(a)), short_id(str(b))) for a, b in self.link_pairs.get(pred, ())}
