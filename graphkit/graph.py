@@ -66,15 +66,14 @@ def load(
         C.mark_validated(folder, key)
     cols = entry.cols if entry is not None else None
     if cols is None:
-        from graphkit.columnar import from_projection
-        from graphkit.projection import columns_of_files, project
+        from graphkit.projection import columns_of, columns_of_files
 
         if dataset is None and validate:
             dataset = _parse(files, progress, validate)
         # without validation no store is needed: project straight from the parser into the
         # columns (its RDF dataset is parsed on first use, for SPARQL)
         with C.gc_paused():
-            cols = from_projection(project(dataset)) if dataset else columns_of_files(files)
+            cols = columns_of(iter(dataset.store)) if dataset else columns_of_files(files)
         if folder:
             C.write(folder, key, cols, validated=validate or stamped)
     graph = Graph(columns=cols, files=files, dataset=dataset)

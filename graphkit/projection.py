@@ -12,8 +12,9 @@
 How: one pass over the triples keeps a compact state (:class:`_Collected`: one flat tuple per
 subject, one shared object per IRI); then node and edge records are made one at a time, in the
 order of their IRIs. :func:`project_triples` gathers them in a :class:`PropertyGraph`;
-:func:`columns_of_files` hands them to :func:`graphkit.columnar.build`, which encodes each and
-keeps only bytes and numbers (the load without validation: no dict per node or edge survives).
+:func:`columns_of` / :func:`columns_of_files` hand them to :func:`graphkit.columnar.build`, which
+encodes each and keeps only bytes and numbers (what a load uses: no dict per node or edge
+survives).
 """
 
 from __future__ import annotations
@@ -102,15 +103,21 @@ def project_triples(triples, sch: Schema | None = None) -> PropertyGraph:
     return pg
 
 
-def columns_of_files(files, sch: Schema | None = None):
-    """The projection of RDF files as :class:`graphkit.columnar.Columns`, built straight from
-    the parser: each node and edge record is made, encoded and dropped in turn (no
-    :class:`PropertyGraph` and no store), so the peak memory is the compact per-subject state
-    of :class:`_Collected` plus the columns."""
+def columns_of(triples, sch: Schema | None = None):
+    """The projection of a stream of triples or quads as :class:`graphkit.columnar.Columns`:
+    each node and edge record is made, encoded and dropped in turn (no :class:`PropertyGraph`),
+    so the peak memory is the compact per-subject state of :class:`_Collected` plus the
+    columns. The same columns as ``from_projection(project_triples(triples))``."""
     from graphkit.columnar import build
 
-    found = _Collected(_parse(files), sch or schema())
+    found = _Collected(triples, sch or schema())
     return build(found.nodes(), found.edges())
+
+
+def columns_of_files(files, sch: Schema | None = None):
+    """:func:`columns_of` RDF files straight from the parser (no store): the load without
+    validation."""
+    return columns_of(_parse(files), sch)
 
 
 def _parse(files):

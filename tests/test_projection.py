@@ -243,3 +243,17 @@ def test_columns_straight_from_the_parser_equal_the_reference_route(which, gener
     got, want = cols.to_networkx(), to_networkx(ref)
     assert list(got.nodes(data=True)) == list(want.nodes(data=True))
     assert list(got.edges(keys=True, data=True)) == list(want.edges(keys=True, data=True))
+
+
+def test_columns_from_the_store_equal_the_columns_of_its_projection(tmp_path):
+    """The validated load's route (the store's quads straight into columns) gives the entry
+    of the PropertyGraph projection of the same store."""
+    from graphkit.columnar import from_projection
+    from graphkit.projection import columns_of
+    from graphkit.store import input_files
+
+    ds = Dataset.load(files=input_files(sources=["none"]))
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = _entry_bytes(columns_of(iter(ds.store)), tmp_path / "a")
+    assert a == _entry_bytes(from_projection(project(ds)), tmp_path / "b")
