@@ -73,7 +73,10 @@ def load(
         # without validation no store is needed: project straight from the parser into the
         # columns (its RDF dataset is parsed on first use, for SPARQL)
         with C.gc_paused():
-            cols = columns_of(iter(dataset.store)) if dataset else columns_of_files(files)
+            if dataset is not None:
+                cols = columns_of(iter(dataset.store))
+            else:
+                cols = columns_of_files(files)
         if folder:
             C.write(folder, key, cols, validated=validate or stamped)
     graph = Graph(columns=cols, files=files, dataset=dataset)
