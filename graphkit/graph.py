@@ -66,17 +66,17 @@ def load(
         C.mark_validated(folder, key)
     cols = entry.cols if entry is not None else None
     if cols is None:
-        from graphkit.columnar import from_projection
-        from graphkit.projection import project, project_files
+        from graphkit.projection import columns_of, columns_of_files
 
         if dataset is None and validate:
             dataset = _parse(files, progress, validate)
-        # without validation no store is needed: project straight from the parser (its RDF
-        # dataset is parsed on first use, for SPARQL)
+        # without validation no store is needed: project straight from the parser into the
+        # columns (its RDF dataset is parsed on first use, for SPARQL)
         with C.gc_paused():
-            pg = project(dataset) if dataset is not None else project_files(files)
-            cols = from_projection(pg)
-        del pg
+            if dataset is not None:
+                cols = columns_of(iter(dataset.store))
+            else:
+                cols = columns_of_files(files)
         if folder:
             C.write(folder, key, cols, validated=validate or stamped)
     graph = Graph(columns=cols, files=files, dataset=dataset)

@@ -8,6 +8,13 @@
   contracts, sources})`` where TYPE is the ``gk:pgType`` of the claim's relationship.
 - Edge from a structural link (``gk:pgType`` on a property that is not a relationship), for
   example ``(contract)-[:AWARDED_BY]->(agency)``.
+
+How: one pass over the triples keeps a compact state (:class:`_Collected`: one flat tuple per
+subject, one shared object per IRI); then node and edge records are made one at a time, in the
+order of their IRIs. :func:`project_triples` gathers them in a :class:`PropertyGraph`;
+:func:`columns_of` / :func:`columns_of_files` hand them to :func:`graphkit.columnar.build`, which
+encodes each and keeps only bytes and numbers (what a load uses: no dict per node or edge
+survives).
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypedDict
 
-from graphkit.model import GK, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
+from graphkit.model import GK, ID, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
 
 _NUMERIC = XSD_NUMERIC
 
@@ -67,28 +74,18 @@ def project(dataset, sch: Schema | None = None) -> PropertyGraph:
 def project_files(files, sch: Schema | None = None) -> PropertyGraph:
     """Project RDF files straight from the parser, without building a store: the fast path for
     a load without validation (no SPARQL index, a fraction of the memory)."""
-    import pyoxigraph as ox
-
-    from graphkit.errors import DataError
-    from graphkit.formats import by_suffix
-
-    def stream():
-        for path in files:
-            fmt = by_suffix(path.suffix)
-            if fmt is None:
-                raise DataError(f"{path}: not an RDF file")
-            try:
-                yield from ox.parse(path=str(path), format=fmt.ox())
-            except SyntaxError as e:
-                raise DataError(f"{path}:{e.lineno}: syntax error: {e.msg}", path=path) from None
-
-    return project_triples(stream(), sch)
+    return project_triples(_parse(files), sch)
 
 
 class _Ref(str):
     """An IRI object, named by its notation or short id once every triple is read."""
 
     __slots__ = ()
+
+
+# Pseudo-keys in a subject's flat record of ``(key, value)`` pairs (property keys are strings).
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = 0, 1, 2, 3
+_NO_URL = object()
 
 
 def project_triples(triples, sch: Schema | None = None) -> PropertyGraph:
@@ -98,108 +95,278 @@ def project_triples(triples, sch: Schema | None = None) -> PropertyGraph:
     edge when typed ``gk:Claim``; properties are the values of ontology properties with a
     ``gk:pgKey`` (single-valued properties keep their smallest value when data gives several).
     """
+    pg = PropertyGraph()
+    found = _Collected(triples, sch or schema())
+    for n, labels, props in found.nodes():
+        pg.nodes[n] = {"labels": labels, **props}  # type: ignore[typeddict-item]
+    pg.edges.extend(found.edges())
+    return pg
+
+
+def columns_of(triples, sch: Schema | None = None):
+    """The projection of a stream of triples or quads as :class:`graphkit.columnar.Columns`:
+    each node and edge record is made, encoded and dropped in turn (no :class:`PropertyGraph`),
+    so the peak memory is the compact per-subject state of :class:`_Collected` plus the
+    columns. The same columns as ``from_projection(project_triples(triples))``."""
+    from graphkit.columnar import build
+
+    found = _Collected(triples, sch or schema())
+    return build(found.nodes(), found.edges())
+
+
+def columns_of_files(files, sch: Schema | None = None):
+    """:func:`columns_of` RDF files straight from the parser (no store): the load without
+    validation."""
+    return columns_of(_parse(files), sch)
+
+
+def _parse(files):
     import pyoxigraph as ox
 
-    sch = sch or schema()
-    rdf_type, claim_cls = RDF + "type", GK + "Claim"
-    roles = {RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object"}
-    notation_p = SKOS + "notation"
-    keys, links, classes = sch.keys, sch.link_types, sch.class_labels
-    literal, named = ox.Literal, ox.NamedNode
-    types: dict[str, set[str]] = {}
-    values: dict[str, dict[str, list]] = {}
-    parts: dict[str, dict[str, str]] = {}
-    link_pairs: dict[str, set[tuple[str, str]]] = {}
-    notation: dict[str, str] = {}
-    for q in triples:
-        subject = q.subject
-        if type(subject) is not named:
-            continue
-        s, p, o = subject.value, q.predicate.value, q.object
-        if p == rdf_type:
-            c = o.value
-            if c in classes or c == claim_cls:
-                types.setdefault(s, set()).add(c)
-            continue
-        key = keys.get(p)
-        if key is not None:
-            if type(o) is literal:
-                conv = _NUMERIC.get(o.datatype.value)
+    from graphkit.errors import DataError
+    from graphkit.formats import by_suffix
+
+    for path in files:
+        fmt = by_suffix(path.suffix)
+        if fmt is None:
+            raise DataError(f"{path}: not an RDF file")
+        try:
+            yield from ox.parse(path=str(path), format=fmt.ox())
+        except SyntaxError as e:
+            raise DataError(f"{path}:{e.lineno}: syntax error: {e.msg}", path=path) from None
+
+
+class _Collected:
+    """What one pass over the triples keeps, compactly: per subject IRI one flat tuple
+    ``(key, value, key, value, ...)`` in stream order (types and claim parts under the
+    pseudo-keys ``_TYPE`` .. ``_OBJECT``), every IRI one shared :class:`_Ref` object, the
+    structural links and the SKOS notations. Records are made from it one at a time by
+    :meth:`nodes` and :meth:`edges` (nodes first: edges need to know them)."""
+
+    def __init__(self, triples, sch: Schema):
+        import pyoxigraph as ox
+
+        self.sch = sch
+        rdf_type, claim_cls = RDF + "type", GK + "Claim"
+        classes = sch.class_labels
+        # predicate -> what it feeds, in the order of precedence of the one-pass projection:
+        # rdf:type, then ontology keys, then claim parts
+        kind: dict[str, object] = {RDF + p: r for p, r in (
+            ("subject", _SUBJECT), ("predicate", _PREDICATE), ("object", _OBJECT))}  # fmt: skip
+        kind.update(sch.keys)
+        kind[rdf_type] = _TYPE
+        links, notation_p = sch.link_types, SKOS + "notation"
+        literal, named = ox.Literal, ox.NamedNode
+        numeric = _NUMERIC
+        refs: dict[str, _Ref] = {}
+        values: dict[_Ref, tuple] = {}
+        nodes: set[_Ref] = set()
+        claims: set[_Ref] = set()
+        link_pairs: dict[str, set[tuple[str, str]]] = {}
+        notation: dict[str, str] = {}
+        short: dict[str, str] = {}  # short literals (dates, amounts, codes), shared
+
+        cur: _Ref | None = None
+        buf: list = []
+        for q in triples:
+            subject = q.subject
+            if type(subject) is not named:
+                continue
+            s = subject.value
+            if s != cur:
+                if buf:
+                    old = values.get(cur)  # type: ignore[arg-type]
+                    values[cur] = tuple(buf) if old is None else old + tuple(buf)  # type: ignore[index]
+                    buf = []
+                cur = refs.get(s)
+                if cur is None:
+                    cur = refs[s] = _Ref(s)
+            p = q.predicate.value
+            k = kind.get(p)
+            if k is None:
+                if p in links:
+                    o = q.object.value
+                    link_pairs.setdefault(p, set()).add((cur, refs.get(o) or o))
+                elif p == notation_p:
+                    notation[cur] = q.object.value
+                continue
+            o = q.object
+            if type(k) is int:
                 v = o.value
+                if k is _TYPE:
+                    if v in classes:
+                        nodes.add(cur)
+                        buf.append(k)
+                        buf.append(v)
+                    if v == claim_cls:
+                        claims.add(cur)
+                    continue
+                r = refs.get(v)  # a claim part: the value as text (shared)
+                if r is None:
+                    r = refs[v] = _Ref(v)
+                buf.append(k)
+                buf.append(r)
+                continue
+            if type(o) is literal:
+                v = o.value
+                conv = numeric.get(o.datatype.value)
                 if conv is not None:
                     try:
                         v = conv(v)
                     except ValueError:
                         pass  # an ill-typed number stays text (validation reports it)
+                elif len(v) <= 16:
+                    v = short.setdefault(v, v)
             else:
-                v = _Ref(o.value)
-            props = values.setdefault(s, {})
-            vals = props.get(key)
+                v = o.value
+                r = refs.get(v)
+                if r is None:
+                    r = refs[v] = _Ref(v)
+                v = r
+            buf.append(k)
+            buf.append(v)
+        if buf:
+            old = values.get(cur)  # type: ignore[arg-type]
+            values[cur] = tuple(buf) if old is None else old + tuple(buf)  # type: ignore[index]
+        self.values, self.nodes_, self.claims = values, nodes, claims
+        self.link_pairs, self.notation = link_pairs, notation
+        self.functional = {k for p, k in sch.keys.items() if p in sch.functional}
+        self.known: dict[str, object] = {}  # node id -> its url (or _NO_URL), set by nodes()
+
+    def _decode(self, rec: tuple, out: dict) -> tuple[dict, set, dict]:
+        """The properties (added to ``out``), classes and claim parts of a subject's flat
+        record. Properties: refs named (notation, else short id), duplicates dropped,
+        single-valued keys reduced to their smallest value; the common case (each key once) in
+        one loop, and so is a multi-valued key whose values are all IRIs (evidence, contracts:
+        distinct IRIs may share a name, so they are told apart by name, which gives the same
+        sorted list)."""
+        notation, functional, base = self.notation, self.functional, ID
+        cut = len(base)
+        start = len(out)
+        types: set = set()
+        parts: dict = {}
+        more: dict | None = None  # key -> every name so far, when an IRI-valued key repeats
+        texts: set | None = None  # multi-valued keys with a literal value (the general path)
+        it = iter(rec)
+        for k, v in zip(it, it):
+            if type(k) is int:
+                if k == _TYPE:
+                    types.add(v)
+                else:
+                    parts[k] = v
+            elif k in out:
+                if type(v) is not _Ref or k in functional or (texts and k in texts):
+                    return self._decode_general(rec, dict(list(out.items())[:start]))
+                if more is None:
+                    more = {}
+                names = more.get(k)
+                if names is None:
+                    names = more[k] = list(out[k])
+                names.append(notation.get(v) or (v[cut:] if v.startswith(base) else v))
+            elif k in functional:
+                if type(v) is _Ref:
+                    v = notation.get(v) or (v[cut:] if v.startswith(base) else v)
+                out[k] = v
+            else:
+                if type(v) is _Ref:
+                    v = notation.get(v) or (v[cut:] if v.startswith(base) else v)
+                else:
+                    if texts is None:
+                        texts = set()
+                    texts.add(k)
+                out[k] = [v]
+        if more:
+            for k, names in more.items():
+                out[k] = sorted(set(names), key=str)
+        return out, types, parts
+
+    def _decode_general(self, rec: tuple, out: dict) -> tuple[dict, set, dict]:
+        props: dict[str, list] = {}
+        types: set = set()
+        parts: dict = {}
+        it = iter(rec)
+        for k, v in zip(it, it):
+            if type(k) is int:
+                if k == _TYPE:
+                    types.add(v)
+                else:
+                    parts[k] = v
+                continue
+            vals = props.get(k)
             if vals is None:
-                props[key] = [v]
+                props[k] = [v]
             elif v not in vals:
                 vals.append(v)
-            continue
-        role = roles.get(p)
-        if role is not None:
-            parts.setdefault(s, {})[role] = o.value
-        elif p in links:
-            link_pairs.setdefault(p, set()).add((s, o.value))
-        elif p == notation_p:
-            notation[s] = o.value
-
-    functional = {k for p, k in keys.items() if p in sch.functional}
-
-    def finish(props: dict[str, list]) -> dict:
-        out = {}
+        notation, functional = self.notation, self.functional
         for k, vals in props.items():
             vals = [notation.get(v) or short_id(v) if type(v) is _Ref else v for v in vals]
             if k in functional:
                 out[k] = vals[0] if len(vals) == 1 else min(vals, key=str)
             else:
                 out[k] = sorted(set(vals), key=str) if len(vals) > 1 else vals
-        return out
+        return out, types, parts
 
-    pg = PropertyGraph()
-    for iri in sorted(types):
-        own = [lb for c in types[iri] if c in classes for lb in sch.labels_of(c)]
-        if not own:
-            continue
-        node: NodeRecord = {  # type: ignore[typeddict-item]
-            "labels": tuple(_order(list(dict.fromkeys(own)), sch)),
-            **finish(values.get(iri, {})),
-        }
-        caption = sch.caption_key(node["labels"])
-        node.setdefault("name", str(node.get(caption or "name") or short_id(iri)))
-        pg.nodes[short_id(iri)] = node
+    def nodes(self):
+        """``(id, labels, properties without labels)`` of every node, in the order of their
+        IRIs; remembers each node's url for the edges' ``sources``."""
+        sch, values, known = self.sch, self.values, self.known
+        classes = sch.class_labels
+        depth = {classes[c]: len(sch.superclasses[c]) for c in classes}
+        labels_memo: dict[frozenset, tuple] = {}
+        decode = self._decode
+        captions: dict[tuple, str | None] = {}
+        for iri in sorted(self.nodes_):
+            props, types, _ = decode(values[iri], {})
+            key = frozenset(types)
+            labels = labels_memo.get(key)
+            if labels is None:
+                own = [lb for c in types if c in classes for lb in sch.labels_of(c)]
+                uniq = list(dict.fromkeys(own))
+                labels = labels_memo[key] = tuple(
+                    sorted(uniq, key=lambda lb: (-depth.get(lb, 0), lb))
+                )
+            if not labels:
+                continue
+            if labels not in captions:
+                captions[labels] = sch.caption_key(labels)
+            caption = captions[labels]
+            n = short_id(str(iri))
+            props.setdefault("name", str(props.get(caption or "name") or n))
+            known[n] = props["url"] if "url" in props else _NO_URL
+            yield n, labels, props
 
-    # Claim edges.
-    for c in sorted(parts):
-        if claim_cls not in types.get(c, ()):
-            continue
-        part = parts[c]
-        rel = sch.rel_types.get(part.get("predicate", ""))
-        s, o = short_id(part.get("subject", "")), short_id(part.get("object", ""))
-        if rel is None or s not in pg.nodes or o not in pg.nodes:
-            continue  # reported by validation; never a dangling edge
-        edge = {"claim": short_id(c), **finish(values.get(c, {}))}
-        negated = getattr(sch.status(edge.get("status")), "negated", False)
-        edge["flow"] = rel in sch.flow_types and not negated
-        edge["sources"] = [
-            pg.nodes[e].get("url") for e in edge.get("evidence", []) if "url" in pg.nodes.get(e, {})
-        ]
-        pg.edges.append(Edge(s, o, rel, edge))
-
-    # Structural links.
-    for pred, rel in sorted(links.items()):
-        pairs = {(short_id(a), short_id(b)) for a, b in link_pairs.get(pred, ())}
-        for s, o in sorted(pairs):
-            if s in pg.nodes and o in pg.nodes:
-                pg.edges.append(Edge(s, o, rel, {"link": f"{s}|{rel}|{o}"}))
-    return pg
-
-
-def _order(labels: list[str], sch: Schema) -> list[str]:
-    """Most specific label first (the one with the most superclasses)."""
-    depth = {sch.class_labels[c]: len(sch.superclasses[c]) for c in sch.class_labels}
-    return sorted(labels, key=lambda lb: (-depth.get(lb, 0), lb))
+    def edges(self):
+        """Claim edges in the order of the claims' IRIs, then structural links by property and
+        pair. Call after :meth:`nodes` has run to its end."""
+        sch, values, known = self.sch, self.values, self.known
+        rel_types, flow_types = sch.rel_types, sch.flow_types
+        decode, status = self._decode, sch.status
+        negated_of: dict[str, bool] = {}
+        base = ID
+        cut = len(base)
+        for c in sorted(self.claims):
+            cid = c[cut:] if c.startswith(base) else str(c)  # (plain str ids, as short_id)
+            edge, _, part = decode(values.get(c, ()), {"claim": cid})
+            rel = rel_types.get(part.get(_PREDICATE, ""))
+            s, o = part.get(_SUBJECT, ""), part.get(_OBJECT, "")
+            s = s[cut:] if s.startswith(base) else str(s)
+            o = o[cut:] if o.startswith(base) else str(o)
+            if rel is None or s not in known or o not in known:
+                continue  # reported by validation; never a dangling edge
+            st = edge.get("status")
+            try:
+                negated = negated_of[st]
+            except (KeyError, TypeError):  # (TypeError: a list of statuses, as status() does)
+                negated = getattr(status(st), "negated", False)
+                if isinstance(st, str):
+                    negated_of[st] = negated
+            edge["flow"] = rel in flow_types and not negated
+            edge["sources"] = [
+                u for e in edge.get("evidence", ()) if (u := known.get(e, _NO_URL)) is not _NO_URL
+            ]
+            yield Edge(s, o, rel, edge)
+        for pred, rel in sorted(sch.link_types.items()):
+            got = {(short_id(str(a)), short_id(str(b))) for a, b in self.link_pairs.get(pred, ())}
+            for s, o in sorted(got):
+                if s in known and o in known:
+                    yield Edge(s, o, rel, {"link": f"{s}|{rel}|{o}"})

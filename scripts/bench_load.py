@@ -1,22 +1,22 @@
 #!/usr/bin/env python3
 """Benchmark: load, cached load and peak memory at 10k / 100k / 1M claims, against the raw
-pyoxigraph parse and against round two's load (commit ``deb4c90``) in the same run.
+pyoxigraph parse and against a baseline revision's load (default ``7b79d43``, the load before
+the columns were built straight from the parser) in the same run.
 
-    python scripts/bench_load.py [--sizes 10000,100000,1000000] [--baseline deb4c90]
+    python scripts/bench_load.py [--sizes 10000,100000,1000000] [--baseline 7b79d43]
 
 The synthetic input is written first, by ``scripts/generate.py`` in a process of its own; then
 every measurement runs in a fresh child that reports its own peak resident memory
 (``VmHWM`` from ``/proc/self/status``, which starts afresh at ``exec``; ``ru_maxrss`` does not,
-so a child forked from a big parent would report the parent's peak).
+so a child forked from a big parent would report the parent's peak) and its own CPU seconds
+(user + system, ``os.times``; steadier than wall time on a shared machine).
 
 Rows per size:
 
 - ``pyoxigraph Store.load`` of the N-Triples file (the floor: parsing alone);
-- ``round two, first run`` / ``round two, cached``: ``graphkit.load(validate=False)`` of
-  ``deb4c90`` (extracted with ``git archive``), whose cache is zlib JSON turned into a networkx
-  graph; the first run writes its cache entry;
-- ``graphkit, first run`` / ``graphkit, cached``: this tree (columnar projection, memory-mapped
-  cache entry, networkx built only on demand);
+- ``baseline, first run`` / ``baseline, cached``: ``graphkit.load(validate=False)`` of the
+  baseline revision (extracted with ``git archive``); the first run writes its cache entry;
+- ``graphkit, first run`` / ``graphkit, cached``: this tree;
 - ``graphkit, cached + networkx``: a cached load that then builds ``Graph.G`` (what an export,
   a drawing or a report pays).
 """
@@ -34,13 +34,17 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ROUND_TWO = "deb4c90"
+BASELINE = "7b79d43"
 
 PEAK = """
 def peak_mb():
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
+
+def cpu_s():
+    t = os.times()
+    return t.user + t.system
 """
 
 GRAPHKIT = (
@@ -56,6 +60,7 @@ if os.environ.get("BENCH_NX") == "1":
     n = g.G.number_of_nodes()
     out["total"] = time.perf_counter() - t0
 out["rss_mb"] = peak_mb()
+out["cpu"] = cpu_s()
 print(json.dumps(out))
 os._exit(0)  # skip freeing a big graph at exit (seconds at 1M claims)
 """
@@ -69,7 +74,7 @@ t0 = time.perf_counter()
 import pyoxigraph as ox
 s = ox.Store(); s.load(path=sys.argv[1], format=ox.RdfFormat.N_TRIPLES)
 t = time.perf_counter() - t0
-print(json.dumps({"total": t, "rss_mb": peak_mb(), "triples": len(s)}))
+print(json.dumps({"total": t, "rss_mb": peak_mb(), "cpu": cpu_s(), "triples": len(s)}))
 os._exit(0)
 """
 )
@@ -101,7 +106,7 @@ def extract(rev: str, into: Path) -> Path:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="10000,100000,1000000")
-    ap.add_argument("--baseline", default=ROUND_TWO, help="git revision of the baseline")
+    ap.add_argument("--baseline", default=BASELINE, help="git revision of the baseline")
     ap.add_argument("--inputs", default=tempfile.gettempdir(), help="where inputs are kept")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench-load-"))
@@ -117,7 +122,7 @@ def main() -> None:
             )
         runs: dict[str, dict] = {}
         runs["pyoxigraph Store.load (floor)"] = base = child(OXIGRAPH, str(f))
-        for name, tree in ((f"round two ({args.baseline})", old), ("graphkit", ROOT)):
+        for name, tree in ((f"baseline ({args.baseline})", old), ("graphkit", ROOT)):
             env = {"GRAPHKIT_CACHE_DIR": str(work / f"cache-{n}-{tree.name}")}
             runs[f"{name}, first run (writes the cache)"] = child(
                 GRAPHKIT, str(f), tree=tree, env=env
@@ -129,20 +134,27 @@ def main() -> None:
                 )
         for what, r in runs.items():
             rows.append(
-                (n, base["triples"], what, r["total"], r["rss_mb"], r["total"] / base["total"])
+                (n, base["triples"], what, r, r["total"] / base["total"], r["cpu"] / base["cpu"])
             )
             print(
-                f"{n:>9,} {what:45s} {r['total']:8.2f} s {r['rss_mb']:8,.0f} MB",
+                f"{n:>9,} {what:45s} {r['total']:8.2f} s {r['cpu']:8.2f} cpu s"
+                f" {r['rss_mb']:8,.0f} MB  {os.getloadavg()[0]:.1f} load",
                 file=sys.stderr,
                 flush=True,
             )
-    print("| claims | triples | what | seconds | peak RSS MB | x pyoxigraph parse |")
-    print("|---:|---:|---|---:|---:|---:|")
+    print(
+        "| claims | triples | what | seconds | CPU seconds | peak RSS MB | x parse (wall)"
+        " | x parse (CPU) |"
+    )
+    print("|---:|---:|---|---:|---:|---:|---:|---:|")
     last = None
-    for n, triples, what, t, rss, x in rows:
+    for n, triples, what, r, x, xc in rows:
         head = (f"{n:,}", f"{triples:,}") if n != last else ("", "")
         last = n
-        print(f"| {head[0]} | {head[1]} | {what} | {t:.2f} | {rss:,.0f} | {x:.2f} |")
+        print(
+            f"| {head[0]} | {head[1]} | {what} | {r['total']:.2f} | {r['cpu']:.2f}"
+            f" | {r['rss_mb']:,.0f} | {x:.2f} | {xc:.2f} |"
+        )
 
 
 if __name__ == "__main__":
