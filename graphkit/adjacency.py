@@ -35,6 +35,7 @@ but work on :class:`graphkit.columnar.Columns`:
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -94,13 +95,34 @@ def _status_ok(f: EdgeFilter, status) -> bool:
     return not (f.max_rank is not None and f.ranks.get(str(status), 10**6) > f.max_rank)
 
 
+def label_mask(cols: Columns, pred: Callable[[tuple[str, ...]], bool]) -> np.ndarray:
+    """``pred(labels)`` of every node, as one boolean array (``pred`` is asked once per
+    distinct label tuple)."""
+    table = np.array([bool(pred(lb)) for lb in cols.labels] or [False], dtype=bool)
+    return table[cols.node_label] if cols.n_nodes else np.zeros(0, bool)
+
+
 class View:
     """The adjacency under one filter: accepted edges and pairs, and neighbour lists in the
-    order :func:`graphkit.paths.neighbours` gives them (remembered per node)."""
+    order :func:`graphkit.paths.neighbours` gives them (remembered per node).
 
-    def __init__(self, cols: Columns, f: EdgeFilter):
+    ``edge_ok`` replaces the filter's :func:`edge_mask`; ``node_ok`` (a node mask, e.g. from
+    :func:`label_mask`) keeps only the edges whose two ends pass it, as a networkx
+    ``subgraph_view`` with that node filter would. Such views are built directly, not through
+    :meth:`Adjacency.view` (which keeps one view per filter)."""
+
+    def __init__(
+        self,
+        cols: Columns,
+        f: EdgeFilter,
+        *,
+        edge_ok: np.ndarray | None = None,
+        node_ok: np.ndarray | None = None,
+    ):
         self.cols, self.f, self.directed = cols, f, f.directed
-        self.edge_ok = edge_mask(cols, f)
+        self.edge_ok = edge_mask(cols, f) if edge_ok is None else edge_ok
+        if node_ok is not None:
+            self.edge_ok = self.edge_ok & node_ok[cols.src] & node_ok[cols.dst]
         pair_ok = np.bincount(cols.pair_of[self.edge_ok], minlength=len(cols.fwd_pair)) > 0
         self.fwd_ok = pair_ok[cols.fwd_pair]
         self.rev_ok = pair_ok[cols.rev_pair]
