@@ -180,7 +180,7 @@ def _on_backend(name: str):
         from graphkit import backends
 
         make = backends.factory(name)
-        engine = make(graph=graph if getattr(make, "uses_local_files", True) else None)
+        engine = make(graph=graph if make.uses_local_files else None)
         try:
             return engine.query(q.text(engine.query_language or "cypher"), values)
         finally:
