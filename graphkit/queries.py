@@ -159,9 +159,20 @@ def run(
     q = lib[name]
     values = resolve(q, graph, params or {})
     runner = ENGINES.get(engine)
+    if runner is None and engine in engines():
+        runner = _on_backend(engine)
     if runner is None:
-        raise LibraryError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+        raise LibraryError(f"unknown engine {engine!r} (choose from {', '.join(engines())})")
     return runner(q, graph, values)
+
+
+def engines() -> list[str]:
+    """The ``engine`` names: those of :data:`ENGINES`, then every registered backend with a
+    query language (:mod:`graphkit.backends`), by its name."""
+    from graphkit import backends
+
+    extra = [n for n in backends.names() if backends.factory(n).query_language]
+    return [*ENGINES, *(n for n in extra if n not in ENGINES)]
 
 
 def _run_sparql(q: Question, graph, values: dict) -> tuple[list[str], list[list]]:
@@ -189,9 +200,9 @@ def _on_backend(name: str):
     return run_on
 
 
-#: ``--engine`` name -> runner: SPARQL on the RDF dataset, or a graph backend's own language.
+#: ``--engine`` names that are not backend names: SPARQL on the RDF dataset, and ``cypher`` for
+#: the embedded engine. Any backend with a query language is an engine under its own name.
 ENGINES = {
     "sparql": _run_sparql,
     "cypher": _on_backend("embedded-cypher"),
-    "neo4j": _on_backend("neo4j"),
 }

@@ -212,19 +212,12 @@ def cypher(
         with connect(_conn(uri, user, password, database)) as drv:
             cols, rows = run_cypher(drv, script, params, database=database, write=write)
     else:
-        try:
-            from graphkit.backends import embedded_cypher
-        except ModuleNotFoundError as e:
-            if e.name != "graphkit.backends.embedded_cypher":
-                raise
-            raise GraphkitError(
-                "no Neo4j URI given and the embedded Cypher engine "
-                "(graphkit.backends.embedded_cypher) is not installed: pass --uri or set NEO4J_URI"
-            ) from None
-        graph = _load(data, bundled)
+        from graphkit import backends
+
+        engine = backends.get("embedded-cypher", graph=_load(data, bundled))
         cols, rows = [], []
         for st in statements:
-            cols, rows = embedded_cypher.run(graph, st, params)
+            cols, rows = engine.query(st, params)
     cols = list(cols)
     records = [dict(zip(cols, r)) for r in rows]
     if fmt is Format.json:

@@ -140,9 +140,9 @@ QUERY_LANGUAGES["sparql"] = _sparql
 def _cypher(graph, text: str, question: Question, values: dict):
     """Embedded Cypher (read-only): every value that is a node id or a claim id names one;
     lists (e.g. ``r.evidence``) are searched too."""
-    from graphkit.backends import embedded_cypher
+    from graphkit import backends
 
-    _cols, rows = embedded_cypher.run(graph, text, values)
+    _cols, rows = backends.get("embedded-cypher", graph=graph).query(text, values)
     named = _Named(graph)
     todo = [v for row in rows for v in row]
     while todo:
