@@ -63,3 +63,13 @@ def test_a_claim_with_a_dcterms_type_does_not_break_stats(tmp_path):
     )
     g = graphkit.load([MINI, f], bundled=False, cache=False, validate=False)
     assert g.stats()["relationship_types"]["HOSTS"] == 1
+
+
+def test_id_prefixes_are_those_the_ontology_declares():
+    """PREFIXES (needed before the ontology is read: SPARQL, Turtle output) repeats the id
+    namespaces of gk:idNamespace / gk:idPrefix; they must not drift apart."""
+    from graphkit.model import ID, PREFIXES
+
+    declared = {p: ID + ns for ns, p in schema().namespaces.values()}
+    in_python = {p: ns for p, ns in PREFIXES.items() if ns.startswith(ID)}
+    assert declared and in_python == declared
