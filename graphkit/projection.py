@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple, TypedDict, cast
 
 from graphkit.model import GK, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
 
@@ -57,6 +57,19 @@ class PropertyGraph:
 
     def claim_edges(self):
         return (e for e in self.edges if e.is_claim)
+
+    @classmethod
+    def from_networkx(cls, G) -> PropertyGraph:
+        """The projection behind a networkx graph in the projection's shape
+        (:meth:`graphkit.graph.Graph.G`, a server engine's subgraph): node attributes copied,
+        each edge's ``type`` taken out of its properties."""
+        return cls(
+            nodes={n: cast(NodeRecord, dict(d)) for n, d in G.nodes(data=True)},
+            edges=[
+                Edge(u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
+                for u, v, d in G.edges(data=True)
+            ],
+        )
 
 
 def project(dataset, sch: Schema | None = None) -> PropertyGraph:

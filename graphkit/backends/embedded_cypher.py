@@ -224,13 +224,7 @@ def _projection_and_key(graph_or_pg):
             json.dumps([sorted(pg.nodes.items()), pg.edges], default=list, sort_keys=True).encode()
         )
         return pg, f"{MAPPING_VERSION}-pg-{h.hexdigest()[:40]}"
-    pg = PropertyGraph(
-        nodes=dict(graph_or_pg.G.nodes(data=True)),
-        edges=[
-            (u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
-            for u, v, d in graph_or_pg.G.edges(data=True)
-        ],
-    )
+    pg = PropertyGraph.from_networkx(graph_or_pg.G)
     key = getattr(graph_or_pg, "cache_key", None)
     if key:
         return pg, f"{MAPPING_VERSION}-data-{key}"

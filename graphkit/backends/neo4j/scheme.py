@@ -12,11 +12,11 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from typing import Any, cast
+from typing import Any
 
 from graphkit.errors import DataError
 from graphkit.model import schema
-from graphkit.projection import Edge, NodeRecord, PropertyGraph
+from graphkit.projection import Edge, PropertyGraph
 
 MARKER = "GraphkitNode"
 LOAD_KEY = "gk_load"
@@ -34,14 +34,9 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def from_networkx(G) -> PropertyGraph:
-    """The :class:`PropertyGraph` behind a graph made by :func:`graphkit.graph.to_networkx`."""
-    pg = PropertyGraph()
-    pg.nodes = {n: cast(NodeRecord, dict(d)) for n, d in G.nodes(data=True)}
-    pg.edges = [
-        Edge(u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
-        for u, v, d in G.edges(data=True)
-    ]
-    return pg
+    """The :class:`PropertyGraph` behind a graph made by :func:`graphkit.graph.to_networkx`
+    (:meth:`PropertyGraph.from_networkx`)."""
+    return PropertyGraph.from_networkx(G)
 
 
 def neo4j_value(v):
