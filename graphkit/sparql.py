@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from graphkit.errors import GraphkitError
-from graphkit.model import GK, PREFIXES, TAXONOMY, XSD, full_iri, schema, short_id
+from graphkit.model import GK, PREFIXES, TAXONOMY, XSD, XSD_NUMERIC, full_iri, schema, short_id
 
 if TYPE_CHECKING:  # pragma: no cover
     import pyoxigraph as ox
@@ -410,12 +410,14 @@ def plain(t) -> object:
     if t is None:
         return None
     if isinstance(t, ox.Literal):
-        dt = t.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("decimal", "double", "float"):
-            return float(t.value)
-        if dt in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
-            return int(t.value)
-        if dt == "boolean":
+        dt = t.datatype.value
+        conv = XSD_NUMERIC.get(dt)  # numbers as the projection converts them
+        if conv is not None:
+            try:
+                return conv(t.value)
+            except ValueError:
+                return t.value  # an ill-typed number stays text, as in the projection
+        if dt == XSD + "boolean":
             return t.value == "true"
         return t.value
     if isinstance(t, ox.NamedNode):
