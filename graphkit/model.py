@@ -97,7 +97,7 @@ def full_iri(node_id: str) -> str:
 
 #: Keys the projection itself sets on nodes and edges; no ontology ``gk:pgKey`` may use them.
 RESERVED_KEYS = frozenset(
-    {"id", "labels", "type", "source", "target", "claim", "link", "sources", "flow"}
+    {"id", "labels", "type", "source", "target", "claim", "link", "sources", "flow", "negated"}
 )
 
 #: XSD datatypes read as numbers (the one table; the projection, SPARQL and Cypher use it).
@@ -120,6 +120,7 @@ class Status:
     uncertain: bool = False  # alleged, disputed, denied
     negated: bool = False  # denied: no derived triple, not followed unless asked
     definition: str = ""
+    default: bool = False  # gk:isDefault: the status of a claim whose source gives none
 
 
 @dataclass(frozen=True)
@@ -162,6 +163,7 @@ class Ontology:
     super_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rel -> supers
     domains: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:domain
     ranges: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:range
+    value_schemes: dict[str, str] = field(default_factory=dict)  # property -> gk:conceptScheme
 
     def labels_of(self, cls: str) -> tuple[str, ...]:
         """Labels of a node of class ``cls``: its own, then its superclasses'."""
@@ -212,6 +214,16 @@ class Ontology:
 
     def statuses_by_strength(self) -> list[Status]:
         return sorted(self.statuses.values(), key=lambda s: s.rank)
+
+    @property
+    def default_status(self) -> Status:
+        """The status marked ``gk:isDefault`` (given to a claim whose source names none)."""
+        found = [s for s in self.statuses.values() if s.default]
+        if len(found) != 1:
+            from graphkit.errors import DataError
+
+            raise DataError(f"ontology: {len(found)} statuses carry gk:isDefault (need one)")
+        return found[0]
 
     def strength(self, notation: str | None) -> int:
         """Rank of a status (1 = strongest); unknown statuses rank last."""
@@ -306,12 +318,15 @@ def read_ontology(files: list[Path]) -> Ontology:
         return frozenset(rel_types[p] for (p,) in found if p in rel_types)
 
     statuses = {}
-    for n, label, rank, unc, neg, d in rows(
-        "SELECT ?n ?l ?r ?u ?x ?d WHERE { ?c skos:inScheme gk:ClaimStatus ; skos:notation ?n ;"
+    for n, label, rank, unc, neg, d, dflt in rows(
+        "SELECT ?n ?l ?r ?u ?x ?d ?f WHERE { ?c skos:inScheme gk:ClaimStatus ; skos:notation ?n ;"
         " skos:prefLabel ?l ; gk:rank ?r OPTIONAL { ?c gk:uncertain ?u } "
-        "OPTIONAL { ?c gk:negated ?x } OPTIONAL { ?c skos:definition ?d } }"
+        "OPTIONAL { ?c gk:negated ?x } OPTIONAL { ?c skos:definition ?d } "
+        "OPTIONAL { ?c gk:isDefault ?f } }"
     ):
-        statuses[n] = Status(n, label, int(rank), unc == "true", neg == "true", d or "")
+        statuses[n] = Status(
+            n, label, int(rank), unc == "true", neg == "true", d or "", dflt == "true"
+        )
     notations = dict(rows("SELECT ?c ?n WHERE { ?c skos:notation ?n }"))
     flags: dict[str, list[str]] = {}
     for c, f in rows("SELECT ?c ?f WHERE { ?c gk:raisesFlag ?f }"):
@@ -369,6 +384,7 @@ def read_ontology(files: list[Path]) -> Ontology:
     return Ontology(
         domains=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:domain ?c }")),
         ranges=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:range ?c }")),
+        value_schemes=dict(rows("SELECT ?p ?s WHERE { ?p gk:conceptScheme ?s }")),
         super_properties=supers,
         class_labels=class_labels,
         superclasses={c: closure(c) for c in class_labels},

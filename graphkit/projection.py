@@ -30,7 +30,7 @@ class NodeRecord(TypedDict, total=False):
 
 class Edge(NamedTuple):
     """One edge: a claim (``props["claim"]`` = claim id, plus status, start, end, summary,
-    evidence, contracts, sources, flow) or a structural link (``props["link"]``)."""
+    evidence, contracts, sources, flow, negated) or a structural link (``props["link"]``)."""
 
     source: str
     target: str
@@ -198,6 +198,7 @@ def project_triples(triples, sch: Schema | None = None) -> PropertyGraph:
         edge = {"claim": short_id(c), **finish(values.get(c, {}))}
         negated = getattr(sch.status(edge.get("status")), "negated", False)
         edge["flow"] = rel in sch.flow_types and not negated
+        edge["negated"] = negated  # the status says the relationship does not hold (gk:negated)
         edge["sources"] = [
             pg.nodes[e].get("url") for e in edge.get("evidence", []) if "url" in pg.nodes.get(e, {})
         ]

@@ -73,3 +73,36 @@ def test_id_prefixes_are_those_the_ontology_declares():
     declared = {p: ID + ns for ns, p in schema().namespaces.values()}
     in_python = {p: ns for p, ns in PREFIXES.items() if ns.startswith(ID)}
     assert declared and in_python == declared
+
+
+def test_the_default_status_is_the_one_the_taxonomy_marks(tmp_path):
+    """gk:isDefault on a status concept names the default; none or two is an ontology error."""
+    from graphkit.errors import DataError
+    from graphkit.model import read_ontology
+
+    assert schema().default_status.notation == "reported"
+    taxonomy = next(f for f in ontology_files() if f.name == "taxonomy.ttl")
+    others = [f for f in ontology_files() if f != taxonomy]
+    text = taxonomy.read_text(encoding="utf-8")
+    moved = tmp_path / "taxonomy.ttl"
+    moved.write_text(
+        text.replace("    gk:isDefault true ;\n", "", 1).replace(
+            'skos:notation "alleged" ;', 'skos:notation "alleged" ; gk:isDefault true ;'
+        ),
+        encoding="utf-8",
+    )
+    assert read_ontology([*others, moved]).default_status.notation == "alleged"
+    both = tmp_path / "both.ttl"
+    both.write_text(
+        text.replace('skos:notation "alleged" ;', 'skos:notation "alleged" ; gk:isDefault true ;')
+    )
+    with pytest.raises(DataError, match="2 statuses carry gk:isDefault"):
+        _ = read_ontology([*others, both]).default_status
+
+
+def test_properties_name_the_concept_scheme_of_their_values():
+    assert schema().value_schemes == {
+        GK + "status": GK + "ClaimStatus",
+        GK + "sector": GK + "Sectors",
+        GK + "category": GK + "TechnologyCategories",
+    }

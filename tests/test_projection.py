@@ -56,3 +56,15 @@ def test_projection_from_the_parser_equals_projection_from_the_store(sources):
         return sorted((e.source, e.target, e.type, sorted(e.props.items())) for e in pg.edges)
 
     assert norm(a) == norm(b)
+
+
+def test_claim_edges_say_whether_their_status_is_negated():
+    """``negated`` comes from the status's gk:negated flag (denied), ``flow`` is never set on
+    a negated claim."""
+    from helpers import FIXTURES
+
+    g = project(Dataset.load([MINI, FIXTURES / "mini-extra.ttl"], bundled=False))
+    edges = {e[3]["claim"]: e[3] for e in g.claim_edges()}
+    assert edges["claim/holdings-owns-nimbus"]["negated"] is True
+    assert edges["claim/acme-owns-labs"]["negated"] is False
+    assert not any(d["flow"] for d in edges.values() if d["negated"])

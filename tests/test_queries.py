@@ -161,8 +161,11 @@ def test_single_source_claims_exclude_multi_sourced(g):
 
 
 def test_denied_claims_stay_out_of_paths_and_ownership(g):
-    _, rows = queries.run("subsidiaries", g, {"company": "Acme Holdings"}, engine="cypher")
-    assert "org/nimbus-data" not in {r[1] for r in rows}
+    """The denied OWNS claim is left out on both engines (Cypher by the projection's
+    ``negated`` edge key, SPARQL by the derived triples), the others are followed."""
+    for engine in ("sparql", "cypher"):
+        _, rows = queries.run("subsidiaries", g, {"company": "Acme Holdings"}, engine=engine)
+        assert {r[1] for r in rows} == {"org/acme-cloud", "org/acme-labs"}, engine
 
 
 @pytest.mark.parametrize("engine", ["sparql", "cypher"])
@@ -292,3 +295,45 @@ def test_ask_as_of_sees_only_claims_valid_then(engine):
     # LexisNexis's contract began in March 2021: not a vendor on 1 January 2016
     assert "claim/lexisnexis-risk-solutions-supplies-ice" in now - then
     assert then < now
+
+
+def test_taxonomy_kinds_come_from_the_ontology(g):
+    """A taxonomy parameter binds the IRI of the concept with that notation in the scheme the
+    ontology names for the kind (gk:conceptScheme); an unknown notation binds text."""
+    from graphkit.model import GK, TAXONOMY
+
+    assert queries.taxonomy_kinds() == {
+        "status": GK + "ClaimStatus",
+        "sector": GK + "Sectors",
+        "category": GK + "TechnologyCategories",
+    }
+    assert set(queries.kinds()) == {"entity", "string", "int", "status", "sector", "category"}
+    q = queries.library()["agencies-using-technology"]
+    bound = queries.sparql_bindings(q, queries.resolve(q, g, {"category": "face-recognition"}))
+    assert bound["category"].value == TAXONOMY + "tech/face-recognition"
+    bound = queries.sparql_bindings(q, queries.resolve(q, g, {"category": "no-such-thing"}))
+    assert type(bound["category"]).__name__ == "Literal"
+
+
+def test_question_texts_by_language_and_engine(tmp_path):
+    """Files are read by the LANGUAGES suffixes; an engine's text is that of its language."""
+    (tmp_path / "both.rq").write_text("# description: from rq\nSELECT * {}\n")
+    (tmp_path / "both.cypher").write_text("// description: from cypher\nRETURN 1\n")
+    (tmp_path / "only.cypher").write_text("// description: o\nRETURN 2\n")
+    lib = queries.library(tmp_path)
+    assert lib["both"].languages == ["sparql", "cypher"]
+    assert lib["both"].description == "from rq"
+    assert lib["only"].languages == ["cypher"]
+    assert lib["both"].text("sparql").startswith("# description: from rq")
+    for engine in ("cypher", "embedded-cypher", "neo4j"):
+        assert lib["only"].text(engine).endswith("RETURN 2\n"), engine
+    with pytest.raises(queries.LibraryError, match="'only' has no sparql version"):
+        lib["only"].text("sparql")
+    with pytest.raises(queries.LibraryError, match="unknown engine 'gremlin'"):
+        lib["only"].text("gremlin")
+
+
+def test_cli_listing_names_the_languages_of_each_question():
+    r = CliRunner().invoke(app, ["ask", "--format", "json"])
+    listed = {q["name"]: q for q in json.loads(r.stdout)}
+    assert listed["subsidiaries"]["engines"] == "sparql, cypher"

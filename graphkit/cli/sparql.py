@@ -186,7 +186,7 @@ def ask(
                 "name": q.name,
                 "description": q.description,
                 "params": ", ".join(f"{p.name}={p.default}" for p in q.params),
-                "engines": ", ".join(e for e in ("sparql", "cypher") if getattr(q, e)),
+                "engines": ", ".join(q.languages),
             }
             for q in lib.values()
         ]
