@@ -164,6 +164,7 @@ class Ontology:
     domains: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:domain
     ranges: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:range
     value_schemes: dict[str, str] = field(default_factory=dict)  # property -> gk:conceptScheme
+    shaped_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> shape keys
 
     def labels_of(self, cls: str) -> tuple[str, ...]:
         """Labels of a node of class ``cls``: its own, then its superclasses'."""
@@ -240,6 +241,11 @@ class Ontology:
             if c.scheme == scheme_iri and c.notation == notation:
                 return c
         return None
+
+    def keys_of(self, cls: str) -> tuple[str, ...]:
+        """Keys of the properties the shapes targeting ``cls`` constrain (for ``gk:Claim``: the
+        keys a claim edge may carry besides the projection's own)."""
+        return self.shaped_keys.get(cls, ())
 
     def blocking_keys(self, cls: str) -> tuple[str, ...]:
         """Keys whose disagreement keeps two records of class ``cls`` apart in name matching."""
@@ -375,6 +381,12 @@ def read_ontology(files: list[Path]) -> Ontology:
     ):
         if dt.startswith(XSD):
             datatypes.setdefault(k, dt)
+    shaped: dict[str, tuple[str, ...]] = {}
+    for c, k in rows(
+        "SELECT DISTINCT ?c ?k WHERE { ?s sh:targetClass ?c ; sh:property/sh:path ?p . "
+        "?p gk:pgKey ?k } ORDER BY ?c ?k"
+    ):
+        shaped[c] = (*shaped.get(c, ()), k)
     supers: dict[str, tuple[str, ...]] = {}
     for p, q in rows(
         "SELECT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q . ?q rdfs:subPropertyOf* gk:relationship }"
@@ -385,6 +397,7 @@ def read_ontology(files: list[Path]) -> Ontology:
         domains=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:domain ?c }")),
         ranges=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:range ?c }")),
         value_schemes=dict(rows("SELECT ?p ?s WHERE { ?p gk:conceptScheme ?s }")),
+        shaped_keys=shaped,
         super_properties=supers,
         class_labels=class_labels,
         superclasses={c: closure(c) for c in class_labels},

@@ -28,6 +28,17 @@ class NodeRecord(TypedDict, total=False):
     name: str
 
 
+#: Keys the projection itself sets on edges (not ontology keys; see ``model.RESERVED_KEYS``),
+#: with the Python type of their values: engines make these columns even when no edge has them.
+EDGE_KEYS: dict[str, type] = {
+    "claim": str,
+    "sources": list,
+    "flow": bool,
+    "negated": bool,
+    "link": str,
+}
+
+
 class Edge(NamedTuple):
     """One edge: a claim (``props["claim"]`` = claim id, plus status, start, end, summary,
     evidence, contracts, sources, flow, negated) or a structural link (``props["link"]``)."""
