@@ -165,6 +165,10 @@ class Ontology:
     ranges: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:range
     value_schemes: dict[str, str] = field(default_factory=dict)  # property -> gk:conceptScheme
     shaped_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> shape keys
+    #: The files that declare targeted SHACL shapes: (path, Turtle text) as read, and their
+    #: parsed quads (what :func:`graphkit.validate.load_shapes` compiles; pySHACL parses the text).
+    shape_sources: tuple[tuple[str, str], ...] = ()
+    shape_quads: tuple = ()
 
     def labels_of(self, cls: str) -> tuple[str, ...]:
         """Labels of a node of class ``cls``: its own, then its superclasses'."""
@@ -280,9 +284,21 @@ def read_ontology(files: list[Path]) -> Ontology:
     when a ``gk:pgKey`` is one of :data:`RESERVED_KEYS`."""
     import pyoxigraph as ox
 
+    from graphkit.errors import DataError
+
     store = ox.Store()
+    shape_sources: list[tuple[str, str]] = []
+    shape_quads: list = []
     for path in files:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        text = Path(path).read_text(encoding="utf-8")  # each file read and parsed once
+        try:
+            quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+        except SyntaxError as e:
+            raise DataError(f"{path}: {e}") from None
+        store.extend(quads)
+        if any(q.predicate.value == SH + "targetClass" for q in quads):
+            shape_sources.append((str(path), text))
+            shape_quads += quads
     pre = (
         f"PREFIX gk: <{GK}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}> PREFIX skos: <{SKOS}> "
         f"PREFIX sh: <{SH}> "
@@ -312,8 +328,6 @@ def read_ontology(files: list[Path]) -> Ontology:
     keys = dict(rows("SELECT ?p ?k WHERE { ?p gk:pgKey ?k }"))
     clash = sorted(set(keys.values()) & RESERVED_KEYS)
     if clash:
-        from graphkit.errors import DataError
-
         raise DataError(f"ontology: gk:pgKey {clash[0]!r} is reserved by the projection")
     functional = frozenset(r[0] for r in rows("SELECT ?p WHERE { ?p a owl:FunctionalProperty }"))
     comments = dict(rows("SELECT ?x ?c WHERE { ?x rdfs:comment ?c }"))
@@ -398,6 +412,8 @@ def read_ontology(files: list[Path]) -> Ontology:
         ranges=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:range ?c }")),
         value_schemes=dict(rows("SELECT ?p ?s WHERE { ?p gk:conceptScheme ?s }")),
         shaped_keys=shaped,
+        shape_sources=tuple(shape_sources),
+        shape_quads=tuple(shape_quads),
         super_properties=supers,
         class_labels=class_labels,
         superclasses={c: closure(c) for c in class_labels},

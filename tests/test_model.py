@@ -106,3 +106,13 @@ def test_properties_name_the_concept_scheme_of_their_values():
         GK + "sector": GK + "Sectors",
         GK + "category": GK + "TechnologyCategories",
     }
+
+
+def test_a_broken_ontology_file_is_a_data_error_naming_it(tmp_path):
+    from graphkit.errors import DataError
+    from graphkit.model import read_ontology
+
+    bad = tmp_path / "broken.ttl"
+    bad.write_text("@prefix gk: <https://w3id.org/graphkit/ontology#> .\ngk:x gk:y .\n")
+    with pytest.raises(DataError, match="broken.ttl"):
+        read_ontology([*ontology_files(), bad])
