@@ -121,6 +121,7 @@ class Status:
     negated: bool = False  # denied: no derived triple, not followed unless asked
     definition: str = ""
     default: bool = False  # gk:isDefault: the status of a claim whose source gives none
+    iri: str = ""  # the concept's IRI
 
 
 @dataclass(frozen=True)
@@ -338,14 +339,15 @@ def read_ontology(files: list[Path]) -> Ontology:
         return frozenset(rel_types[p] for (p,) in found if p in rel_types)
 
     statuses = {}
-    for n, label, rank, unc, neg, d, dflt in rows(
-        "SELECT ?n ?l ?r ?u ?x ?d ?f WHERE { ?c skos:inScheme gk:ClaimStatus ; skos:notation ?n ;"
+    for c, n, label, rank, unc, neg, d, dflt in rows(
+        "SELECT ?c ?n ?l ?r ?u ?x ?d ?f WHERE { ?c skos:inScheme gk:ClaimStatus ;"
+        " skos:notation ?n ;"
         " skos:prefLabel ?l ; gk:rank ?r OPTIONAL { ?c gk:uncertain ?u } "
         "OPTIONAL { ?c gk:negated ?x } OPTIONAL { ?c skos:definition ?d } "
         "OPTIONAL { ?c gk:isDefault ?f } }"
     ):
         statuses[n] = Status(
-            n, label, int(rank), unc == "true", neg == "true", d or "", dflt == "true"
+            n, label, int(rank), unc == "true", neg == "true", d or "", dflt == "true", c
         )
     notations = dict(rows("SELECT ?c ?n WHERE { ?c skos:notation ?n }"))
     flags: dict[str, list[str]] = {}

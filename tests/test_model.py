@@ -116,3 +116,13 @@ def test_a_broken_ontology_file_is_a_data_error_naming_it(tmp_path):
     bad.write_text("@prefix gk: <https://w3id.org/graphkit/ontology#> .\ngk:x gk:y .\n")
     with pytest.raises(DataError, match="broken.ttl"):
         read_ontology([*ontology_files(), bad])
+
+
+def test_statuses_carry_their_concept_iri():
+    """Status.iri is the concept's IRI (store.derive leaves out claims whose status IRI is a
+    negated one), the same concept as the taxonomy's."""
+    s = schema()
+    for st in s.statuses.values():
+        assert s.concepts[st.iri].notation == st.notation
+        assert s.concepts[st.iri].scheme == GK + "ClaimStatus"
+    assert [st.notation for st in s.statuses.values() if st.negated] == ["denied"]
