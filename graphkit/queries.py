@@ -23,14 +23,37 @@ the text in its language (:func:`language_of`).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graphkit.errors import GraphkitError
 from graphkit.model import ontology, project_root
 
+
+@dataclass(frozen=True)
+class Kind:
+    """A parameter kind: how its text becomes a value (``graph`` resolves entities) and how
+    that value is bound in SPARQL (``None``: a literal)."""
+
+    value: Callable[[Any, str], object]
+    term: Callable[[object], Any] | None = None
+    expects: str = "a value"  # for the error when ``value`` raises ValueError
+
+
+def _entity_term(v: object):
+    from graphkit.sparql import entity_term
+
+    return entity_term(str(v))
+
+
 #: Parameter kinds that are not taxonomy kinds (those come from the ontology: :func:`kinds`).
-BASIC_KINDS = ("entity", "string", "int")
+BASIC_KINDS: dict[str, Kind] = {
+    "entity": Kind(lambda graph, text: graph.find(text), _entity_term),
+    "string": Kind(lambda graph, text: text),
+    "int": Kind(lambda graph, text: int(text), expects="an integer"),
+}
 
 #: Query languages of the library, by name, with the suffix of their files (the first one's
 #: header describes the question; the others' fill in what it lacks).
@@ -153,13 +176,14 @@ def resolve(question: Question, graph, given: dict[str, str]) -> dict[str, objec
         value: object = given.get(p.name, p.default)
         if value is None:
             raise LibraryError(f"{question.name} needs --param {p.name}=VALUE")
-        if p.kind == "entity":
-            value = graph.find(value)
-        elif p.kind == "int":
+        kind = BASIC_KINDS.get(p.kind)
+        if kind is not None:
             try:
-                value = int(str(value))
+                value = kind.value(graph, str(value))
             except ValueError:
-                raise LibraryError(f"--param {p.name} must be an integer, got {value!r}") from None
+                raise LibraryError(
+                    f"--param {p.name} must be {kind.expects}, got {value!r}"
+                ) from None
         out[p.name] = value
     return out
 
@@ -168,17 +192,15 @@ def sparql_bindings(question: Question, values: dict[str, object]) -> dict[str, 
     """Resolved values as RDF terms for :func:`graphkit.sparql.run`."""
     import pyoxigraph as ox
 
-    from graphkit.sparql import entity_term
-
     kind_of = {p.name: p.kind for p in question.params}
     schemes = taxonomy_kinds()
     out = {}
     for name, v in values.items():
-        kind = kind_of[name]
-        if kind == "entity":
-            out[name] = entity_term(str(v))
-        elif kind in schemes:
-            concept = ontology().concept(schemes[kind], str(v))
+        kind = BASIC_KINDS.get(kind_of[name])
+        if kind is not None and kind.term is not None:
+            out[name] = kind.term(v)
+        elif kind_of[name] in schemes:
+            concept = ontology().concept(schemes[kind_of[name]], str(v))
             # an unknown notation is bound as text, which matches nothing, as it should
             out[name] = ox.NamedNode(concept.iri) if concept else ox.Literal(str(v))
         else:

@@ -337,3 +337,17 @@ def test_cli_listing_names_the_languages_of_each_question():
     r = CliRunner().invoke(app, ["ask", "--format", "json"])
     listed = {q["name"]: q for q in json.loads(r.stdout)}
     assert listed["subsidiaries"]["engines"] == "sparql, cypher"
+
+
+def test_parameter_kinds_convert_their_text(g, tmp_path):
+    """Each kind of BASIC_KINDS turns the text into its value; a bad int is a clear error."""
+    (tmp_path / "k.rq").write_text(
+        "# description: kinds\n# param: n:int = 3\n# param: who:entity = FEA\n"
+        "# param: s:string = x\nSELECT * {}\n"
+    )
+    q = queries.library(tmp_path)["k"]
+    assert queries.resolve(q, g, {}) == {"n": 3, "who": "org/fea", "s": "x"}
+    with pytest.raises(queries.LibraryError, match="--param n must be an integer, got 'three'"):
+        queries.resolve(q, g, {"n": "three"})
+    bound = queries.sparql_bindings(q, queries.resolve(q, g, {}))
+    assert bound["who"].value.endswith("/id/org/fea") and bound["n"].value == "3"
