@@ -55,9 +55,19 @@ BASIC_KINDS: dict[str, Kind] = {
     "int": Kind(lambda graph, text: int(text), expects="an integer"),
 }
 
-#: Query languages of the library, by name, with the suffix of their files (the first one's
-#: header describes the question; the others' fill in what it lacks).
-LANGUAGES: dict[str, str] = {"sparql": ".rq", "cypher": ".cypher"}
+#: Query languages, by name, with the suffixes of their files; the library reads the first
+#: suffix of each (the first language's header describes a question, the others' fill in what it
+#: lacks), a query file elsewhere (``graphkit viz --query``) may have any of them.
+LANGUAGES: dict[str, tuple[str, ...]] = {
+    "sparql": (".rq", ".sparql"),
+    "cypher": (".cypher", ".cql"),
+}
+
+
+def language_of_file(path: Path | str) -> str | None:
+    """The query language of a file, by its suffix (``None`` when no language claims it)."""
+    suffix = Path(path).suffix.lower()
+    return next((lang for lang, suffixes in LANGUAGES.items() if suffix in suffixes), None)
 
 
 def taxonomy_kinds() -> dict[str, str]:
@@ -134,8 +144,8 @@ def library(folder: Path | None = None) -> dict[str, Question]:
     """Every question in ``folder`` (default: the project's ``queries/``), by name."""
     folder = folder or queries_dir()
     out: dict[str, Question] = {}
-    for language, suffix in LANGUAGES.items():
-        for path in sorted(folder.glob(f"*{suffix}")):
+    for language, suffixes in LANGUAGES.items():
+        for path in sorted(folder.glob(f"*{suffixes[0]}")):
             text = path.read_text(encoding="utf-8")
             desc, params = parse_header(text, path)
             q = out.setdefault(path.stem, Question(path.stem, desc, params))

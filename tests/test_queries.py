@@ -351,3 +351,17 @@ def test_parameter_kinds_convert_their_text(g, tmp_path):
         queries.resolve(q, g, {"n": "three"})
     bound = queries.sparql_bindings(q, queries.resolve(q, g, {}))
     assert bound["who"].value.endswith("/id/org/fea") and bound["n"].value == "3"
+
+
+def test_query_files_name_their_language_by_suffix():
+    from graphkit.viz import QUERY_SUFFIXES
+
+    assert queries.language_of_file("q.RQ") == queries.language_of_file("a/q.sparql") == "sparql"
+    assert queries.language_of_file("q.cql") == queries.language_of_file("q.cypher") == "cypher"
+    assert queries.language_of_file("q.txt") is None
+    assert QUERY_SUFFIXES == {
+        ".rq": "sparql",
+        ".sparql": "sparql",
+        ".cypher": "cypher",
+        ".cql": "cypher",
+    }
