@@ -365,3 +365,19 @@ def test_query_files_name_their_language_by_suffix():
         ".cypher": "cypher",
         ".cql": "cypher",
     }
+
+
+def test_queries_name_no_status_but_through_parameters_or_flags():
+    """A question filters on the ontology's flags (gk:negated, the projection's ``negated`` and
+    ``flow``) or a bound parameter, never on a status notation written into its text."""
+    from graphkit.model import schema
+
+    notations = [s.notation for s in schema().statuses.values()]
+    for q in queries.library().values():
+        for language, text in q.texts.items():
+            body = "\n".join(
+                line for line in text.splitlines() if not line.lstrip().startswith(("#", "//"))
+            )
+            for n in notations:
+                for written in (f"'{n}'", f'"{n}"', f"status:{n}", f"status/{n}"):
+                    assert written not in body, (q.name, language, written)
