@@ -36,7 +36,7 @@ but work on :class:`graphkit.columnar.Columns`:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -125,15 +125,37 @@ def _status_ok(f: EdgeFilter, status) -> bool:
     return not (f.max_rank is not None and f.ranks.get(str(status), 10**6) > f.max_rank)
 
 
+def label_mask(cols: Columns, pred: Callable[[tuple[str, ...]], bool]) -> np.ndarray:
+    """``pred(labels)`` of every node, as one boolean array (``pred`` is asked once per
+    distinct label tuple)."""
+    table = np.array([bool(pred(lb)) for lb in cols.labels] or [False], dtype=bool)
+    return table[cols.node_label] if cols.n_nodes else np.zeros(0, bool)
+
+
 class View:
     """The adjacency under one filter: accepted edges and pairs, and neighbour lists in the
-    order :func:`graphkit.paths.neighbours` gives them (remembered per node)."""
+    order :func:`graphkit.paths.neighbours` gives them (remembered per node).
 
-    def __init__(self, cols: Columns, f: EdgeFilter, like: View | None = None):
+    ``edge_ok`` replaces the filter's :func:`edge_mask`; ``node_ok`` (a node mask, e.g. from
+    :func:`label_mask`) keeps only the edges whose two ends pass it, as a networkx
+    ``subgraph_view`` with that node filter would. Such views decide every edge and pair at
+    once and are built directly, not through :meth:`Adjacency.view` (which keeps one view per
+    filter)."""
+
+    def __init__(
+        self,
+        cols: Columns,
+        f: EdgeFilter,
+        like: View | None = None,
+        *,
+        edge_ok: np.ndarray | None = None,
+        node_ok: np.ndarray | None = None,
+    ):
         """``like``: a view whose filter differs from ``f`` in direction only (what it has
         decided about edges and pairs, which does not depend on direction, is shared)."""
         self.cols, self.f, self.directed = cols, f, f.directed
-        if like is not None:
+        masked = edge_ok is not None or node_ok is not None
+        if like is not None and not masked:
             self._masks = like._masks
             self.status_rank = like.status_rank
         else:
@@ -142,6 +164,12 @@ class View:
             self.status_rank = np.array(
                 [f.ranks.get(str(s), 10**6) for s in cols.statuses] or [10**6], dtype=np.int64
             )
+        if masked:
+            ok = self.edge_ok if edge_ok is None else edge_ok
+            if node_ok is not None:
+                ok = ok & node_ok[cols.src] & node_ok[cols.dst]
+            self._masks.edge_ok = ok
+            self._decide_all()
         self._memo: tuple[dict, dict] = ({}, {})
         self._arrays: tuple[dict, dict] = ({}, {})
         self._levels: dict = {}  # (start, reverse) -> [distances, frontier, depth done]

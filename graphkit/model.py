@@ -97,7 +97,7 @@ def full_iri(node_id: str) -> str:
 
 #: Keys the projection itself sets on nodes and edges; no ontology ``gk:pgKey`` may use them.
 RESERVED_KEYS = frozenset(
-    {"id", "labels", "type", "source", "target", "claim", "link", "sources", "flow"}
+    {"id", "labels", "type", "source", "target", "claim", "link", "sources", "flow", "negated"}
 )
 
 #: XSD datatypes read as numbers (the one table; the projection, SPARQL and Cypher use it).
@@ -120,6 +120,8 @@ class Status:
     uncertain: bool = False  # alleged, disputed, denied
     negated: bool = False  # denied: no derived triple, not followed unless asked
     definition: str = ""
+    default: bool = False  # gk:isDefault: the status of a claim whose source gives none
+    iri: str = ""  # the concept's IRI
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,12 @@ class Ontology:
     super_properties: dict[str, tuple[str, ...]] = field(default_factory=dict)  # rel -> supers
     domains: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:domain
     ranges: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:range
+    value_schemes: dict[str, str] = field(default_factory=dict)  # property -> gk:conceptScheme
+    shaped_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> shape keys
+    #: The files that declare targeted SHACL shapes: (path, Turtle text) as read, and their
+    #: parsed quads (what :func:`graphkit.validate.load_shapes` compiles; pySHACL parses the text).
+    shape_sources: tuple[tuple[str, str], ...] = ()
+    shape_quads: tuple = ()
 
     def labels_of(self, cls: str) -> tuple[str, ...]:
         """Labels of a node of class ``cls``: its own, then its superclasses'."""
@@ -213,6 +221,16 @@ class Ontology:
     def statuses_by_strength(self) -> list[Status]:
         return sorted(self.statuses.values(), key=lambda s: s.rank)
 
+    @property
+    def default_status(self) -> Status:
+        """The status marked ``gk:isDefault`` (given to a claim whose source names none)."""
+        found = [s for s in self.statuses.values() if s.default]
+        if len(found) != 1:
+            from graphkit.errors import DataError
+
+            raise DataError(f"ontology: {len(found)} statuses carry gk:isDefault (need one)")
+        return found[0]
+
     def strength(self, notation: str | None) -> int:
         """Rank of a status (1 = strongest); unknown statuses rank last."""
         s = self.statuses.get(notation or "")
@@ -228,6 +246,11 @@ class Ontology:
             if c.scheme == scheme_iri and c.notation == notation:
                 return c
         return None
+
+    def keys_of(self, cls: str) -> tuple[str, ...]:
+        """Keys of the properties the shapes targeting ``cls`` constrain (for ``gk:Claim``: the
+        keys a claim edge may carry besides the projection's own)."""
+        return self.shaped_keys.get(cls, ())
 
     def blocking_keys(self, cls: str) -> tuple[str, ...]:
         """Keys whose disagreement keeps two records of class ``cls`` apart in name matching."""
@@ -262,9 +285,21 @@ def read_ontology(files: list[Path]) -> Ontology:
     when a ``gk:pgKey`` is one of :data:`RESERVED_KEYS`."""
     import pyoxigraph as ox
 
+    from graphkit.errors import DataError
+
     store = ox.Store()
+    shape_sources: list[tuple[str, str]] = []
+    shape_quads: list = []
     for path in files:
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+        text = Path(path).read_text(encoding="utf-8")  # each file read and parsed once
+        try:
+            quads = list(ox.parse(text.encode(), format=ox.RdfFormat.TURTLE))
+        except SyntaxError as e:
+            raise DataError(f"{path}: {e}") from None
+        store.extend(quads)
+        if any(q.predicate.value == SH + "targetClass" for q in quads):
+            shape_sources.append((str(path), text))
+            shape_quads += quads
     pre = (
         f"PREFIX gk: <{GK}> PREFIX rdfs: <{RDFS}> PREFIX owl: <{OWL}> PREFIX skos: <{SKOS}> "
         f"PREFIX sh: <{SH}> "
@@ -294,8 +329,6 @@ def read_ontology(files: list[Path]) -> Ontology:
     keys = dict(rows("SELECT ?p ?k WHERE { ?p gk:pgKey ?k }"))
     clash = sorted(set(keys.values()) & RESERVED_KEYS)
     if clash:
-        from graphkit.errors import DataError
-
         raise DataError(f"ontology: gk:pgKey {clash[0]!r} is reserved by the projection")
     functional = frozenset(r[0] for r in rows("SELECT ?p WHERE { ?p a owl:FunctionalProperty }"))
     comments = dict(rows("SELECT ?x ?c WHERE { ?x rdfs:comment ?c }"))
@@ -306,12 +339,16 @@ def read_ontology(files: list[Path]) -> Ontology:
         return frozenset(rel_types[p] for (p,) in found if p in rel_types)
 
     statuses = {}
-    for n, label, rank, unc, neg, d in rows(
-        "SELECT ?n ?l ?r ?u ?x ?d WHERE { ?c skos:inScheme gk:ClaimStatus ; skos:notation ?n ;"
+    for c, n, label, rank, unc, neg, d, dflt in rows(
+        "SELECT ?c ?n ?l ?r ?u ?x ?d ?f WHERE { ?c skos:inScheme gk:ClaimStatus ;"
+        " skos:notation ?n ;"
         " skos:prefLabel ?l ; gk:rank ?r OPTIONAL { ?c gk:uncertain ?u } "
-        "OPTIONAL { ?c gk:negated ?x } OPTIONAL { ?c skos:definition ?d } }"
+        "OPTIONAL { ?c gk:negated ?x } OPTIONAL { ?c skos:definition ?d } "
+        "OPTIONAL { ?c gk:isDefault ?f } }"
     ):
-        statuses[n] = Status(n, label, int(rank), unc == "true", neg == "true", d or "")
+        statuses[n] = Status(
+            n, label, int(rank), unc == "true", neg == "true", d or "", dflt == "true", c
+        )
     notations = dict(rows("SELECT ?c ?n WHERE { ?c skos:notation ?n }"))
     flags: dict[str, list[str]] = {}
     for c, f in rows("SELECT ?c ?f WHERE { ?c gk:raisesFlag ?f }"):
@@ -360,6 +397,12 @@ def read_ontology(files: list[Path]) -> Ontology:
     ):
         if dt.startswith(XSD):
             datatypes.setdefault(k, dt)
+    shaped: dict[str, tuple[str, ...]] = {}
+    for c, k in rows(
+        "SELECT DISTINCT ?c ?k WHERE { ?s sh:targetClass ?c ; sh:property/sh:path ?p . "
+        "?p gk:pgKey ?k } ORDER BY ?c ?k"
+    ):
+        shaped[c] = (*shaped.get(c, ()), k)
     supers: dict[str, tuple[str, ...]] = {}
     for p, q in rows(
         "SELECT ?p ?q WHERE { ?p rdfs:subPropertyOf+ ?q . ?q rdfs:subPropertyOf* gk:relationship }"
@@ -369,6 +412,10 @@ def read_ontology(files: list[Path]) -> Ontology:
     return Ontology(
         domains=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:domain ?c }")),
         ranges=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:range ?c }")),
+        value_schemes=dict(rows("SELECT ?p ?s WHERE { ?p gk:conceptScheme ?s }")),
+        shaped_keys=shaped,
+        shape_sources=tuple(shape_sources),
+        shape_quads=tuple(shape_quads),
         super_properties=supers,
         class_labels=class_labels,
         superclasses={c: closure(c) for c in class_labels},

@@ -2,8 +2,11 @@
 
 Only claim edges (those with a ``claim`` property) are followed; evidence and contract nodes are
 never path steps. An :class:`EdgeFilter` says which claims a traversal may use: relationship
-types, statuses, a date (``as_of``), a minimum strength, and direction. The one filter and the
-one traversal serve ``path``, ``neighbors``, ``viz`` and reports alike.
+types, statuses, a date (``as_of``), a minimum strength, and direction. The one filter serves
+``path``, ``neighbors``, ``viz`` and reports alike; the commands traverse the columns
+(:mod:`graphkit.adjacency`, which answers exactly what the functions here answer). The networkx
+traversals below remain as the reference those tests compare against, and for the report's
+:func:`strongest_paths` until it moves to the columns.
 
 :meth:`EdgeFilter.make` with an ontology gives the defaults a careful researcher expects: only
 the relationship types that carry technology, data or money (the ontology's ``gk:flowsTo``

@@ -20,7 +20,7 @@ survives).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypedDict
+from typing import NamedTuple, TypedDict, cast
 
 from graphkit.model import GK, ID, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
 
@@ -35,9 +35,20 @@ class NodeRecord(TypedDict, total=False):
     name: str
 
 
+#: Keys the projection itself sets on edges (not ontology keys; see ``model.RESERVED_KEYS``),
+#: with the Python type of their values: engines make these columns even when no edge has them.
+EDGE_KEYS: dict[str, type] = {
+    "claim": str,
+    "sources": list,
+    "flow": bool,
+    "negated": bool,
+    "link": str,
+}
+
+
 class Edge(NamedTuple):
     """One edge: a claim (``props["claim"]`` = claim id, plus status, start, end, summary,
-    evidence, contracts, sources, flow) or a structural link (``props["link"]``)."""
+    evidence, contracts, sources, flow, negated) or a structural link (``props["link"]``)."""
 
     source: str
     target: str
@@ -64,6 +75,19 @@ class PropertyGraph:
 
     def claim_edges(self):
         return (e for e in self.edges if e.is_claim)
+
+    @classmethod
+    def from_networkx(cls, G) -> PropertyGraph:
+        """The projection behind a networkx graph in the projection's shape
+        (:meth:`graphkit.graph.Graph.G`, a server engine's subgraph): node attributes copied,
+        each edge's ``type`` taken out of its properties."""
+        return cls(
+            nodes={n: cast(NodeRecord, dict(d)) for n, d in G.nodes(data=True)},
+            edges=[
+                Edge(u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
+                for u, v, d in G.edges(data=True)
+            ],
+        )
 
 
 def project(dataset, sch: Schema | None = None) -> PropertyGraph:
@@ -361,6 +385,7 @@ class _Collected:
                 if isinstance(st, str):
                     negated_of[st] = negated
             edge["flow"] = rel in flow_types and not negated
+            edge["negated"] = negated  # the status says the relationship does not hold
             edge["sources"] = [
                 u for e in edge.get("evidence", ()) if (u := known.get(e, _NO_URL)) is not _NO_URL
             ]

@@ -24,9 +24,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
 
 from graphkit.errors import GraphkitError
-from graphkit.model import GK, PREFIXES, TAXONOMY, XSD, full_iri, schema, short_id
+from graphkit.model import GK, PREFIXES, TAXONOMY, XSD, XSD_NUMERIC, full_iri, schema, short_id
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pyoxigraph as ox
+
+T = TypeVar("T")
 
 #: ``--format`` values: a table for people, the SPARQL 1.1 results formats for programs.
 FORMATS = ("table", "json", "csv", "tsv")
@@ -83,8 +89,9 @@ def tokens(query: str) -> Iterator[tuple[str, str]]:
     ``other``. Like pyoxigraph, ``\\uXXXX`` escapes count only inside strings and IRIs.
     """
     for m in _TOKEN.finditer(query):
-        if m.lastgroup not in ("ws", "comment"):
-            yield m.lastgroup, m.group()
+        kind = m.lastgroup
+        if kind is not None and kind not in ("ws", "comment"):
+            yield kind, m.group()
 
 
 @dataclass(frozen=True)
@@ -171,23 +178,26 @@ class Result:
     """A query result: ``kind`` is ``select``, ``ask`` or ``graph`` (CONSTRUCT/DESCRIBE)."""
 
     kind: str
-    raw: object  # pyoxigraph QuerySolutions / QueryBoolean / QueryTriples (single use)
+    raw: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples  # single use
     variables: list[str]
 
     def rows(self) -> list[dict]:
         """Solutions as dicts of plain values (see :func:`plain`); ASK as ``[{"result": b}]``."""
-        if self.kind == "ask":
-            return [{"result": bool(self.raw)}]
-        if self.kind == "graph":
+        import pyoxigraph as ox
+
+        raw = self.raw
+        if isinstance(raw, ox.QueryBoolean):
+            return [{"result": bool(raw)}]
+        if isinstance(raw, ox.QueryTriples):
             return [
                 {
                     "subject": plain(t.subject),
                     "predicate": plain(t.predicate),
                     "object": plain(t.object),
                 }
-                for t in self.raw
+                for t in raw
             ]
-        return [{v: plain(sol[v]) for v in self.variables} for sol in self.raw]
+        return [{v: plain(sol[v]) for v in self.variables} for sol in raw]
 
     def serialize(self, fmt: str) -> bytes:
         """SPARQL 1.1 results ``json``/``csv``/``tsv``/``xml``; graphs in an RDF format of
@@ -197,14 +207,17 @@ class Result:
 
         from graphkit import formats
 
-        if self.kind == "graph":
+        raw = self.raw
+        if isinstance(raw, ox.QueryTriples):
             try:
                 f = formats.by_name(fmt).ox()
             except KeyError:
                 f = ox.RdfFormat.TURTLE
-            return ox.serialize(list(self.raw), format=f, prefixes=PREFIXES)
-        f = getattr(ox.QueryResultsFormat, fmt.upper())
-        return self.raw.serialize(format=f)
+            out = ox.serialize(list(raw), format=f, prefixes=PREFIXES)
+        else:
+            out = raw.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
+        assert out is not None  # pyoxigraph returns the bytes when given no output
+        return out
 
 
 def query_kind(query: str) -> str:
@@ -319,7 +332,7 @@ def run(
     return Result("select", raw, [v.value for v in raw.variables])
 
 
-def in_subprocess(fn: Callable[[], object], timeout: float) -> object:
+def in_subprocess(fn: Callable[[], T], timeout: float) -> T:
     """``fn()`` computed in a forked child process that is killed after ``timeout`` seconds.
 
     pyoxigraph cannot cancel a query in-thread, so a query with a time limit runs (and its
@@ -336,6 +349,7 @@ def in_subprocess(fn: Callable[[], object], timeout: float) -> object:
     parent, child = ctx.Pipe(duplex=False)
 
     def main() -> None:
+        out: tuple[str, object]
         try:
             out = ("ok", fn())
         except GraphkitError as e:
@@ -396,12 +410,14 @@ def plain(t) -> object:
     if t is None:
         return None
     if isinstance(t, ox.Literal):
-        dt = t.datatype.value.rsplit("#", 1)[-1]
-        if dt in ("decimal", "double", "float"):
-            return float(t.value)
-        if dt in ("integer", "int", "long", "short", "nonNegativeInteger", "positiveInteger"):
-            return int(t.value)
-        if dt == "boolean":
+        dt = t.datatype.value
+        conv = XSD_NUMERIC.get(dt)  # numbers as the projection converts them
+        if conv is not None:
+            try:
+                return conv(t.value)
+            except ValueError:
+                return t.value  # an ill-typed number stays text, as in the projection
+        if dt == XSD + "boolean":
             return t.value == "true"
         return t.value
     if isinstance(t, ox.NamedNode):

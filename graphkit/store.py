@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from graphkit.errors import DataError
 from graphkit.formats import FORMATS, by_name, by_suffix
-from graphkit.model import GK, RDF, TAXONOMY, data_dir, ontology_files
+from graphkit.model import GK, RDF, data_dir, ontology_files
 from graphkit.progress import track
 
 if TYPE_CHECKING:
@@ -170,9 +170,7 @@ class Dataset:
         pairs = " ".join(
             f"(<{p}> <{q}>)" for p in onto.rel_types for q in (p, *onto.super_properties.get(p, ()))
         )
-        negated = " ".join(
-            f"<{TAXONOMY}status/{s.notation}>" for s in onto.statuses.values() if s.negated
-        )
+        negated = " ".join(f"<{s.iri}>" for s in onto.statuses.values() if s.negated)
         self.store.update(
             f"""PREFIX rdf: <{RDF}> PREFIX gk: <{GK}>
             DROP SILENT GRAPH <{DERIVED}> ;

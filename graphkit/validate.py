@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from graphkit.model import ID, RDF, RDFS, SH, XSD, shapes_file, short_id
+from graphkit.model import ID, RDF, RDFS, SH, XSD, Ontology, ontology, read_ontology, short_id
 
 
 @dataclass(frozen=True)
@@ -197,14 +197,20 @@ class Shape:
 
 @cache
 def load_shapes(path: Path | None = None) -> tuple[Shape, ...]:
-    """The targeted shapes of ``path`` (default: ``ontology/shapes.ttl``), compiled."""
+    """The targeted shapes of the project's :class:`graphkit.model.Ontology` (read once), or
+    of the ontology read from the shapes file ``path``, compiled."""
+    return compile_shapes(ontology() if path is None else read_ontology([path]))
+
+
+def compile_shapes(onto: Ontology) -> tuple[Shape, ...]:
+    """The targeted shapes of ``onto`` (its ``shape_quads``), compiled."""
     import pyoxigraph as ox
 
     from graphkit.errors import DataError
 
-    path = path or shapes_file()
+    path = ", ".join(name for name, _ in onto.shape_sources) or "shapes"
     graph: dict = {}
-    for t in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+    for t in onto.shape_quads:
         graph.setdefault(t.subject, {}).setdefault(t.predicate.value, []).append(t.object)
     sh = lambda name: SH + name  # noqa: E731
     one = lambda node, name: (graph.get(node, {}).get(sh(name)) or [None])[0]  # noqa: E731
@@ -578,7 +584,9 @@ def pyshacl_shacl(dataset, *, sparql_on_oxigraph: bool = False) -> list[Problem]
     rdflib.NORMALIZE_LITERALS = False  # check values as written ("2020-W01-1", not "2019-12-30")
     try:
         graph = dataset.to_rdflib(include_derived=False)
-        shapes = rdflib.Graph().parse(shapes_file(), format="turtle")
+        shapes = rdflib.Graph()
+        for name, turtle in ontology().shape_sources:  # the text the Ontology read, not the file
+            shapes.parse(data=turtle, format="turtle", publicID=Path(name).resolve().as_uri())
         extra: list[Problem] = []
         if sparql_on_oxigraph:
             sh = rdflib.Namespace(SH)

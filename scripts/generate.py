@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from graphkit.model import DCTERMS, GK, ID, RDF, SCHEMA, TAXONOMY, XSD, schema  # noqa: E402
+from graphkit.model import DCTERMS, GK, ID, RDF, SCHEMA, XSD, schema  # noqa: E402
 
 PROV = "http://www.w3.org/ns/prov#"
 #: Generator tuning, not domain knowledge: how often each relationship type is drawn between
@@ -39,13 +39,16 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
     sch = schema()
     rel = {t: iri for iri, t in sch.rel_types.items()}
     cls = {label: iri for iri, label in sch.class_labels.items()}
-    statuses = sorted(s.notation for s in sch.statuses.values() if not s.negated)
-    tech = [c.notation for c in sch.scheme(GK + "TechnologyCategories")][:4]
+    status_of = {c.notation: c.iri for c in sch.scheme(GK + "ClaimStatus")}
+    statuses = sorted(status_of[s.notation] for s in sch.statuses.values() if not s.negated)
+    tech = [c.iri for c in sch.scheme(GK + "TechnologyCategories")][:4]
     sectors = [
-        c.notation
+        c.iri
         for c in sch.scheme(GK + "Sectors")
         if c.agency_kind in ("police", "immigration-enforcement")
     ][:2]
+    news = sch.concept(GK + "EvidenceTypes", "news")
+    assert news is not None, "the ontology has no evidence type 'news'"
     for typ, a, b, _w in SHAPES:  # every shape respects the ontology's domain and range
         p = rel[typ]
         assert sch.is_a(cls[a], sch.domains[p]) and sch.is_a(cls[b], sch.ranges[p]), typ
@@ -83,19 +86,15 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
             add(iri, SCHEMA + "name", lit(f"Synthetic {kind} {i}"))
             if cls == "GovernmentAgency":
                 sector = rnd.choice(sectors)
-                add(iri, GK + "sector", f"<{TAXONOMY}sector/{sector}>")
+                add(iri, GK + "sector", f"<{sector}>")
             if cls == "Product":
-                add(
-                    iri,
-                    GK + "category",
-                    f"<{TAXONOMY}tech/{rnd.choice(tech)}>",
-                )
+                add(iri, GK + "category", f"<{rnd.choice(tech)}>")
     for i, iri in enumerate(evidence):
         add(iri, RDF + "type", f"<{GK}Evidence>")
         add(iri, SCHEMA + "url", lit(f"https://example.org/source/{i}"))
         add(iri, DCTERMS + "title", lit(f"Synthetic source {i}"))
         add(iri, DCTERMS + "publisher", lit(f"Publisher {i % 97}"))
-        add(iri, DCTERMS + "type", f"<{TAXONOMY}evidence-type/news>")
+        add(iri, DCTERMS + "type", f"<{news.iri}>")
         add(
             iri,
             DCTERMS + "issued",
@@ -112,7 +111,7 @@ def generate(n_claims: int, out: Path, *, seed: int = 0) -> dict:
         add(c, RDF + "subject", f"<{s}>")
         add(c, RDF + "predicate", f"<{rel[typ]}>")
         add(c, RDF + "object", f"<{o}>")
-        add(c, GK + "status", f"<{TAXONOMY}status/{rnd.choice(statuses)}>")
+        add(c, GK + "status", f"<{rnd.choice(statuses)}>")
         add(c, PROV + "wasDerivedFrom", f"<{rnd.choice(evidence)}>")
         if rnd.random() < 0.3:
             add(c, PROV + "wasDerivedFrom", f"<{rnd.choice(evidence)}>")

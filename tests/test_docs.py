@@ -36,3 +36,29 @@ def test_api_reference_builds(tmp_path):
     assert "trace" in graph and "PathResult" in graph
     assert (tmp_path / "graphkit" / "backends.html").is_file()
     assert (tmp_path / "graphkit" / "paths.html").is_file()
+
+
+def test_readme_table_names_every_module():
+    """The README's "What is in it" tables name every module and package of graphkit."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What is in it", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([\w/.*]+)`", section))
+    pkg = root / "graphkit"
+    missing = []
+    for path in sorted(pkg.rglob("*")):
+        rel = path.relative_to(pkg)
+        if "__pycache__" in rel.parts or rel.name.startswith("__"):
+            continue
+        if path.is_dir() and ((path / "__init__.py").is_file() or rel.name == "templates"):
+            name = rel.name + "/"
+        elif path.suffix == ".py":
+            name = path.stem
+        else:
+            continue
+        if name not in named:
+            missing.append(str(rel))
+    assert not missing, f"README 'What is in it' does not name: {missing}"

@@ -140,6 +140,7 @@ def _reference_projection(triples):
         edge = {"claim": short_id(c), **finish(c)}
         negated = getattr(sch.status(edge.get("status")), "negated", False)
         edge["flow"] = rel in sch.flow_types and not negated
+        edge["negated"] = negated
         ev = edge.get("evidence", [])
         edge["sources"] = [pg.nodes[e]["url"] for e in ev if "url" in pg.nodes.get(e, {})]
         pg.edges.append(Edge(s, o, rel, edge))
@@ -262,3 +263,15 @@ def test_columns_from_the_store_equal_the_columns_of_its_projection(tmp_path):
     (tmp_path / "b").mkdir()
     a = _entry_bytes(columns_of(iter(ds.store)), tmp_path / "a")
     assert a == _entry_bytes(from_projection(project(ds)), tmp_path / "b")
+
+
+def test_claim_edges_say_whether_their_status_is_negated():
+    """``negated`` comes from the status's gk:negated flag (denied), ``flow`` is never set on
+    a negated claim."""
+    from helpers import FIXTURES
+
+    g = project(Dataset.load([MINI, FIXTURES / "mini-extra.ttl"], bundled=False))
+    edges = {e[3]["claim"]: e[3] for e in g.claim_edges()}
+    assert edges["claim/holdings-owns-nimbus"]["negated"] is True
+    assert edges["claim/acme-owns-labs"]["negated"] is False
+    assert not any(d["flow"] for d in edges.values() if d["negated"])

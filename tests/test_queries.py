@@ -161,8 +161,11 @@ def test_single_source_claims_exclude_multi_sourced(g):
 
 
 def test_denied_claims_stay_out_of_paths_and_ownership(g):
-    _, rows = queries.run("subsidiaries", g, {"company": "Acme Holdings"}, engine="cypher")
-    assert "org/nimbus-data" not in {r[1] for r in rows}
+    """The denied OWNS claim is left out on both engines (Cypher by the projection's
+    ``negated`` edge key, SPARQL by the derived triples), the others are followed."""
+    for engine in ("sparql", "cypher"):
+        _, rows = queries.run("subsidiaries", g, {"company": "Acme Holdings"}, engine=engine)
+        assert {r[1] for r in rows} == {"org/acme-cloud", "org/acme-labs"}, engine
 
 
 @pytest.mark.parametrize("engine", ["sparql", "cypher"])
@@ -368,3 +371,89 @@ def test_contract_totals_match_the_minnesota_award_file_per_recipient(bundled_gr
         if r["recipient_uei"] == "L997DB4PEJL8"
     )
     assert west > 49_000_000 and totals["org/west-publishing"] >= west
+
+
+def test_taxonomy_kinds_come_from_the_ontology(g):
+    """A taxonomy parameter binds the IRI of the concept with that notation in the scheme the
+    ontology names for the kind (gk:conceptScheme); an unknown notation binds text."""
+    from graphkit.model import GK, TAXONOMY
+
+    assert queries.taxonomy_kinds() == {
+        "status": GK + "ClaimStatus",
+        "sector": GK + "Sectors",
+        "category": GK + "TechnologyCategories",
+    }
+    assert set(queries.kinds()) == {"entity", "string", "int", "status", "sector", "category"}
+    q = queries.library()["agencies-using-technology"]
+    bound = queries.sparql_bindings(q, queries.resolve(q, g, {"category": "face-recognition"}))
+    assert bound["category"].value == TAXONOMY + "tech/face-recognition"
+    bound = queries.sparql_bindings(q, queries.resolve(q, g, {"category": "no-such-thing"}))
+    assert type(bound["category"]).__name__ == "Literal"
+
+
+def test_question_texts_by_language_and_engine(tmp_path):
+    """Files are read by the LANGUAGES suffixes; an engine's text is that of its language."""
+    (tmp_path / "both.rq").write_text("# description: from rq\nSELECT * {}\n")
+    (tmp_path / "both.cypher").write_text("// description: from cypher\nRETURN 1\n")
+    (tmp_path / "only.cypher").write_text("// description: o\nRETURN 2\n")
+    lib = queries.library(tmp_path)
+    assert lib["both"].languages == ["sparql", "cypher"]
+    assert lib["both"].description == "from rq"
+    assert lib["only"].languages == ["cypher"]
+    assert lib["both"].text("sparql").startswith("# description: from rq")
+    for engine in ("cypher", "embedded-cypher", "neo4j"):
+        assert lib["only"].text(engine).endswith("RETURN 2\n"), engine
+    with pytest.raises(queries.LibraryError, match="'only' has no sparql version"):
+        lib["only"].text("sparql")
+    with pytest.raises(queries.LibraryError, match="unknown engine 'gremlin'"):
+        lib["only"].text("gremlin")
+
+
+def test_cli_listing_names_the_languages_of_each_question():
+    r = CliRunner().invoke(app, ["ask", "--format", "json"])
+    listed = {q["name"]: q for q in json.loads(r.stdout)}
+    assert listed["subsidiaries"]["engines"] == "sparql, cypher"
+
+
+def test_parameter_kinds_convert_their_text(g, tmp_path):
+    """Each kind of BASIC_KINDS turns the text into its value; a bad int is a clear error."""
+    (tmp_path / "k.rq").write_text(
+        "# description: kinds\n# param: n:int = 3\n# param: who:entity = FEA\n"
+        "# param: s:string = x\nSELECT * {}\n"
+    )
+    q = queries.library(tmp_path)["k"]
+    assert queries.resolve(q, g, {}) == {"n": 3, "who": "org/fea", "s": "x"}
+    with pytest.raises(queries.LibraryError, match="--param n must be an integer, got 'three'"):
+        queries.resolve(q, g, {"n": "three"})
+    bound = queries.sparql_bindings(q, queries.resolve(q, g, {}))
+    assert bound["who"].value.endswith("/id/org/fea") and bound["n"].value == "3"
+
+
+def test_query_files_name_their_language_by_suffix():
+    from graphkit.viz import QUERY_SUFFIXES
+
+    assert queries.language_of_file("q.RQ") == queries.language_of_file("a/q.sparql") == "sparql"
+    assert queries.language_of_file("q.cql") == queries.language_of_file("q.cypher") == "cypher"
+    assert queries.language_of_file("q.txt") is None
+    assert QUERY_SUFFIXES == {
+        ".rq": "sparql",
+        ".sparql": "sparql",
+        ".cypher": "cypher",
+        ".cql": "cypher",
+    }
+
+
+def test_queries_name_no_status_but_through_parameters_or_flags():
+    """A question filters on the ontology's flags (gk:negated, the projection's ``negated`` and
+    ``flow``) or a bound parameter, never on a status notation written into its text."""
+    from graphkit.model import schema
+
+    notations = [s.notation for s in schema().statuses.values()]
+    for q in queries.library().values():
+        for language, text in q.texts.items():
+            body = "\n".join(
+                line for line in text.splitlines() if not line.lstrip().startswith(("#", "//"))
+            )
+            for n in notations:
+                for written in (f"'{n}'", f'"{n}"', f"status:{n}", f"status/{n}"):
+                    assert written not in body, (q.name, language, written)

@@ -373,3 +373,27 @@ def test_odd_input_is_reported_never_a_crash(tmp_path):
     lines = r.output.strip().splitlines()[1:]
     assert lines and all(line.startswith(f"  {f}") for line in lines), r.output
     assert any("unknown reference to org/a" in line for line in lines)
+
+
+def test_shapes_are_compiled_from_the_ontology_object(tmp_path):
+    """The shapes come from the Ontology's parsed shape files (every file of the ontology that
+    declares a targeted shape), not from a second read of shapes.ttl."""
+    from graphkit.model import ontology, ontology_files, read_ontology, shapes_file
+    from graphkit.validate import compile_shapes
+
+    onto = ontology()
+    assert [name for name, _ in onto.shape_sources] == [str(shapes_file())]
+    assert onto.shape_sources[0][1] == shapes_file().read_text(encoding="utf-8")
+    assert load_shapes() == compile_shapes(onto)
+    extra = tmp_path / "more-shapes.ttl"
+    extra.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n"
+        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
+        "@prefix ex: <https://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetClass gk:Company ;\n"
+        '    sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:message "needs ex:p" ] .\n',
+        encoding="utf-8",
+    )
+    both = read_ontology([*ontology_files(), shapes_file(), extra])
+    ids = {s.id for s in compile_shapes(both)}
+    assert "https://example.org/S" in ids and {s.id for s in load_shapes()} < ids

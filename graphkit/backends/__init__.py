@@ -17,7 +17,7 @@ them. Adding an engine is one module with a class and one :func:`register` call.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, TypeVar, runtime_checkable
 
 from graphkit.errors import GraphkitError
 
@@ -41,6 +41,10 @@ class Backend(Protocol):
     uses_local_files: bool
     #: the loaded graph a local engine answers from (records are read from it), else ``None``
     graph: Graph | None
+
+    def __init__(self, graph: Graph | None = None, **options) -> None:
+        """Made from the loaded graph (engines with ``uses_local_files``) and options of
+        their own (a server's connection)."""
 
     @property
     def ontology(self) -> Ontology:
@@ -73,16 +77,17 @@ class Backend(Protocol):
         """Run a read-only query in :attr:`query_language`: ``(columns, rows)``."""
 
 
-#: name -> factory(graph=None, **options) -> Backend
-BACKENDS: dict[str, Callable[..., Backend]] = {}
+#: name -> the engine's class (made with ``graph=None, **options``)
+BACKENDS: dict[str, type[Backend]] = {}
+B = TypeVar("B", bound=type)
 
 
-def register(name: str) -> Callable:
-    """Class decorator / function: ``@register("networkx")``."""
+def register(name: str) -> Callable[[B], B]:
+    """Class decorator: ``@register("networkx")``."""
 
-    def add(factory):
-        BACKENDS[name] = factory
-        return factory
+    def add(cls: B) -> B:
+        BACKENDS[name] = cls
+        return cls
 
     return add
 
@@ -92,8 +97,8 @@ def names() -> list[str]:
     return sorted(BACKENDS)
 
 
-def factory(name: str) -> Callable[..., Backend]:
-    """The registered class (or factory) of a backend."""
+def factory(name: str) -> type[Backend]:
+    """The registered class of a backend."""
     _builtins()
     found = BACKENDS.get(name)
     if found is None:

@@ -49,22 +49,13 @@ import threading
 from pathlib import Path
 
 from graphkit.errors import GraphkitError
-from graphkit.model import schema
+from graphkit.model import GK, schema
+from graphkit.projection import EDGE_KEYS
 
-MAPPING_VERSION = "2"
+MAPPING_VERSION = "3"
 BATCH = 5000
 
-_EDGE_KEYS = (
-    "claim",
-    "status",
-    "start",
-    "end",
-    "summary",
-    "evidence",
-    "contracts",
-    "sources",
-    "link",
-)
+_OWN_TYPES = {str: "STRING", list: "STRING[]", bool: "BOOLEAN"}  # EDGE_KEYS types -> columns
 
 _lock = threading.Lock()
 _open: dict[str, tuple[object, object]] = {}  # database path -> (Database, Connection)
@@ -224,13 +215,7 @@ def _projection_and_key(graph_or_pg):
             json.dumps([sorted(pg.nodes.items()), pg.edges], default=list, sort_keys=True).encode()
         )
         return pg, f"{MAPPING_VERSION}-pg-{h.hexdigest()[:40]}"
-    pg = PropertyGraph(
-        nodes=dict(graph_or_pg.G.nodes(data=True)),
-        edges=[
-            (u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
-            for u, v, d in graph_or_pg.G.edges(data=True)
-        ],
-    )
+    pg = PropertyGraph.from_networkx(graph_or_pg.G)
     key = getattr(graph_or_pg, "cache_key", None)
     if key:
         return pg, f"{MAPPING_VERSION}-data-{key}"
@@ -265,9 +250,13 @@ def _declared_types() -> dict[str, str]:
     }
 
 
-def _column_types(records: list[dict], keys: list[str], list_keys: set[str]) -> dict[str, str]:
+def _column_types(
+    records: list[dict], keys: list[str], list_keys: set[str], own: dict[str, str] | None = None
+) -> dict[str, str]:
+    """Column type per key: lists, then the ontology's datatypes, then ``own`` (the types the
+    projection gives its own keys), then what the values are."""
     types = {}
-    declared = _declared_types()
+    declared = {**_declared_types(), **(own or {})}
     for k in keys:
         vals = [r[k] for r in records if r.get(k) is not None]
         if k in list_keys or any(isinstance(v, list | tuple) for v in vals):
@@ -308,9 +297,13 @@ def _build(pg, path: Path) -> None:
     node_keys = sorted(
         ({"name"} | set(key_props) | {k for n in pg.nodes.values() for k in n}) - {"labels", "id"}
     )
-    edge_keys = sorted(set(_EDGE_KEYS) | {k for *_, d in pg.edges for k in d} - {"type"})
+    own = {k: _OWN_TYPES[t] for k, t in EDGE_KEYS.items()}
+    edge_keys = sorted(
+        (set(own) | set(sch.keys_of(GK + "Claim")) | {k for *_, d in pg.edges for k in d})
+        - {"type"}
+    )
     ntypes = _column_types(list(pg.nodes.values()), node_keys, list_keys)
-    etypes = _column_types([d for *_, d in pg.edges], edge_keys, list_keys | {"sources"})
+    etypes = _column_types([d for *_, d in pg.edges], edge_keys, list_keys, own)
     tables = sorted(set(sch.class_labels.values()))
     table_of = {n: d["labels"][0] for n, d in pg.nodes.items()}
     rel_types = sorted(set(sch.rel_types.values()) | set(sch.link_types.values()))

@@ -99,7 +99,8 @@ def _build(name: str):
     from typer.main import get_command_from_info, get_command_name, get_group_from_info
 
     for info in app.registered_commands:
-        if (info.name or get_command_name(info.callback.__name__)) == name:
+        cb = info.callback
+        if (info.name or (cb and get_command_name(cb.__name__))) == name:
             return get_command_from_info(
                 info,
                 pretty_exceptions_short=app.pretty_exceptions_short,

@@ -148,8 +148,9 @@ def resolve(
     curated = curated_files() if bundled else []
     if same and not_same:
         raise typer.BadParameter("use --same or --not-same, not both")
-    if same or not_same:
-        a, b = (_entity(x, files) for x in (same or not_same))
+    pair = same or not_same
+    if pair:
+        a, b = (_entity(x, files) for x in pair)
         cur = _declared(curated)
         typer.echo(record_decision(a, b, bool(same), path, curated=cur) + f" ({path})")
         return

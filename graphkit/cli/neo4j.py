@@ -85,7 +85,7 @@ def load_cmd(
 ) -> None:
     """Load (upsert) the graph into Neo4j: batched MERGE (CREATE into an empty database), then
     constraints. Safe to re-run; only properties graphkit wrote change. --bulk: see below."""
-    from graphkit.backends.neo4j import bulk_load, connect, from_networkx, load
+    from graphkit.backends.neo4j import LoadResult, bulk_load, connect, from_networkx, load
     from graphkit.progress import wanted
 
     if bulk and replace:
@@ -96,7 +96,8 @@ def load_cmd(
         )
     pg = from_networkx(_load(data, bundled).G)
     conn = _conn(uri, user, password, database)
-    if bulk:
+    r: LoadResult
+    if bulk and neo4j_home is not None:
         r = bulk_load(conn, pg, neo4j_home=neo4j_home)
     else:
         with connect(conn) as drv:
@@ -187,15 +188,17 @@ def cypher(
     from graphkit.backends.cypher import split_statements, write_clause
     from graphkit.backends.neo4j import Neo4jError, connect, plain, run_cypher, text
 
-    if (query is None) == (file is None):
-        raise GraphkitError("give a query or --file FILE (not both)")
-    if file is not None:
+    if query is not None and file is None:
+        script = query
+    elif query is None and file is not None:
         try:
-            query = file.read_text(encoding="utf-8")
+            script = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise GraphkitError(f"cannot read {file}: {e}") from None
+    else:
+        raise GraphkitError("give a query or --file FILE (not both)")
     params = P.cypher_values(P.parse(param))
-    statements = split_statements(query)
+    statements = split_statements(script)
     if not statements:
         raise GraphkitError("empty Cypher query")
     if not write:
@@ -207,24 +210,17 @@ def cypher(
                 )
     if uri:
         with connect(_conn(uri, user, password, database)) as drv:
-            cols, rows = run_cypher(drv, query, params, database=database, write=write)
+            cols, rows = run_cypher(drv, script, params, database=database, write=write)
     else:
-        try:
-            from graphkit.backends import embedded_cypher
-        except ModuleNotFoundError as e:
-            if e.name != "graphkit.backends.embedded_cypher":
-                raise
-            raise GraphkitError(
-                "no Neo4j URI given and the embedded Cypher engine "
-                "(graphkit.backends.embedded_cypher) is not installed: pass --uri or set NEO4J_URI"
-            ) from None
-        graph = _load(data, bundled)
+        from graphkit import backends
+
+        engine = backends.get("embedded-cypher", graph=_load(data, bundled))
         cols, rows = [], []
         for st in statements:
-            cols, rows = embedded_cypher.run(graph, st, params)
+            cols, rows = engine.query(st, params)
     cols = list(cols)
-    rows = [r if isinstance(r, dict) else dict(zip(cols, r)) for r in rows]
+    records = [dict(zip(cols, r)) for r in rows]
     if fmt is Format.json:
-        typer.echo(to_json([{c: plain(r.get(c)) for c in cols} for r in rows]))
+        typer.echo(to_json([{c: plain(r.get(c)) for c in cols} for r in records]))
     else:
-        emit([{c: text(r.get(c)) for c in cols} for r in rows], fmt, columns=cols)
+        emit([{c: text(r.get(c)) for c in cols} for r in records], fmt, columns=cols)

@@ -103,43 +103,49 @@ def sparql(
     from graphkit.progress import wanted
     from graphkit.store import Dataset
 
-    if (query is None) == (file is None):
-        raise sq.QueryError("give a QUERY or --file FILE (not both)")
-    if file is not None:
+    if query is not None and file is None:
+        text = query
+    elif query is None and file is not None:
         try:
-            query = file.read_text(encoding="utf-8")
+            text = file.read_text(encoding="utf-8")
         except OSError as e:
             raise sq.QueryError(f"{file}: {e.strerror or e}") from None
         except UnicodeDecodeError as e:
             raise sq.QueryError(
                 f"{file}: not UTF-8 text (byte {e.start}: {e.reason}); save the query as UTF-8"
             ) from None
+    else:
+        raise sq.QueryError("give a QUERY or --file FILE (not both)")
     params = {k: sq.term(v, guess_iri=False) for k, v in P.values(P.parse(param)).items()}
-    sq.check(query, allow_service=allow_service)
+    sq.check(text, allow_service=allow_service)
     ds = Dataset.load(data or (), bundled=bundled, progress=wanted())
 
-    def compute():
+    def compute() -> bytes | tuple[list[dict[str, str | None]], list[str]]:
+        """The bytes to print, or the rows and columns of the table."""
+        import pyoxigraph as ox
+
         result = sq.run(
             ds,
-            query,
+            text,
             params,
             default_graphs=default_graph,
             named_graphs=named_graph,
             allow_service=allow_service,
         )
-        if result.kind == "graph":
-            return "bytes", result.serialize("jsonld" if fmt is SparqlFormat.json else "ttl")
+        raw = result.raw
+        if isinstance(raw, ox.QueryTriples):
+            return result.serialize("jsonld" if fmt is SparqlFormat.json else "ttl")
         if fmt is not SparqlFormat.table:
             body = result.serialize(fmt.value)
-            return "bytes", body + b"\n" if fmt is SparqlFormat.json else body
-        if result.kind == "ask":
-            return "bytes", b"true\n" if bool(result.raw) else b"false\n"
-        rows = [{v: _display(sol[v]) for v in result.variables} for sol in result.raw]
-        return "table", (rows, result.variables)
+            return body + b"\n" if fmt is SparqlFormat.json else body
+        if isinstance(raw, ox.QueryBoolean):
+            return b"true\n" if bool(raw) else b"false\n"
+        rows = [{v: _display(sol[v]) for v in result.variables} for sol in raw]
+        return rows, result.variables
 
-    kind, value = sq.in_subprocess(compute, timeout)
+    value = sq.in_subprocess(compute, timeout)
     out = sys.stdout.buffer
-    if kind == "bytes":
+    if isinstance(value, bytes):
         out.write(value)
     else:
         rows, columns = value
@@ -175,16 +181,16 @@ def ask(
     given = P.texts(P.parse(param))
     lib = queries.library()
     if name is None:
-        rows = [
+        listing = [
             {
                 "name": q.name,
                 "description": q.description,
                 "params": ", ".join(f"{p.name}={p.default}" for p in q.params),
-                "engines": ", ".join(e for e in ("sparql", "cypher") if getattr(q, e)),
+                "engines": ", ".join(q.languages),
             }
             for q in lib.values()
         ]
-        emit(rows, fmt)
+        emit(listing, fmt)
         return
     if name not in lib:
         raise queries.LibraryError(f"no query named {name!r}; run `graphkit ask` to list them")
@@ -250,7 +256,7 @@ def serve(
         max_connections=max_connections,
         cors=origin,
     )
-    h, p = server.server_address[:2]
+    h, p = server.socket.getsockname()[:2]
     typer.echo(f"SPARQL endpoint: http://{h}:{p}/sparql (read-only; Ctrl-C stops)", err=True)
     try:
         server.serve_forever()

@@ -116,7 +116,7 @@ def viz(
         g,
         focus=focus,
         depth=depth,
-        path=tuple(path) if path else None,
+        path=path or None,
         query=query,
         params=params,
         labels=_split(label),

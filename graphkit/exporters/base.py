@@ -123,14 +123,7 @@ def projection(source):
     pg = getattr(source, "pg", None)
     if isinstance(pg, PropertyGraph):
         return pg
-    G = source.G
-    return PropertyGraph(
-        nodes={n: dict(d) for n, d in G.nodes(data=True)},
-        edges=[
-            (u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
-            for u, v, d in G.edges(data=True)
-        ],
-    )
+    return PropertyGraph.from_networkx(source.G)
 
 
 def edges_with_keys(pg) -> Iterator[tuple[str, str, str, str, dict]]:

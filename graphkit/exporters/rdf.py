@@ -4,9 +4,18 @@ triples): Turtle, N-Triples, JSON-LD."""
 from __future__ import annotations
 
 from graphkit.exporters.base import Exporter, ExportError, register
+from graphkit.formats import by_name
 
 
 class RdfExporter(Exporter):
+    """An RDF syntax of :data:`graphkit.formats.FORMATS`: suffix and media type come from
+    that table (subclasses name the format and describe it)."""
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        f = by_name(cls.name)
+        cls.suffix, cls.media_type = f.suffixes[0], f.media_type
+
     def chunks(self, source):
         dataset = getattr(source, "dataset", None)
         if dataset is None:
@@ -17,22 +26,16 @@ class RdfExporter(Exporter):
 @register
 class Turtle(RdfExporter):
     name = "ttl"
-    suffix = ".ttl"
-    media_type = "text/turtle"
     description = "RDF Turtle"
 
 
 @register
 class NTriples(RdfExporter):
     name = "nt"
-    suffix = ".nt"
-    media_type = "application/n-triples"
     description = "RDF N-Triples"
 
 
 @register
 class JsonLd(RdfExporter):
     name = "jsonld"
-    suffix = ".jsonld"
-    media_type = "application/ld+json"
     description = "RDF JSON-LD"

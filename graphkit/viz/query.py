@@ -17,7 +17,8 @@ from graphkit.queries import Question
 #: ``(source, target, claim key)``. Register another language here.
 QueryRunner = Callable[[object, str, Question, dict], tuple[set[str], list[tuple[str, str, str]]]]
 QUERY_LANGUAGES: dict[str, QueryRunner] = {}
-QUERY_SUFFIXES = {".rq": "sparql", ".sparql": "sparql", ".cypher": "cypher", ".cql": "cypher"}
+#: File suffix -> query language (from :data:`graphkit.queries.LANGUAGES`).
+QUERY_SUFFIXES = {sfx: lang for lang, sfxs in queries.LANGUAGES.items() for sfx in sfxs}
 
 
 @dataclass
@@ -44,7 +45,7 @@ def run_query(
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as e:
             raise DataError(f"{path}: cannot read query: {e}", path=path) from None
-        language = language or QUERY_SUFFIXES.get(path.suffix.lower(), "sparql")
+        language = language or queries.language_of_file(path) or "sparql"
         label = path.name
     else:
         text, path = str(query), None
@@ -140,9 +141,9 @@ QUERY_LANGUAGES["sparql"] = _sparql
 def _cypher(graph, text: str, question: Question, values: dict):
     """Embedded Cypher (read-only): every value that is a node id or a claim id names one;
     lists (e.g. ``r.evidence``) are searched too."""
-    from graphkit.backends import embedded_cypher
+    from graphkit import backends
 
-    _cols, rows = embedded_cypher.run(graph, text, values)
+    _cols, rows = backends.get("embedded-cypher", graph=graph).query(text, values)
     named = _Named(graph)
     todo = [v for row in rows for v in row]
     while todo:

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import networkx as nx
+import numpy as np
 
+from graphkit import adjacency as A
 from graphkit import paths as P
 from graphkit.errors import GraphkitError
 from graphkit.model import schema
@@ -37,6 +38,13 @@ class EdgeFilter(P.EdgeFilter):
         if "claim" in data:
             return super().accepts(data)
         return self.types is None or self.flow_only or data.get("type") in self.types
+
+    def mask(self, cols) -> np.ndarray:
+        """:meth:`accepts` of every edge of :class:`graphkit.columnar.Columns`, as one array."""
+        links = ~cols.claim
+        if self.types is not None and not self.flow_only:
+            links &= np.array([t in self.types for t in cols.types], dtype=bool)[cols.etype]
+        return A.edge_mask(cols, self) | links
 
 
 @dataclass
@@ -100,22 +108,27 @@ def select(
     wanted = None
     if labels:
         wanted = {_label(lb, schema_labels) for lb in labels}
-    G = graph.G
-    node_ok = (
-        (lambda n: bool(wanted & set(G.nodes[n]["labels"])))
-        if wanted
-        else (lambda n: not schema().hidden & set(G.nodes[n]["labels"][:1]))
-    )
+    cols = graph.columns
+    hidden = schema().hidden
+
+    def drawn(lbs: tuple[str, ...]) -> bool:  # a class asked for, or a visible first class
+        return bool(wanted & set(lbs)) if wanted else not hidden & set(lbs[:1])
+
+    shown = A.label_mask(cols, drawn)
+    node_ok = lambda n: bool(shown[cols.index_of(n)])  # noqa: E731
+    edge_ok = filt.mask(cols)
     if path is not None:
         return _select_path(graph, path, filt, node_ok, max_hops, directed, limit)
     if focus is not None:
         center = graph.find(focus)
-        view = nx.subgraph_view(G, filter_node=lambda n: n == center or node_ok(n))
-        dist = P.distances(view, center, depth, filt.with_(directed=False))
-        nodes = set(dist)
+        ci = cols.index_of(center)
+        around = shown.copy()
+        around[ci] = True
+        view = A.View(cols, filt.with_(directed=False), edge_ok=edge_ok, node_ok=around)
+        nodes = {cols.node_id(i) for i in np.flatnonzero(view.levels(ci, depth) != A.INF).tolist()}
         hops = "1 hop" if depth == 1 else f"{depth} hops"
         title = f"{graph.name(center)} and {len(nodes) - 1} entities within {hops}"
-        sel = _induced(G, nodes, filt, title, "focus")
+        sel = _induced(cols, nodes, edge_ok, title, "focus")
         sel.highlight = {center}
         sel.as_of = filt.as_of
         return sel
@@ -126,16 +139,16 @@ def select(
         claims = res.claims
         nodes = {n for n in res.nodes if not wanted or node_ok(n)}
         bound = ", ".join(
-            f"{k} = {graph.name(v) if isinstance(v, str) and v in G else v}"
+            f"{k} = {graph.name(v) if isinstance(v, str) and v in cols else v}"
             for k, v in res.params.items()
         )
         title = f"Query: {res.label}" + (f" ({bound})" if bound else "")
-        sel = _induced(G, nodes, filt, title, "query")
+        sel = _induced(cols, nodes, edge_ok, title, "query")
         keys = {k for *_, k in sel.edges}
         for u, v, k in claims:
             if (
                 k not in keys
-                and filt.accepts(G.edges[u, v, k])
+                and bool(edge_ok[_edge_of(cols, u, v, k)])
                 and (not wanted or (node_ok(u) and node_ok(v)))
             ):
                 sel.edges.append((u, v, k))
@@ -152,8 +165,8 @@ def select(
             )
         sel.as_of = filt.as_of
         return sel
-    nodes = {n for n in G if node_ok(n)}
-    sel = _induced(G, nodes, filt, "Whole graph", "graph")
+    nodes = {cols.node_id(i) for i in np.flatnonzero(shown).tolist()}
+    sel = _induced(cols, nodes, edge_ok, "Whole graph", "graph")
     if filt.active:  # drop what the filters cut off entirely
         touched = {n for u, v, _ in sel.edges for n in (u, v)}
         sel.nodes = [n for n in sel.nodes if n in touched]
@@ -170,13 +183,39 @@ def _label(text: str, known: set[str]) -> str:
     raise GraphkitError(f"unknown class {text!r}; the ontology defines: {', '.join(sorted(known))}")
 
 
-def _induced(G, nodes: set[str], filt: EdgeFilter, title: str, mode: str) -> Selection:
+def _induced(cols, nodes: set[str], edge_ok: np.ndarray, title: str, mode: str) -> Selection:
+    """The accepted edges between ``nodes``, in the order of the networkx graph's edges (its
+    nodes in column order, each node's pairs in CSR order, each pair's edges in edge order)."""
+    inside = np.zeros(cols.n_nodes, bool)
+    inside[[i for i in map(cols.index_of, nodes) if i is not None]] = True
+    keep = edge_ok & inside[cols.src] & inside[cols.dst]
+    rank = np.empty(len(cols.fwd_pair), np.int64)
+    rank[cols.fwd_pair] = np.arange(len(cols.fwd_pair))
+    chosen = np.flatnonzero(keep)
+    chosen = chosen[np.argsort(rank[cols.pair_of[chosen]], kind="stable")]
     edges = [
-        (u, v, k)
-        for u, v, k, d in G.edges(keys=True, data=True)
-        if u in nodes and v in nodes and filt.accepts(d)
+        (cols.node_id(int(cols.src[e])), cols.node_id(int(cols.dst[e])), _key(cols, e))
+        for e in chosen.tolist()
     ]
     return Selection(sorted(nodes), edges, title, mode)
+
+
+def _key(cols, e: int) -> str:
+    """The edge's key in the networkx graph: its claim or link id."""
+    d = cols.edge_data(e)
+    return d.get("claim") or d["link"]
+
+
+def _edge_of(cols, u: str, v: str, key: str) -> int:
+    """The index of the edge ``u -> v`` with that key."""
+    found = [
+        e
+        for e in cols.edges_between(cols.index_of(u), cols.index_of(v)).tolist()
+        if _key(cols, e) == key
+    ]
+    if not found:
+        raise KeyError((u, v, key))
+    return found[0]
 
 
 def _select_path(graph, ends, filt, node_ok, max_hops, directed, limit) -> Selection:

@@ -108,14 +108,14 @@ def export_neo4j_csv(
         for r in recs:
             r.pop("id", None)
         label = ";".join([*lbs, MARKER])
-        fixed = [(n, label) for n in ids]
+        fixed: list[tuple[str, ...]] = [(n, label) for n in ids]
         plan.append(("nodes", folder / f"nodes_{name}.csv", ["id:ID", ":LABEL"], fixed, recs))
-    per_type = defaultdict(int)
+    per_type: dict[str, int] = defaultdict(int)
     for typ, _key in edge_groups:
         per_type[typ] += 1
     for (typ, key), idx in edge_groups.items():
         name = typ if per_type[typ] == 1 else f"{typ}_{key}"
-        recs = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, stamp)["p"] for i in idx]
+        recs = [edge_row(pg.edges[i], key, stamp)["p"] for i in idx]
         fixed = [(pg.edges[i][0], pg.edges[i][1], typ) for i in idx]
         path = folder / f"relationships_{name}.csv"
         plan.append(("relationships", path, [":START_ID", ":END_ID", ":TYPE"], fixed, recs))
@@ -177,5 +177,5 @@ def export_cypher(pg: PropertyGraph, *, batch_size: int = 500) -> Iterator[str]:
     for (typ, key), idx in edge_groups.items():
         q = edge_query(typ, key)
         for chunk in _batches(idx, batch_size):
-            rows = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, stamp) for i in chunk]
+            rows = [edge_row(pg.edges[i], key, stamp) for i in chunk]
             yield q.replace("$rows", cypher_literal(rows), 1) + ";\n"

@@ -104,7 +104,7 @@ def _create(s, pg, node_groups, edge_groups, load_id, batch_size, advance) -> No
             element.update(zip(ids_, eids))
             advance(len(rows))
     for (typ, key), idx in edge_groups.items():
-        props = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, load_id)["p"] for i in idx]
+        props = [edge_row(pg.edges[i], key, load_id)["p"] for i in idx]
         keys = columns(props)
         q = create_edges_query(typ, keys)
         for lo in range(0, len(idx), batch_size):
@@ -127,7 +127,7 @@ def _merge(s, pg, node_groups, edge_groups, all_labels, load_id, batch_size, adv
     for (typ, key), idx in edge_groups.items():
         q, moved = edge_query(typ, key), moved_query(typ, key)
         for chunk in _batches(idx, batch_size):
-            rows = [edge_row(*pg.edges[i][:2], pg.edges[i][3], key, load_id) for i in chunk]
+            rows = [edge_row(pg.edges[i], key, load_id) for i in chunk]
             s.execute_write(_run_rows, q, rows, moved)
             advance(len(rows))
 

@@ -51,15 +51,9 @@ def text(v) -> str:
         return f"[:{v.type} {_map_text(_brief(dict(v), ('claim', 'link', 'status')))}]"
     if isinstance(v, Path):
         out = [_name(v.start_node)]
-        cur = v.start_node
-        for r in v.relationships:
-            if r.start_node is not None and r.start_node.element_id == cur.element_id:
-                nxt = r.end_node
-                out.append(f"-[{r.type}]-> {_name(nxt)}")
-            else:
-                nxt = r.start_node
-                out.append(f"<-[{r.type}]- {_name(nxt)}")
-            cur = nxt
+        for a, b, r in zip(v.nodes, v.nodes[1:], v.relationships):
+            forward = r.start_node is not None and r.start_node.element_id == a.element_id
+            out.append(f"-[{r.type}]-> {_name(b)}" if forward else f"<-[{r.type}]- {_name(b)}")
         return " ".join(out)
     if isinstance(v, dict):
         if isinstance(v.get("labels"), list | tuple) and "id" in v:  # an embedded-engine node

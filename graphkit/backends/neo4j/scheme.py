@@ -11,11 +11,12 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from graphkit.errors import DataError
 from graphkit.model import schema
-from graphkit.projection import PropertyGraph
+from graphkit.projection import Edge, PropertyGraph
 
 MARKER = "GraphkitNode"
 LOAD_KEY = "gk_load"
@@ -33,14 +34,9 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def from_networkx(G) -> PropertyGraph:
-    """The :class:`PropertyGraph` behind a graph made by :func:`graphkit.graph.to_networkx`."""
-    pg = PropertyGraph()
-    pg.nodes = {n: dict(d) for n, d in G.nodes(data=True)}
-    pg.edges = [
-        (u, v, d["type"], {k: x for k, x in d.items() if k != "type"})
-        for u, v, d in G.edges(data=True)
-    ]
-    return pg
+    """The :class:`PropertyGraph` behind a graph made by :func:`graphkit.graph.to_networkx`
+    (:meth:`PropertyGraph.from_networkx`)."""
+    return PropertyGraph.from_networkx(G)
 
 
 def neo4j_value(v):
@@ -72,7 +68,7 @@ def neo4j_value(v):
     return str(v)
 
 
-def properties(d: dict) -> dict:
+def properties(d: Mapping[str, Any]) -> dict[str, Any]:
     """Node or edge properties for Neo4j: no ``labels``, no ``None``."""
     out = {}
     for k, v in d.items():
@@ -97,7 +93,7 @@ def _owned(p: dict) -> list[str]:
     return got
 
 
-def match_keys(node_id: str, d: dict) -> list[str]:
+def match_keys(node_id: str, d: Mapping[str, Any]) -> list[str]:
     """The lookup keys of an entity: what :func:`graphkit.backends.neo4j.find` matches on."""
     from graphkit.resolve import normalize
 
@@ -111,7 +107,7 @@ def match_keys(node_id: str, d: dict) -> list[str]:
     return sorted(keys)
 
 
-def node_row(node_id: str, d: dict, load_id: int) -> dict:
+def node_row(node_id: str, d: Mapping[str, Any], load_id: int) -> dict:
     """The loader's row for one node: ``{"id", "p"}`` with graphkit's bookkeeping properties."""
     p = {**properties(d), "id": node_id, LOAD_KEY: load_id}
     if ENTITY in (d.get("labels") or ()):
@@ -120,11 +116,12 @@ def node_row(node_id: str, d: dict, load_id: int) -> dict:
     return {"id": node_id, "p": p}
 
 
-def edge_row(s: str, t: str, d: dict, key: str, load_id: int) -> dict:
-    """The loader's row for one relationship: ``{"s", "t", "k", "p"}``."""
-    p = {**properties(d), LOAD_KEY: load_id}
+def edge_row(e: Edge, key: str, load_id: int) -> dict:
+    """The loader's row for one relationship: ``{"s", "t", "k", "p"}`` (``k``: its ``key``
+    property, the claim or link id)."""
+    p = {**properties(e.props), LOAD_KEY: load_id}
     p[OWNED_KEY] = _owned(p)
-    return {"s": s, "t": t, "k": d[key], "p": p}
+    return {"s": e.source, "t": e.target, "k": e.props[key], "p": p}
 
 
 def _check(names: Iterable[str], allowed: set[str], what: str) -> None:
@@ -143,8 +140,8 @@ def _groups(pg: PropertyGraph):
     labels = set(sch.class_labels.values())
     types = set(sch.rel_types.values()) | set(sch.link_types.values())
     nodes: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for n, d in pg.nodes.items():
-        lbs = tuple(d.get("labels") or ())
+    for n, rec in pg.nodes.items():
+        lbs = tuple(rec.get("labels") or ())
         if not lbs:
             raise DataError(f"node {n!r} has no label")
         nodes[lbs].append(n)
