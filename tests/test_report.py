@@ -483,3 +483,56 @@ def test_pdf_prints_and_pdftoppm_renders_the_first_page(amazon, tmp_path):
         ["pdftotext", "-l", "2", str(out), "-"], capture_output=True, text=True, timeout=60
     ).stdout
     assert "Due-diligence report: Amazon.com, Inc." in text
+
+
+# -- the traversal: the column search gives the networkx search's paths ----------------------------
+
+
+@pytest.fixture(scope="module")
+def generated_10k(tmp_path_factory):
+    from scripts.generate import generate
+
+    out = tmp_path_factory.mktemp("gen") / "syn-10k.nt"
+    generate(10_000, out, seed=0)
+    return graphkit.load([out], bundled=False, validate=False, cache=False)
+
+
+_SEARCHES = {
+    "flows": {},
+    "as-of": {"as_of": "2019-06"},
+    "min-status": {"min_status": "reported"},
+    "undirected": {"directed": False},
+}
+
+
+def _source_sets(g) -> list[list[str]]:
+    """A few single companies and agencies, and one large set (every node with an outgoing
+    claim among the first 400 ids), as a report's family would be."""
+    G = g.G
+    ids = sorted(n for n in G if any("claim" in d for _, _, d in G.out_edges(n, data=True)))
+    agencies = sorted(n for n in G if "GovernmentAgency" in G.nodes[n].get("labels", ()))
+    return [[ids[0]], [ids[len(ids) // 2]], agencies[:3], ids[:400]]
+
+
+@pytest.mark.parametrize("search", _SEARCHES)
+@pytest.mark.parametrize("data", ["bundled_graph", "generated_10k"])
+def test_report_traversal_is_the_networkx_strongest_paths(request, data, search):
+    """The report searches on the columns (graphkit.adjacency.strongest_paths); it must give
+    exactly what graphkit.paths.strongest_paths gives on networkx: the same nodes, ranks and
+    paths (ties included), downstream and upstream."""
+    from graphkit import adjacency as A
+    from graphkit import paths as P
+
+    g = request.getfixturevalue(data)
+    f = g.edge_filter(**_SEARCHES[search])
+    compared = 0
+    for sources in _source_sets(g):
+        for reverse in (False, True):
+            view = g.G.reverse(copy=False) if reverse else g.G
+            want = P.strongest_paths(view, sources, f, max_hops=3)
+            got = A.strongest_paths(g.adjacency, sources, f, max_hops=3, reverse=reverse)
+            assert {k: (v.rank, v.nodes) for k, v in got.items()} == {
+                k: (v.rank, v.nodes) for k, v in want.items()
+            }
+            compared += len(want)
+    assert compared > (1000 if data == "generated_10k" else 30)

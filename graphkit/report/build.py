@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from graphkit import adjacency as A
 from graphkit import paths as P
 from graphkit.errors import GraphkitError
 from graphkit.model import GK, Ontology
@@ -73,20 +74,20 @@ class EdgeRules:
     def __init__(self, graph, as_of: str | None, min_status: str | None):
         self.flow = graph.edge_filter(as_of=as_of, min_status=min_status)
         self.any = graph.edge_filter(all_relationships=True, as_of=as_of)
-        self._ranks: dict[str, int | None] = {}  # claim id -> rank (memo)
+        self._ranks: dict[int, int | None] = {}  # id(edge record) -> rank (memo)
 
     def rank(self, d: dict) -> int | None:
-        """Strength rank of a followable claim edge, else None (remembered per claim)."""
-        cid = d.get("claim")
-        got = self._ranks.get(cid, False)
+        """Strength rank of a followable claim edge, else None (remembered per edge record,
+        which lives in the graph as long as the build; an unranked status counts as
+        :attr:`graphkit.adjacency.StepRanks.WORST`, as in the path search)."""
+        key = id(d)
+        got = self._ranks.get(key, False)
         if got is False:
-            got = (
-                self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
+            got = self._ranks[key] = (
+                self.flow.ranks.get(d.get("status"), A.StepRanks.WORST)
                 if self.flow.accepts(d)
                 else None
             )
-            if cid is not None:
-                self._ranks[cid] = got
         return got
 
     def any_claim(self, d: dict) -> bool:
@@ -96,29 +97,36 @@ class EdgeRules:
 
 class Reach:
     """Every node reached from ``sources`` along flow claims within ``depth`` hops, with the
-    strongest path to it (:func:`graphkit.paths.strongest_paths`: a path is as strong as its
+    strongest path to it (:func:`graphkit.adjacency.strongest_paths`: a path is as strong as its
     weakest claim; ties go to the shorter), and alternative paths through each last step."""
 
-    def __init__(self, G, sources: Iterable[str], depth: int, rules: EdgeRules, *, upstream: bool):
-        self.G, self.rules, self.upstream, self.depth = G, rules, upstream, depth
+    def __init__(
+        self, graph, sources: Iterable[str], depth: int, rules: EdgeRules, *, upstream: bool
+    ):
+        self.rules, self.upstream, self.depth = rules, upstream, depth
         self.sources = set(sources)
+        self._cols = graph.columns
         self._back: dict[str, dict[str, int]] = {}
-        view = G.reverse(copy=False) if upstream else G
-        self.info = P.strongest_paths(view, sorted(self.sources), rules.flow, max_hops=depth)
+        # the column search (graphkit.adjacency): the same paths as paths.strongest_paths on
+        # networkx (tests/test_report.py compares them), several times faster
+        self._steps = A.StepRanks(graph.adjacency, rules.flow)
+        self.info = A.strongest_paths(
+            graph.adjacency,
+            sorted(self.sources),
+            rules.flow,
+            max_hops=depth,
+            reverse=upstream,
+            ranks=self._steps,
+        )
 
     def _previous(self, n: str) -> dict[str, int]:
         """Nodes one search step before ``n``, with the best rank of the claims joining them."""
         got = self._back.get(n)
         if got is None:
-            got = {}
-            edges = _out_edges(self.G, n) if self.upstream else _in_edges(self.G, n)
-            for u, v, d in edges:
-                r = self.rules.rank(d)
-                if r is not None:
-                    m = v if self.upstream else u
-                    if m not in got or r < got[m]:
-                        got[m] = r
-            self._back[n] = got
+            c = self._cols
+            i = c.index_of(n)
+            steps = self._steps.steps(i, reverse=not self.upstream) if i is not None else []
+            got = self._back[n] = {c.node_id(m): r for m, r in steps}
         return got
 
     def strongest(self, node: str) -> list[str]:
@@ -309,7 +317,7 @@ class _Builder:
             if d.get("type") == self.OFFERS and self.rules.rank(d) is not None
         }
         ours = fam | own_products
-        reach = Reach(G, fam, self.depth, self.rules, upstream=agency_report)
+        reach = Reach(self.g, fam, self.depth, self.rules, upstream=agency_report)
         exposure = []
         for n in reach.info:
             if n in fam:

@@ -114,13 +114,13 @@ def inline(parts) -> str:
     return "".join(out)
 
 
-def render(r: M.Report) -> str:
+def render(r: M.Report, document: D.Document | None = None) -> str:
+    """The page; ``document`` is ``D.document(r)`` when the caller has already built it."""
     with M.paused_gc():
-        return _render(r)
+        return _render(r, document if document is not None else D.document(r))
 
 
-def _render(r: M.Report) -> str:
-    d = D.document(r)
+def _render(r: M.Report, d: D.Document) -> str:
     h = r.header
     out: list[str] = [f"<h1>{esc(d.title)}</h1>"]
     toc = "".join(f'<a href="#{s.id}">{esc(s.title)}</a>' for s in d.sections if s.title)

@@ -68,13 +68,13 @@ def inline(parts) -> str:
     return "".join(out)
 
 
-def render(r: M.Report) -> str:
+def render(r: M.Report, document: D.Document | None = None) -> str:
+    """The Markdown; ``document`` is ``D.document(r)`` when the caller has already built it."""
     with M.paused_gc():
-        return _render(r)
+        return _render(r, document if document is not None else D.document(r))
 
 
-def _render(r: M.Report) -> str:
-    d = D.document(r)
+def _render(r: M.Report, d: D.Document) -> str:
     out: list[str] = [f"# {esc(d.title)}", ""]
     for s in d.sections:
         if s.title:
