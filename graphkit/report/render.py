@@ -15,8 +15,8 @@ from __future__ import annotations
 import importlib
 import os
 import tempfile
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from graphkit.errors import GraphkitError
