@@ -519,7 +519,6 @@ def hops(
     return result
 
 
-
 class StepRanks:
     """Under one filter, the rank of every step: the best (lowest) rank of the accepted claims
     joining a pair of nodes, computed for all pairs in one vectorised pass; a step with no
