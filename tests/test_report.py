@@ -259,6 +259,23 @@ def test_agency_mirror_report(fictional):
     assert by_vendor[("org/quill-resellers", None)] == 400.0
 
 
+def test_agency_report_speaks_of_vendors_and_their_owners(fictional):
+    r = build(fictional, "Fictional Border Office")
+    vendors = {e.entity.id: e for e in r.exposure}
+    assert [o.id for o in vendors["org/zenith-data"].owners] == ["org/zenith-holdings"]
+    assert vendors["org/zenith-data"].owner_notes  # the OWNS claim is cited
+    assert vendors["org/quill-resellers"].owners == []
+    md = render(r, "md").decode()
+    assert "outside the family" not in md  # company wording
+    assert "2 deal with it directly, 1 only through other organisations" in md
+    assert re.search(r"Zenith Data Services — directly.*\(owned by Zenith Holdings\)\[\^\d+\]", md)
+    assert "Deals with the agency directly (1 hop)" in md
+    assert "Reaches the agency through Zenith Data Services (2 hops)" in md
+    company = render(build(fictional, "Zenith Holdings"), "md").decode()
+    assert "directly (no organisation outside the family in between)" in company
+    assert "owned by" not in company.split("## Exposure")[0]
+
+
 def test_entity_without_relationships_gets_a_short_report(fictional, tmp_path):
     r = build(fictional, "Lonely Widgets")
     assert r.empty and r.exposure == [] and r.footnotes == []

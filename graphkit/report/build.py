@@ -404,9 +404,40 @@ class _Builder:
             group, label = kind.notation, kind.label
             flags = self.entity_flags(n)
         strength = built[0].strength if built else ""
+        owners, owner_notes = self.owners(n) if agency_report else ([], [])
         return M.Exposure(
-            self.ref(n), group, label, direct, strength, dist, through, flags, built, notes
+            self.ref(n),
+            group,
+            label,
+            direct,
+            strength,
+            dist,
+            through,
+            flags,
+            built,
+            notes,
+            owners,
+            owner_notes,
         )
+
+    def owners(self, n: str) -> tuple[list[M.EntityRef], list[int]]:
+        """``n``'s owners up the OWNS chain (nearest first) and the footnotes of those claims."""
+        found: list[M.EntityRef] = []
+        notes: set[int] = set()
+        seen, frontier = {n}, [n]
+        while frontier:
+            nxt = []
+            for m in frontier:
+                for u, v, d in _in_edges(self.G, m):
+                    if d.get("type") != self.OWNS or self.rules.rank(d) is None:
+                        continue
+                    notes.update(self.claim(u, v, d).notes)
+                    if u not in seen:
+                        seen.add(u)
+                        found.append(self.ref(u))
+                        nxt.append(u)
+            frontier = nxt
+        return found, sorted(notes)
 
     def agency_kind(self, n: str):
         kinds = [

@@ -128,6 +128,11 @@ class Exposure:
     flags: list[str] = doc("Risk-flag notations this counterpart raises.")
     paths: list[Path] = doc("Strongest paths (ranked by strength, then length).")
     notes: Notes = doc("Footnotes of the strongest path.")
+    owners: list[EntityRef] = doc(
+        "Agency report: the vendor's owners up the OWNS chain (parent, its parent...).",
+        factory=list,
+    )
+    owner_notes: Notes = doc("Footnotes of the OWNS claims naming those owners.", factory=list)
 
 
 @dataclass
