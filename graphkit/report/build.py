@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
 import re
 import typing
@@ -198,11 +199,11 @@ class _Builder:
 
     def url(self, e: str) -> str | None:
         """The source URL of an evidence node (remembered)."""
-        got = self._urls.get(e, False)
-        if got is False:
-            d = self._node.get(e)
-            url = d.get("url") if d else None
-            got = self._urls[e] = url if isinstance(url, str) and url else None
+        if e in self._urls:
+            return self._urls[e]
+        d = self._node.get(e)
+        url = d.get("url") if d else None
+        got = self._urls[e] = url if isinstance(url, str) and url else None
         return got
 
     def cite_evidence(self, ids: Iterable[str]) -> list[int]:
@@ -279,8 +280,12 @@ class _Builder:
         seen = {self.node}
         owners_shown: list[M.EntityRef] = []
         company = self.AGENCY not in self.labels(self.node)
-        for relation, upstream in (("subsidiary", False), ("owner", True)):
-            frontier = [(self.node, [])]
+        relations: tuple[tuple[typing.Literal["subsidiary", "owner"], bool], ...] = (
+            ("subsidiary", False),
+            ("owner", True),
+        )
+        for relation, upstream in relations:
+            frontier: list[tuple[str, list[M.EntityRef]]] = [(self.node, [])]
             while frontier:
                 nxt = []
                 for n, chain in frontier:
@@ -505,7 +510,9 @@ class _Builder:
             ):
                 for x in d.get(key, []):
                     c = table.get(x)
-                    for f in c.flags if c else ():
+                    if c is None:
+                        continue
+                    for f in c.flags:
                         if (f, n) not in seen:
                             seen.add((f, n))
                             if own:  # the subject's own record, shown in the header
@@ -615,7 +622,7 @@ class _Builder:
     def contract(self, c: str) -> M.Contract:
         G = self.G
         d = self._node[c]
-        party = {}
+        party: dict[str, str] = {}
         for _, v, ed in _out_edges(G, c):
             party.setdefault(ed.get("type"), v)
         ev = d.get("evidence", [])
@@ -641,7 +648,7 @@ class _Builder:
         )
 
     def scrutiny(self, fam: set[str], exposure: list[M.Exposure]) -> list[M.Scrutiny]:
-        targets = {n: "family" for n in fam}
+        targets: dict[str, typing.Literal["family", "intermediary"]] = {n: "family" for n in fam}
         for e in exposure:
             for t in e.through:
                 targets.setdefault(t.id, "intermediary")
@@ -795,8 +802,8 @@ def renumber(r: M.Report) -> None:
     holders: list = []  # every object with notes, once, in reading order
     seen: set[int] = set()
 
-    def visit(x) -> None:
-        stack = [x]
+    def visit(x: object) -> None:
+        stack: list = [x]
         while stack:
             y = stack.pop()
             if type(y) is list:
@@ -814,9 +821,11 @@ def renumber(r: M.Report) -> None:
                 stack.append(getattr(y, n))
 
     s = r.summary
-    for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
-        visit(part)
-    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits):
+    parts: tuple[object, ...] = (
+        *(r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags),
+        *(r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits),
+    )
+    for part in parts:
         visit(part)
     first_seen = dict.fromkeys(n for h, f in holders for n in getattr(h, f))
     first_seen.update(dict.fromkeys(f.number for f in r.footnotes))
@@ -892,7 +901,7 @@ def fingerprints(files: Iterable[Path]) -> tuple[str, list[dict[str, str]]]:
         for f in files:
             one = hashlib.sha256()
             with open(f, "rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                for block in iter(functools.partial(fh.read, 1 << 20), b""):
                     whole.update(block)
                     one.update(block)
             each.append(one.hexdigest())

@@ -233,10 +233,10 @@ def _summary(r: M.Report) -> list:
         lines = []
         for it in gr.items:
             e = owners.get(it.entity.id) if it.entity else None
-            parts: Inline = [t(it.text), cite(it.notes)]
+            said: Inline = [t(it.text), cite(it.notes)]
             if e is not None:  # an agency report's vendor with its parents
-                parts += [t(f" ({T.owned_by(e)})"), cite(e.owner_notes)]
-            lines.append(Line(parts))
+                said += [t(f" ({T.owned_by(e)})"), cite(e.owner_notes)]
+            lines.append(Line(said))
         out.append(Bullets(lines))
     if s.technologies:
         title = "Products and technologies used" if r.header.kind == "agency" else "Technologies"
