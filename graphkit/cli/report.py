@@ -24,7 +24,7 @@ def report(
             "--format", "-f", help="html | md | json | pdf (default: from -o, else md to stdout)."
         ),
     ] = None,
-    depth: Annotated[int, typer.Option(help="Longest path followed, in hops.", min=1)] = 3,
+    depth: Annotated[int, typer.Option(help="Longest path followed, in hops (at least 1).")] = 3,
     as_of: Annotated[
         str | None,
         typer.Option("--as-of", help="Only claims active on this date (YYYY[-MM[-DD]])."),
@@ -48,6 +48,8 @@ def report(
     # one report, then the process ends: the cyclic collector would only walk the loaded graph
     # and the report's acyclic objects again and again (a fifth of the time at 100k claims)
     gc.disable()
+    if depth < 1:  # before the data is loaded
+        raise GraphkitError("--depth must be at least 1")
     r = renderer_for(output, fmt)
     if output is None and r.binary:
         raise GraphkitError(f"--format {r.name} writes a binary file: add -o FILE")

@@ -35,8 +35,8 @@ a { color: #0b5394; }
 .meta { font-size: .88rem; }
 .meta dt { font-weight: bold; float: left; clear: left; width: 9rem; }
 .meta dd { margin: 0 0 .15rem 9.5rem; overflow-wrap: anywhere; }
-nav.toc { font-size: .9rem; margin: 1rem 0; }
-nav.toc a { margin-right: .9rem; white-space: nowrap; }
+nav.toc { font-size: .9rem; margin: 1rem 0; display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
+nav.toc a { white-space: nowrap; }
 sup.fn { font-size: .72em; line-height: 0; white-space: nowrap; }
 sup.fn a { text-decoration: none; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .9rem; }

@@ -57,7 +57,7 @@ def dates(start: str | None, end: str | None) -> str:
 def scope(h: M.Header) -> str:
     s = f"flows followed up to {n(h.depth, 'hop')}"
     if h.as_of:
-        s += f", claims active on {h.as_of}"
+        s += f", claims active as of {h.as_of}"
     if h.min_status:
         s += f", claims at least {h.min_status}"
     return s
@@ -74,7 +74,8 @@ def reach_sentence(r: M.Report) -> str:
     if r.header.kind == "agency":
         return (
             f"{n(total, 'vendor')} whose technology, data or money reaches the agency (or a "
-            f"component listed in the header): {s.direct:,} deal with it directly, "
+            f"component listed in the header): {s.direct:,} "
+            f"{'deals' if s.direct == 1 else 'deal'} with it directly, "
             f"{s.indirect:,} only through other organisations, named with each."
         )
     return (
@@ -148,5 +149,7 @@ def totals_sentence(t: M.Totals) -> str:
         if count:
             amount = money(getattr(t, key), t.currencies)
             parts.append(f"{MEASURES[key]} {amount} (recorded for {count:,} of them)")
+    if not t.contracts:
+        return "No contract awards are recorded within this scope."
     amounts = "; ".join(parts) if parts else "no amounts recorded"
     return f"{n(t.contracts, 'contract')}: {amounts}."
