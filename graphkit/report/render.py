@@ -22,7 +22,7 @@ from pathlib import Path
 from graphkit.errors import GraphkitError
 from graphkit.report import doc as D
 from graphkit.report.doc import Document
-from graphkit.report.model import Report
+from graphkit.report.model import Report, paused_gc
 
 
 @dataclass(frozen=True)
@@ -85,8 +85,9 @@ def render_all(report: Report, formats: Iterable[str]) -> dict[str, bytes]:
     ['json', 'md']
     """
     rs = [renderer_for(fmt=f) for f in formats]
-    document = D.document(report) if sum(r.uses_document for r in rs) > 1 else None
-    return {r.name: r.render(report, document) for r in rs}
+    with paused_gc():  # one pause for all: the collector runs once, after the last format
+        document = D.document(report) if sum(r.uses_document for r in rs) > 1 else None
+        return {r.name: r.render(report, document) for r in rs}
 
 
 def check_writable(output: str | Path) -> None:

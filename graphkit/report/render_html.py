@@ -87,13 +87,14 @@ _TAGS = {"b": "b", "i": "i", "code": "code"}
 
 
 _run = functools.lru_cache(maxsize=1 << 16)(esc)  # names, labels and statuses repeat
+_notes = functools.lru_cache(maxsize=1 << 16)(notes)  # a claim's notes recur on every path
 
 
 def inline(parts) -> str:
     out = []
     for p in parts:
         if type(p) is D.Cite:
-            out.append(notes(p.notes))
+            out.append(_notes(p.notes))
             continue
         text = _run(p.text)
         if not p.style and not p.href:

@@ -31,6 +31,11 @@ def _esc_run(s: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a claim's notes recur on every path
+def _notes(ns: tuple[int, ...]) -> str:
+    return notes(ns)
+
+
 def notes(ns) -> str:
     shown = ns[: T.MAX_NOTES]
     more = len(ns) - len(shown)
@@ -52,7 +57,7 @@ def inline(parts) -> str:
     out = []
     for p in parts:
         if type(p) is D.Cite:
-            out.append(notes(p.notes))
+            out.append(_notes(p.notes))
         elif not p.style and not p.href:
             out.append(_esc_run(p.text))
         elif p.style == "code":
