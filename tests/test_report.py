@@ -325,6 +325,16 @@ def test_json_validates_against_the_committed_schema(amazon, fictional):
         jsonschema.validate(broken, schema)
 
 
+def test_json_encoders_agree(amazon, fictional, monkeypatch):
+    """orjson (when installed) and the standard library's encoder write the same bytes."""
+    from graphkit.report import render_json
+
+    reports = [amazon, build(fictional, "Fictional Border Office")]
+    fast = [render(r, "json") for r in reports]
+    monkeypatch.setattr(render_json, "orjson", None)
+    assert [render(r, "json") for r in reports] == fast
+
+
 def test_html_is_self_contained_and_escaped(evil, amazon):
     page = render(amazon, "html").decode()
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page).group(1)

@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import math
 import re
 import typing
 from collections import Counter, defaultdict
@@ -1018,11 +1019,13 @@ def _s(v) -> str | None:
 
 
 def _num(v) -> float | None:
+    """A finite number, else None (NaN or infinity in the data are not amounts)."""
     v = _first(v)
     try:
-        return None if v is None else float(v)
+        x = None if v is None else float(v)
     except (TypeError, ValueError):
         return None
+    return x if x is None or math.isfinite(x) else None
 
 
 def _year(v) -> int | None:
