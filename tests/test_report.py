@@ -325,6 +325,13 @@ def test_json_validates_against_the_committed_schema(amazon, fictional):
         jsonschema.validate(broken, schema)
 
 
+def test_render_all_shares_one_document_and_writes_what_render_writes(amazon):
+    from graphkit.report import render_all
+
+    formats = ["html", "md", "json"]
+    assert render_all(amazon, formats) == {f: render(amazon, f) for f in formats}
+
+
 def test_json_encoders_agree(amazon, fictional, monkeypatch):
     """orjson (when installed) and the standard library's encoder write the same bytes."""
     from graphkit.report import render_json
