@@ -34,7 +34,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graphkit.errors import GraphkitError
 
@@ -529,13 +529,14 @@ class Hop:
     def lazy(cls, source: str, target: str, load: Callable[[], list[dict]]) -> Hop:
         """A hop whose claims ``load()`` returns when first read."""
         hop = cls(source, target)
-        hop._claims, hop._load = None, load
+        state: Any = hop  # (the loader's two slots are not dataclass fields)
+        state._claims, state._load = None, load
         return hop
 
     @property
     def loaded(self) -> bool:
         """Whether the claims have been built (always true for an eager hop)."""
-        return self._claims is not None
+        return vars(self)["_claims"] is not None
 
     def __getstate__(self) -> dict:
         return {"source": self.source, "target": self.target, "_claims": self.claims}
@@ -544,13 +545,13 @@ class Hop:
         self.__dict__.update(state, _load=None)
 
 
-def _hop_claims(self: Hop) -> list[dict]:
+def _hop_claims(self: Any) -> list[dict]:
     if self._claims is None:
         self._claims, self._load = self._load(), None
     return self._claims
 
 
-def _set_hop_claims(self: Hop, claims: list[dict]) -> None:
+def _set_hop_claims(self: Any, claims: list[dict]) -> None:
     self._claims, self._load = claims, None
 
 

@@ -5,16 +5,20 @@ Two cases, each warm (graph loaded and cached, ontology read, one untimed run fi
 - the Amazon report on the bundled data;
 - a company report on synthetic data (``scripts/generate.py``, default 100,000 claims).
 
-graphkit: build the report (family, exposure with strongest paths, contracts, scrutiny, quality,
-footnotes) and render HTML, Markdown and JSON. Baseline, in the same run: the hand-written
-SPARQL queries for the same content on the same pyoxigraph dataset (family; 1-, 2- and 3-hop
-flows to agencies with each claim's status and source URLs; contracts; scrutiny; source
-metadata), rows fetched, nothing rendered. Median of ``--runs``. The baseline runs in a forked
-process that is stopped after ``--timeout`` seconds (a hop from a hub can run for many minutes);
-the table then says which query it was stuck in.
+graphkit, three measures: the build alone (family, exposure with strongest paths, contracts,
+scrutiny, quality, footnotes); build + HTML, what ``graphkit report X -o x.html`` does; build +
+HTML, Markdown and JSON (:func:`graphkit.report.render_all`, the document model built once).
+With ``--before DIR`` (an extracted older tree, e.g. ``git archive 7b79d43``) the same three
+measures run on that tree's code in a child process, in the same run. Baseline, in the same
+run: the hand-written SPARQL queries for the same content on the same pyoxigraph dataset
+(family; 1-, 2- and 3-hop flows to agencies with each claim's status and source URLs;
+contracts; scrutiny; source metadata), rows fetched, nothing rendered. Median of ``--runs``.
+The baseline runs in a forked process that is stopped after ``--timeout`` seconds (a hop from
+a hub can run for many minutes); the table then says which query it was stuck in.
 
     python scripts/bench_report.py                  # bundled + 100k synthetic claims
     python scripts/bench_report.py --claims 10000 --runs 3
+    python scripts/bench_report.py --data /tmp/graphkit-bench-100000.nt --before /tmp/gk-7b79d43
 """
 
 from __future__ import annotations
@@ -27,7 +31,8 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
@@ -35,7 +40,6 @@ from rich.table import Table  # noqa: E402
 import graphkit  # noqa: E402
 from graphkit import sparql  # noqa: E402
 from graphkit.model import full_iri  # noqa: E402
-from graphkit.report import build, render  # noqa: E402
 
 #: One hop of flows from the nodes in %FROM%, per claim with its status and source URLs. A
 #: researcher runs it once per hop, pasting the previous hop's targets into VALUES.
@@ -74,10 +78,11 @@ QUERIES = {
 }
 
 
-def speedup(res: dict) -> str:
+def speedup(res: dict, key: str) -> str:
+    """Baseline time over ours (CPU; wall when the baseline was stopped)."""
     if res["baseline"] is None:
-        return f"> {res['timeout'] / res['report'][0]:.0f}x (wall; baseline stopped)"
-    return f"{res['baseline'][1] / res['report'][1]:.2f}x (CPU)"
+        return f"> {res['timeout'] / res[key][0]:.0f}x (wall; baseline stopped)"
+    return f"{res['baseline'][1] / res[key][1]:.2f}x (CPU)"
 
 
 def median_time(fn, runs: int) -> tuple[tuple[float, float], object]:
@@ -96,18 +101,75 @@ def log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
-def case(g, entity: str, runs: int, timeout: float) -> dict:
-    def ours():
-        r = build(g, entity)
-        sizes = {f: len(render(r, f)) for f in ("html", "md", "json")}
-        return r, sizes
+def graphkit_times(g, entity: str, runs: int) -> dict:
+    """The three graphkit measures (see the module docstring) on the code imported as
+    ``graphkit``: works on this tree and on older ones (``--before``) alike."""
+    from graphkit.report import build, render
 
-    t_ours, (r, sizes) = median_time(ours, runs)
-    log(f"  report (build + 3 renders): wall {t_ours[0]:.2f} s, CPU {t_ours[1]:.2f} s")
-    t_build, _ = median_time(lambda: build(g, entity), runs)
-    log(f"  build: wall {t_build[0]:.2f} s, CPU {t_build[1]:.2f} s")
-    family = " ".join(f"<{full_iri(m.entity.id)}>" for m in r.header.family)
-    subject = f"<{full_iri(r.header.entity.id)}>"
+    try:
+        from graphkit.report import render_all
+    except ImportError:  # before the shared document model: each format builds its own
+
+        def render_all(r, formats):
+            return {f: render(r, f) for f in formats}
+
+    out = {}
+    out["build"], r = median_time(lambda: build(g, entity), runs)
+    log(f"  build: wall {out['build'][0]:.2f} s, CPU {out['build'][1]:.2f} s")
+    out["html"], _ = median_time(lambda: render_all(build(g, entity), ["html"]), runs)
+    log(f"  build + HTML: wall {out['html'][0]:.2f} s, CPU {out['html'][1]:.2f} s")
+
+    def three():
+        rep = build(g, entity)
+        return rep, {f: len(x) for f, x in render_all(rep, ["html", "md", "json"]).items()}
+
+    out["all"], (r, sizes) = median_time(three, runs)
+    log(f"  build + HTML, MD, JSON: wall {out['all'][0]:.2f} s, CPU {out['all'][1]:.2f} s")
+    out.update(
+        sizes=sizes,
+        entity=r.header.entity.name,
+        counterparts=len(r.exposure),
+        contracts=len(r.contracts.items),
+        sources=len(r.footnotes),
+        family=[m.entity.id for m in r.header.family],
+        subject=r.header.entity.id,
+    )
+    return out
+
+
+_BEFORE = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+sys.path.insert(1, sys.argv[2])
+import graphkit
+from bench_report import graphkit_times
+from pathlib import Path
+data = sys.argv[3]
+g = graphkit.load() if data == "-" else graphkit.load([Path(data)], bundled=False, validate=False)
+print(json.dumps(graphkit_times(g, sys.argv[4], int(sys.argv[5]))))
+"""
+
+
+def before_times(tree: Path, data: Path | None, entity: str, runs: int) -> dict:
+    """:func:`graphkit_times` on the code of ``tree`` (a child process with that tree first on
+    ``sys.path``; the data loaded there from the same files)."""
+    import json
+    import os
+    import subprocess
+
+    log(f"  {tree}, in a child process:")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    args = [str(tree), str(Path(__file__).parent), str(data or "-"), entity, str(runs)]
+    done = subprocess.run(
+        [sys.executable, "-c", _BEFORE, *args], env=env, stdout=subprocess.PIPE, check=True
+    )
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
+
+
+def case(g, entity: str, runs: int, timeout: float, before: Path | None, data: Path | None) -> dict:
+    res = graphkit_times(g, entity, runs)
+    family = " ".join(f"<{full_iri(m)}>" for m in res["family"])
+    subject = f"<{full_iri(res['subject'])}>"
     log(f"  baseline (hand-written SPARQL, in a forked process, stopped after {timeout:.0f} s):")
     first = baseline_run(g.dataset, family, subject, timeout)  # warm-up, or the only run
     if first["stopped"]:
@@ -119,20 +181,18 @@ def case(g, entity: str, runs: int, timeout: float) -> dict:
             statistics.median(x["cpu"] for x in runs_),
         )
         per, rows, stopped = runs_[-1]["per"], runs_[-1]["rows"], None
-    return {
-        "entity": r.header.entity.name,
-        "report": t_ours,
-        "build": t_build,
-        "sizes": sizes,
-        "counterparts": len(r.exposure),
-        "contracts": len(r.contracts.items),
-        "sources": len(r.footnotes),
-        "baseline": t_base,
-        "rows": rows,
-        "per": dict(per),
-        "stopped": stopped,
-        "timeout": timeout,
-    }
+    res.update(
+        baseline=t_base,
+        rows=rows,
+        per=dict(per),
+        stopped=stopped,
+        timeout=timeout,
+        # like for like: this tree and the older one each in a fresh child process holding
+        # only its own copy of the data (the collector's full passes walk every object alive)
+        now_child=before_times(ROOT, data, entity, runs) if before else None,
+        before=before_times(before, data, entity, runs) if before else None,
+    )
+    return res
 
 
 def _baseline(ds, family: str, subject: str, conn) -> None:
@@ -193,13 +253,16 @@ def main() -> None:
     ap.add_argument(
         "--timeout", type=float, default=120.0, help="seconds before the baseline is stopped"
     )
+    ap.add_argument(
+        "--before", type=Path, help="an older tree (extracted) to measure in the same run"
+    )
     args = ap.parse_args()
     console = Console(stderr=True)
     results = []
     g = graphkit.load()
     g.dataset  # noqa: B018  (parse the RDF once, outside the timings)
     log("bundled data: Amazon")
-    results.append(("bundled data", case(g, "Amazon", args.runs, args.timeout)))
+    results.append(("bundled data", case(g, "Amazon", args.runs, args.timeout, args.before, None)))
     if args.claims:
         path = args.data
         if path is None:
@@ -214,28 +277,48 @@ def main() -> None:
         syn.dataset  # noqa: B018
         log(f"{args.claims:,} synthetic claims: {args.entity}")
         results.append(
-            (f"{args.claims:,} synthetic claims", case(syn, args.entity, args.runs, args.timeout))
+            (
+                f"{args.claims:,} synthetic claims",
+                case(syn, args.entity, args.runs, args.timeout, args.before, path),
+            )
         )
     table = Table(title=f"graphkit report vs hand-written SPARQL (median of {args.runs}, warm)")
     for col in ("data", "entity", "approach", "wall s", "CPU s", "what it produces", "speed-up"):
         table.add_column(col)
+    measures = (
+        ("build", "build"),
+        ("html", "build + HTML (graphkit report X -o x.html)"),
+        ("all", "build + HTML, MD, JSON"),
+    )
     for label, res in results:
         what = (
             f"{res['counterparts']:,} counterparts, {res['contracts']:,} contracts, "
             f"{res['sources']:,} sources; HTML {res['sizes']['html']:,} B"
         )
-        table.add_row(
-            label,
-            res["entity"],
-            "graphkit report (build + HTML, MD, JSON)",
-            f"{res['report'][0]:.3f}",
-            f"{res['report'][1]:.3f}",
-            what,
-            speedup(res),
-        )
-        table.add_row(
-            "", "", "  of which build", f"{res['build'][0]:.3f}", f"{res['build'][1]:.3f}", "", ""
-        )
+        for i, (key, name) in enumerate(measures):
+            t = res[key]
+            table.add_row(
+                label if i == 0 else "",
+                res["entity"] if i == 0 else "",
+                f"graphkit report: {name}",
+                f"{t[0]:.3f}",
+                f"{t[1]:.3f}",
+                what if i == 0 else "",
+                speedup(res, key),
+            )
+        if res["before"]:
+            b, now = res["before"], res["now_child"]
+            for key, name in measures:
+                table.add_row(
+                    "", "", f"child process, this tree: {name}", f"{now[key][0]:.3f}",
+                    f"{now[key][1]:.3f}", "", "",
+                )  # fmt: skip
+            for key, name in measures:
+                ratio = f"this tree {b[key][1] / now[key][1]:.2f}x faster (CPU, children)"
+                table.add_row(
+                    "", "", f"child process, {args.before.name}: {name}", f"{b[key][0]:.3f}",
+                    f"{b[key][1]:.3f}", "", ratio,
+                )  # fmt: skip
         base = res["baseline"]
         table.add_row(
             "",

@@ -259,6 +259,23 @@ def test_agency_mirror_report(fictional):
     assert by_vendor[("org/quill-resellers", None)] == 400.0
 
 
+def test_agency_report_speaks_of_vendors_and_their_owners(fictional):
+    r = build(fictional, "Fictional Border Office")
+    vendors = {e.entity.id: e for e in r.exposure}
+    assert [o.id for o in vendors["org/zenith-data"].owners] == ["org/zenith-holdings"]
+    assert vendors["org/zenith-data"].owner_notes  # the OWNS claim is cited
+    assert vendors["org/quill-resellers"].owners == []
+    md = render(r, "md").decode()
+    assert "outside the family" not in md  # company wording
+    assert "2 deal with it directly, 1 only through other organisations" in md
+    assert re.search(r"Zenith Data Services — directly.*\(owned by Zenith Holdings\)\[\^\d+\]", md)
+    assert "Deals with the agency directly (1 hop)" in md
+    assert "Reaches the agency through Zenith Data Services (2 hops)" in md
+    company = render(build(fictional, "Zenith Holdings"), "md").decode()
+    assert "directly (no organisation outside the family in between)" in company
+    assert "owned by" not in company.split("## Exposure")[0]
+
+
 def test_entity_without_relationships_gets_a_short_report(fictional, tmp_path):
     r = build(fictional, "Lonely Widgets")
     assert r.empty and r.exposure == [] and r.footnotes == []
@@ -306,6 +323,23 @@ def test_json_validates_against_the_committed_schema(amazon, fictional):
     broken["exposure"][0]["strength"] = 3
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(broken, schema)
+
+
+def test_render_all_shares_one_document_and_writes_what_render_writes(amazon):
+    from graphkit.report import render_all
+
+    formats = ["html", "md", "json"]
+    assert render_all(amazon, formats) == {f: render(amazon, f) for f in formats}
+
+
+def test_json_encoders_agree(amazon, fictional, monkeypatch):
+    """orjson (when installed) and the standard library's encoder write the same bytes."""
+    from graphkit.report import render_json
+
+    reports = [amazon, build(fictional, "Fictional Border Office")]
+    fast = [render(r, "json") for r in reports]
+    monkeypatch.setattr(render_json, "orjson", None)
+    assert [render(r, "json") for r in reports] == fast
 
 
 def test_html_is_self_contained_and_escaped(evil, amazon):
@@ -483,3 +517,56 @@ def test_pdf_prints_and_pdftoppm_renders_the_first_page(amazon, tmp_path):
         ["pdftotext", "-l", "2", str(out), "-"], capture_output=True, text=True, timeout=60
     ).stdout
     assert "Due-diligence report: Amazon.com, Inc." in text
+
+
+# -- the traversal: the column search gives the networkx search's paths ----------------------------
+
+
+@pytest.fixture(scope="module")
+def generated_10k(tmp_path_factory):
+    from scripts.generate import generate
+
+    out = tmp_path_factory.mktemp("gen") / "syn-10k.nt"
+    generate(10_000, out, seed=0)
+    return graphkit.load([out], bundled=False, validate=False, cache=False)
+
+
+_SEARCHES = {
+    "flows": {},
+    "as-of": {"as_of": "2019-06"},
+    "min-status": {"min_status": "reported"},
+    "undirected": {"directed": False},
+}
+
+
+def _source_sets(g) -> list[list[str]]:
+    """A few single companies and agencies, and one large set (every node with an outgoing
+    claim among the first 400 ids), as a report's family would be."""
+    G = g.G
+    ids = sorted(n for n in G if any("claim" in d for _, _, d in G.out_edges(n, data=True)))
+    agencies = sorted(n for n in G if "GovernmentAgency" in G.nodes[n].get("labels", ()))
+    return [[ids[0]], [ids[len(ids) // 2]], agencies[:3], ids[:400]]
+
+
+@pytest.mark.parametrize("search", _SEARCHES)
+@pytest.mark.parametrize("data", ["bundled_graph", "generated_10k"])
+def test_report_traversal_is_the_networkx_strongest_paths(request, data, search):
+    """The report searches on the columns (graphkit.adjacency.strongest_paths); it must give
+    exactly what graphkit.paths.strongest_paths gives on networkx: the same nodes, ranks and
+    paths (ties included), downstream and upstream."""
+    from graphkit import adjacency as A
+    from graphkit import paths as P
+
+    g = request.getfixturevalue(data)
+    f = g.edge_filter(**_SEARCHES[search])
+    compared = 0
+    for sources in _source_sets(g):
+        for reverse in (False, True):
+            view = g.G.reverse(copy=False) if reverse else g.G
+            want = P.strongest_paths(view, sources, f, max_hops=3)
+            got = A.strongest_paths(g.adjacency, sources, f, max_hops=3, reverse=reverse)
+            assert {k: (v.rank, v.nodes) for k, v in got.items()} == {
+                k: (v.rank, v.nodes) for k, v in want.items()
+            }
+            compared += len(want)
+    assert compared > (1000 if data == "generated_10k" else 30)

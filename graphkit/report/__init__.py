@@ -13,7 +13,7 @@ import types
 from graphkit.report import render as render_module
 from graphkit.report.build import DEFAULT_DEPTH, build
 from graphkit.report.model import Report, json_schema
-from graphkit.report.render import RENDERERS, Renderer, render, renderer_for, write
+from graphkit.report.render import RENDERERS, Renderer, render, render_all, renderer_for, write
 
 
 def report(graph, entity: str, **options) -> Report:
@@ -38,6 +38,7 @@ __all__ = [
     "build",
     "json_schema",
     "render",
+    "render_all",
     "render_module",
     "renderer_for",
     "report",

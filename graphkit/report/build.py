@@ -19,13 +19,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import hashlib
+import math
 import re
 import typing
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
+from graphkit import adjacency as A
 from graphkit import paths as P
 from graphkit.errors import GraphkitError
 from graphkit.model import GK, Ontology
@@ -73,20 +76,20 @@ class EdgeRules:
     def __init__(self, graph, as_of: str | None, min_status: str | None):
         self.flow = graph.edge_filter(as_of=as_of, min_status=min_status)
         self.any = graph.edge_filter(all_relationships=True, as_of=as_of)
-        self._ranks: dict[str, int | None] = {}  # claim id -> rank (memo)
+        self._ranks: dict[int, int | None] = {}  # id(edge record) -> rank (memo)
 
     def rank(self, d: dict) -> int | None:
-        """Strength rank of a followable claim edge, else None (remembered per claim)."""
-        cid = d.get("claim")
-        got = self._ranks.get(cid, False)
+        """Strength rank of a followable claim edge, else None (remembered per edge record,
+        which lives in the graph as long as the build; an unranked status counts as
+        :attr:`graphkit.adjacency.StepRanks.WORST`, as in the path search)."""
+        key = id(d)
+        got = self._ranks.get(key, False)
         if got is False:
-            got = (
-                self.flow.ranks.get(d.get("status"), len(self.flow.ranks) + 1)
+            got = self._ranks[key] = (
+                self.flow.ranks.get(d.get("status"), A.StepRanks.WORST)
                 if self.flow.accepts(d)
                 else None
             )
-            if cid is not None:
-                self._ranks[cid] = got
         return got
 
     def any_claim(self, d: dict) -> bool:
@@ -96,29 +99,36 @@ class EdgeRules:
 
 class Reach:
     """Every node reached from ``sources`` along flow claims within ``depth`` hops, with the
-    strongest path to it (:func:`graphkit.paths.strongest_paths`: a path is as strong as its
+    strongest path to it (:func:`graphkit.adjacency.strongest_paths`: a path is as strong as its
     weakest claim; ties go to the shorter), and alternative paths through each last step."""
 
-    def __init__(self, G, sources: Iterable[str], depth: int, rules: EdgeRules, *, upstream: bool):
-        self.G, self.rules, self.upstream, self.depth = G, rules, upstream, depth
+    def __init__(
+        self, graph, sources: Iterable[str], depth: int, rules: EdgeRules, *, upstream: bool
+    ):
+        self.rules, self.upstream, self.depth = rules, upstream, depth
         self.sources = set(sources)
+        self._cols = graph.columns
         self._back: dict[str, dict[str, int]] = {}
-        view = G.reverse(copy=False) if upstream else G
-        self.info = P.strongest_paths(view, sorted(self.sources), rules.flow, max_hops=depth)
+        # the column search (graphkit.adjacency): the same paths as paths.strongest_paths on
+        # networkx (tests/test_report.py compares them), several times faster
+        self._steps = A.StepRanks(graph.adjacency, rules.flow)
+        self.info = A.strongest_paths(
+            graph.adjacency,
+            sorted(self.sources),
+            rules.flow,
+            max_hops=depth,
+            reverse=upstream,
+            ranks=self._steps,
+        )
 
     def _previous(self, n: str) -> dict[str, int]:
         """Nodes one search step before ``n``, with the best rank of the claims joining them."""
         got = self._back.get(n)
         if got is None:
-            got = {}
-            edges = _out_edges(self.G, n) if self.upstream else _in_edges(self.G, n)
-            for u, v, d in edges:
-                r = self.rules.rank(d)
-                if r is not None:
-                    m = v if self.upstream else u
-                    if m not in got or r < got[m]:
-                        got[m] = r
-            self._back[n] = got
+            c = self._cols
+            i = c.index_of(n)
+            steps = self._steps.steps(i, reverse=not self.upstream) if i is not None else []
+            got = self._back[n] = {c.node_id(m): r for m, r in steps}
         return got
 
     def strongest(self, node: str) -> list[str]:
@@ -190,11 +200,11 @@ class _Builder:
 
     def url(self, e: str) -> str | None:
         """The source URL of an evidence node (remembered)."""
-        got = self._urls.get(e, False)
-        if got is False:
-            d = self._node.get(e)
-            url = d.get("url") if d else None
-            got = self._urls[e] = url if isinstance(url, str) and url else None
+        if e in self._urls:
+            return self._urls[e]
+        d = self._node.get(e)
+        url = d.get("url") if d else None
+        got = self._urls[e] = url if isinstance(url, str) and url else None
         return got
 
     def cite_evidence(self, ids: Iterable[str]) -> list[int]:
@@ -271,8 +281,12 @@ class _Builder:
         seen = {self.node}
         owners_shown: list[M.EntityRef] = []
         company = self.AGENCY not in self.labels(self.node)
-        for relation, upstream in (("subsidiary", False), ("owner", True)):
-            frontier = [(self.node, [])]
+        relations: tuple[tuple[typing.Literal["subsidiary", "owner"], bool], ...] = (
+            ("subsidiary", False),
+            ("owner", True),
+        )
+        for relation, upstream in relations:
+            frontier: list[tuple[str, list[M.EntityRef]]] = [(self.node, [])]
             while frontier:
                 nxt = []
                 for n, chain in frontier:
@@ -309,7 +323,7 @@ class _Builder:
             if d.get("type") == self.OFFERS and self.rules.rank(d) is not None
         }
         ours = fam | own_products
-        reach = Reach(G, fam, self.depth, self.rules, upstream=agency_report)
+        reach = Reach(self.g, fam, self.depth, self.rules, upstream=agency_report)
         exposure = []
         for n in reach.info:
             if n in fam:
@@ -396,9 +410,40 @@ class _Builder:
             group, label = kind.notation, kind.label
             flags = self.entity_flags(n)
         strength = built[0].strength if built else ""
+        owners, owner_notes = self.owners(n) if agency_report else ([], [])
         return M.Exposure(
-            self.ref(n), group, label, direct, strength, dist, through, flags, built, notes
+            self.ref(n),
+            group,
+            label,
+            direct,
+            strength,
+            dist,
+            through,
+            flags,
+            built,
+            notes,
+            owners,
+            owner_notes,
         )
+
+    def owners(self, n: str) -> tuple[list[M.EntityRef], list[int]]:
+        """``n``'s owners up the OWNS chain (nearest first) and the footnotes of those claims."""
+        found: list[M.EntityRef] = []
+        notes: set[int] = set()
+        seen, frontier = {n}, [n]
+        while frontier:
+            nxt = []
+            for m in frontier:
+                for u, v, d in _in_edges(self.G, m):
+                    if d.get("type") != self.OWNS or self.rules.rank(d) is None:
+                        continue
+                    notes.update(self.claim(u, v, d).notes)
+                    if u not in seen:
+                        seen.add(u)
+                        found.append(self.ref(u))
+                        nxt.append(u)
+            frontier = nxt
+        return found, sorted(notes)
 
     def agency_kind(self, n: str):
         kinds = [
@@ -466,7 +511,9 @@ class _Builder:
             ):
                 for x in d.get(key, []):
                     c = table.get(x)
-                    for f in c.flags if c else ():
+                    if c is None:
+                        continue
+                    for f in c.flags:
                         if (f, n) not in seen:
                             seen.add((f, n))
                             if own:  # the subject's own record, shown in the header
@@ -576,7 +623,7 @@ class _Builder:
     def contract(self, c: str) -> M.Contract:
         G = self.G
         d = self._node[c]
-        party = {}
+        party: dict[str, str] = {}
         for _, v, ed in _out_edges(G, c):
             party.setdefault(ed.get("type"), v)
         ev = d.get("evidence", [])
@@ -602,7 +649,7 @@ class _Builder:
         )
 
     def scrutiny(self, fam: set[str], exposure: list[M.Exposure]) -> list[M.Scrutiny]:
-        targets = {n: "family" for n in fam}
+        targets: dict[str, typing.Literal["family", "intermediary"]] = {n: "family" for n in fam}
         for e in exposure:
             for t in e.through:
                 targets.setdefault(t.id, "intermediary")
@@ -756,8 +803,8 @@ def renumber(r: M.Report) -> None:
     holders: list = []  # every object with notes, once, in reading order
     seen: set[int] = set()
 
-    def visit(x) -> None:
-        stack = [x]
+    def visit(x: object) -> None:
+        stack: list = [x]
         while stack:
             y = stack.pop()
             if type(y) is list:
@@ -775,9 +822,11 @@ def renumber(r: M.Report) -> None:
                 stack.append(getattr(y, n))
 
     s = r.summary
-    for part in (r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags):
-        visit(part)
-    for part in (r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits):
+    parts: tuple[object, ...] = (
+        *(r.header.family, s.agencies, s.technologies, r.contracts.totals, r.flags),
+        *(r.exposure, r.contracts, r.scrutiny, r.statements, r.quality, r.limits),
+    )
+    for part in parts:
         visit(part)
     first_seen = dict.fromkeys(n for h, f in holders for n in getattr(h, f))
     first_seen.update(dict.fromkeys(f.number for f in r.footnotes))
@@ -853,7 +902,7 @@ def fingerprints(files: Iterable[Path]) -> tuple[str, list[dict[str, str]]]:
         for f in files:
             one = hashlib.sha256()
             with open(f, "rb") as fh:
-                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                for block in iter(functools.partial(fh.read, 1 << 20), b""):
                     whole.update(block)
                     one.update(block)
             each.append(one.hexdigest())
@@ -970,11 +1019,13 @@ def _s(v) -> str | None:
 
 
 def _num(v) -> float | None:
+    """A finite number, else None (NaN or infinity in the data are not amounts)."""
     v = _first(v)
     try:
-        return None if v is None else float(v)
+        x = None if v is None else float(v)
     except (TypeError, ValueError):
         return None
+    return x if x is None or math.isfinite(x) else None
 
 
 def _year(v) -> int | None:

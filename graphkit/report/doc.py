@@ -223,26 +223,21 @@ def _summary(r: M.Report) -> list:
     s = r.summary
     out: list = []
     everyone = sorted({x for e in r.exposure for x in e.notes})
-    out.append(
-        Para(
-            Line(
-                [
-                    t(
-                        f"{s.direct + s.indirect:,} {T.counterpart_word(r)} reached: {s.direct:,} "
-                        "directly (no organisation outside the family in between), "
-                        f"{s.indirect:,} only through others."
-                    ),
-                    cite(everyone),
-                ]
-            )
-        )
-    )
+    out.append(Para(Line([t(T.reach_sentence(r)), cite(everyone)])))
+    owners = {e.entity.id: e for e in r.exposure if e.owners}
     for gr in s.agencies:
         out.append(Heading(gr.label[:1].upper() + gr.label[1:], 3))
-        if gr.items:
-            out.append(Bullets([Line([t(it.text), cite(it.notes)]) for it in gr.items]))
-        else:
+        if not gr.items:
             out.append(Para(Line([t("None reached within this scope.", "muted")])))
+            continue
+        lines = []
+        for it in gr.items:
+            e = owners.get(it.entity.id) if it.entity else None
+            said: Inline = [t(it.text), cite(it.notes)]
+            if e is not None:  # an agency report's vendor with its parents
+                said += [t(f" ({T.owned_by(e)})"), cite(e.owner_notes)]
+            lines.append(Line(said))
+        out.append(Bullets(lines))
     if s.technologies:
         title = "Products and technologies used" if r.header.kind == "agency" else "Technologies"
         out.append(Heading(f"{title}, by category", 3))
@@ -295,7 +290,10 @@ def _flags(r: M.Report) -> list:
                 Line(
                     [
                         t(
-                            "No risk flag of the taxonomy is raised by the agencies or "
+                            "No risk flag of the taxonomy is raised by the agency, its vendors "
+                            "or the technologies that reach it."
+                            if r.header.kind == "agency"
+                            else "No risk flag of the taxonomy is raised by the agencies or "
                             "technologies reached."
                         )
                     ]
@@ -339,14 +337,13 @@ def _exposure(r: M.Report, w: _Words) -> list:
         return out
     out.append(Figure("paths"))
     for e in r.exposure:
-        how = "directly" if e.direct else "through " + ", ".join(x.name for x in e.through)
         out.append(Heading(f"{e.entity.name} · {e.group_label}", 3))
         out.append(
             Para(
                 Line(
                     [
-                        t(f"Reached {how} in {T.n(e.distance, 'hop')}; the weakest claim on its "
-                          "strongest path is "),
+                        t(T.reached_sentence(r, e) + "; the weakest claim on its strongest "
+                          "path is "),
                         w.status(e.strength),
                         t("."),
                         cite(e.notes),
@@ -354,6 +351,10 @@ def _exposure(r: M.Report, w: _Words) -> list:
                 )
             )
         )  # fmt: skip
+        if e.owners:
+            said = T.owned_by(e)
+            said = said[:1].upper() + said[1:] + ("" if said.endswith(".") else ".")
+            out.append(Para(Line([t(said), cite(e.owner_notes)])))
         paths = []
         for p in e.paths:
             chain = " → ".join([p.hops[0].source.name, *(h.target.name for h in p.hops)])

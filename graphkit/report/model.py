@@ -16,21 +16,21 @@ import contextlib
 import dataclasses
 import gc
 import json
+import pathlib
 import types
 import typing
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-SCHEMA_VERSION = "2"  # 2: limits cite sources (Item), Hop.more_notes
-SCHEMA_FILE = Path(__file__).with_name("report.schema.json")
+SCHEMA_VERSION = "3"  # 2: limits cite sources (Item), Hop.more_notes; 3: Exposure.owners
+SCHEMA_FILE = pathlib.Path(__file__).with_name("report.schema.json")
 
 Notes = list[int]
 
 
-def doc(text: str, default=dataclasses.MISSING, factory=dataclasses.MISSING):
+def doc(text: str, default: Any = dataclasses.MISSING, factory: Any = dataclasses.MISSING) -> Any:
     """A dataclass field with a description for the JSON Schema."""
-    kw = {"metadata": {"doc": text}}
+    kw: dict[str, Any] = {"metadata": {"doc": text}}
     if default is not dataclasses.MISSING:
         kw["default"] = default
     if factory is not dataclasses.MISSING:
@@ -128,6 +128,11 @@ class Exposure:
     flags: list[str] = doc("Risk-flag notations this counterpart raises.")
     paths: list[Path] = doc("Strongest paths (ranked by strength, then length).")
     notes: Notes = doc("Footnotes of the strongest path.")
+    owners: list[EntityRef] = doc(
+        "Agency report: the vendor's owners up the OWNS chain (parent, its parent...).",
+        factory=list,
+    )
+    owner_notes: Notes = doc("Footnotes of the OWNS claims naming those owners.", factory=list)
 
 
 @dataclass
@@ -408,7 +413,7 @@ def _type_schema(t, defs: dict) -> dict:
         return {"type": "object", "additionalProperties": _type_schema(typing.get_args(t)[1], defs)}
     if origin is Literal:
         return {"enum": list(typing.get_args(t))}
-    if dataclasses.is_dataclass(t):
+    if isinstance(t, type) and dataclasses.is_dataclass(t):
         if t.__name__ not in defs:
             defs[t.__name__] = {}
             defs[t.__name__] = _object_schema(t, defs)
@@ -417,7 +422,7 @@ def _type_schema(t, defs: dict) -> dict:
     return {"type": simple[t]}
 
 
-def write_schema(path: Path = SCHEMA_FILE) -> None:
+def write_schema(path: pathlib.Path = SCHEMA_FILE) -> None:
     """Regenerate the committed schema file (``python -m graphkit.report.model``)."""
     path.write_text(json.dumps(json_schema(), indent=2) + "\n", encoding="utf-8")
 

@@ -1,6 +1,8 @@
 """The renderer registry: format name -> how to turn a :class:`Report` into bytes.
 
-Add a format by adding a module with ``render(report) -> str | bytes`` and one entry here.
+Add a format by adding a module with ``render(report) -> str | bytes`` (or, when it writes the
+shared :class:`~graphkit.report.doc.Document`, ``render(report, document=None)``) and one entry
+here. :func:`render_all` builds that document once for every format that needs it.
 
 >>> renderer_for("amazon.md").name
 'md'
@@ -13,11 +15,14 @@ from __future__ import annotations
 import importlib
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from graphkit.errors import GraphkitError
-from graphkit.report.model import Report
+from graphkit.report import doc as D
+from graphkit.report.doc import Document
+from graphkit.report.model import Report, paused_gc
 
 
 @dataclass(frozen=True)
@@ -26,19 +31,24 @@ class Renderer:
     suffixes: tuple[str, ...]
     module: str  # module with ``render(report) -> str | bytes``
     binary: bool = False
+    #: ``render`` takes the document model (:func:`graphkit.report.doc.document`) as well
+    uses_document: bool = False
 
-    def render(self, report: Report) -> bytes:
-        out = importlib.import_module(self.module).render(report)
+    def render(self, report: Report, document: Document | None = None) -> bytes:
+        """``report`` in this format; ``document`` (when this format writes the document
+        model) saves building it again."""
+        fn = importlib.import_module(self.module).render
+        out = fn(report, document) if self.uses_document else fn(report)
         return out if isinstance(out, bytes) else out.encode("utf-8")
 
 
 RENDERERS: dict[str, Renderer] = {
     r.name: r
     for r in (
-        Renderer("html", (".html", ".htm"), "graphkit.report.render_html"),
-        Renderer("md", (".md", ".markdown"), "graphkit.report.render_md"),
+        Renderer("html", (".html", ".htm"), "graphkit.report.render_html", uses_document=True),
+        Renderer("md", (".md", ".markdown"), "graphkit.report.render_md", uses_document=True),
         Renderer("json", (".json",), "graphkit.report.render_json"),
-        Renderer("pdf", (".pdf",), "graphkit.report.pdf", binary=True),
+        Renderer("pdf", (".pdf",), "graphkit.report.pdf", binary=True, uses_document=True),
     )
 }
 
@@ -64,6 +74,20 @@ def renderer_for(output: str | Path | None = None, fmt: str | None = None) -> Re
 
 def render(report: Report, fmt: str = "md") -> bytes:
     return renderer_for(fmt=fmt).render(report)
+
+
+def render_all(report: Report, formats: Iterable[str]) -> dict[str, bytes]:
+    """``report`` in each of ``formats``, building the document model that the Markdown, HTML
+    and PDF renderers share once.
+
+    >>> from graphkit.report.doc import _tiny
+    >>> sorted(render_all(_tiny(), ["md", "json"]))
+    ['json', 'md']
+    """
+    rs = [renderer_for(fmt=f) for f in formats]
+    with paused_gc():  # one pause for all: the collector runs once, after the last format
+        document = D.document(report) if sum(r.uses_document for r in rs) > 1 else None
+        return {r.name: r.render(report, document) for r in rs}
 
 
 def check_writable(output: str | Path) -> None:

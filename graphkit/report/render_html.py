@@ -35,8 +35,8 @@ a { color: #0b5394; }
 .meta { font-size: .88rem; }
 .meta dt { font-weight: bold; float: left; clear: left; width: 9rem; }
 .meta dd { margin: 0 0 .15rem 9.5rem; overflow-wrap: anywhere; }
-nav.toc { font-size: .9rem; margin: 1rem 0; }
-nav.toc a { margin-right: .9rem; white-space: nowrap; }
+nav.toc { font-size: .9rem; margin: 1rem 0; display: flex; flex-wrap: wrap; gap: .2rem .9rem; }
+nav.toc a { white-space: nowrap; }
 sup.fn { font-size: .72em; line-height: 0; white-space: nowrap; }
 sup.fn a { text-decoration: none; }
 table { border-collapse: collapse; width: 100%; margin: .4rem 0 1rem; font-size: .9rem; }
@@ -87,13 +87,14 @@ _TAGS = {"b": "b", "i": "i", "code": "code"}
 
 
 _run = functools.lru_cache(maxsize=1 << 16)(esc)  # names, labels and statuses repeat
+_notes = functools.lru_cache(maxsize=1 << 16)(notes)  # a claim's notes recur on every path
 
 
 def inline(parts) -> str:
     out = []
     for p in parts:
         if type(p) is D.Cite:
-            out.append(notes(p.notes))
+            out.append(_notes(p.notes))
             continue
         text = _run(p.text)
         if not p.style and not p.href:
@@ -114,13 +115,13 @@ def inline(parts) -> str:
     return "".join(out)
 
 
-def render(r: M.Report) -> str:
+def render(r: M.Report, document: D.Document | None = None) -> str:
+    """The page; ``document`` is ``D.document(r)`` when the caller has already built it."""
     with M.paused_gc():
-        return _render(r)
+        return _render(r, document if document is not None else D.document(r))
 
 
-def _render(r: M.Report) -> str:
-    d = D.document(r)
+def _render(r: M.Report, d: D.Document) -> str:
     h = r.header
     out: list[str] = [f"<h1>{esc(d.title)}</h1>"]
     toc = "".join(f'<a href="#{s.id}">{esc(s.title)}</a>' for s in d.sections if s.title)

@@ -31,6 +31,11 @@ def _esc_run(s: str) -> str:
     return text.replace("<", "&lt;").replace(">", "&gt;")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a claim's notes recur on every path
+def _notes(ns: tuple[int, ...]) -> str:
+    return notes(ns)
+
+
 def notes(ns) -> str:
     shown = ns[: T.MAX_NOTES]
     more = len(ns) - len(shown)
@@ -52,7 +57,7 @@ def inline(parts) -> str:
     out = []
     for p in parts:
         if type(p) is D.Cite:
-            out.append(notes(p.notes))
+            out.append(_notes(p.notes))
         elif not p.style and not p.href:
             out.append(_esc_run(p.text))
         elif p.style == "code":
@@ -68,13 +73,13 @@ def inline(parts) -> str:
     return "".join(out)
 
 
-def render(r: M.Report) -> str:
+def render(r: M.Report, document: D.Document | None = None) -> str:
+    """The Markdown; ``document`` is ``D.document(r)`` when the caller has already built it."""
     with M.paused_gc():
-        return _render(r)
+        return _render(r, document if document is not None else D.document(r))
 
 
-def _render(r: M.Report) -> str:
-    d = D.document(r)
+def _render(r: M.Report, d: D.Document) -> str:
     out: list[str] = [f"# {esc(d.title)}", ""]
     for s in d.sections:
         if s.title:

@@ -57,7 +57,7 @@ def dates(start: str | None, end: str | None) -> str:
 def scope(h: M.Header) -> str:
     s = f"flows followed up to {n(h.depth, 'hop')}"
     if h.as_of:
-        s += f", claims active on {h.as_of}"
+        s += f", claims active as of {h.as_of}"
     if h.min_status:
         s += f", claims at least {h.min_status}"
     return s
@@ -65,6 +65,43 @@ def scope(h: M.Header) -> str:
 
 def counterpart_word(r: M.Report) -> str:
     return "vendors" if r.header.kind == "agency" else "government agencies"
+
+
+def reach_sentence(r: M.Report) -> str:
+    """The summary's first sentence: how many counterparts, directly or through others."""
+    s = r.summary
+    total = s.direct + s.indirect
+    if r.header.kind == "agency":
+        return (
+            f"{n(total, 'vendor')} whose technology, data or money reaches the agency (or a "
+            f"component listed in the header): {s.direct:,} "
+            f"{'deals' if s.direct == 1 else 'deal'} with it directly, "
+            f"{s.indirect:,} only through other organisations, named with each."
+        )
+    return (
+        f"{n(total, 'government agency', 'government agencies')} reached: {s.direct:,} directly "
+        f"(no organisation outside the family in between), {s.indirect:,} only through others."
+    )
+
+
+def reached_sentence(r: M.Report, e: M.Exposure) -> str:
+    """``'Reached directly in 1 hop'`` (company report) or ``'Deals with the agency directly
+    (1 hop)'`` (agency report)."""
+    via = ", ".join(x.name for x in e.through)
+    if r.header.kind == "agency":
+        if e.direct:
+            return f"Deals with the agency directly ({n(e.distance, 'hop')})"
+        return f"Reaches the agency through {via} ({n(e.distance, 'hop')})"
+    return f"Reached {'directly' if e.direct else 'through ' + via} in {n(e.distance, 'hop')}"
+
+
+def owned_by(e: M.Exposure) -> str:
+    """``'owned by Zenith Holdings'``, or with several, ``'owners up the OWNS chain: A, B'``
+    (nearest first)."""
+    names = [o.name for o in e.owners]
+    if len(names) == 1:
+        return f"owned by {names[0]}"
+    return "owners up the OWNS chain: " + ", ".join(names)
 
 
 def strength_phrase(strength: str, hops: int) -> str:
@@ -112,5 +149,7 @@ def totals_sentence(t: M.Totals) -> str:
         if count:
             amount = money(getattr(t, key), t.currencies)
             parts.append(f"{MEASURES[key]} {amount} (recorded for {count:,} of them)")
+    if not t.contracts:
+        return "No contract awards are recorded within this scope."
     amounts = "; ".join(parts) if parts else "no amounts recorded"
     return f"{n(t.contracts, 'contract')}: {amounts}."
