@@ -99,3 +99,22 @@ def test_supplied_titles_are_wholly_bracketed(curated):
     assert found
     for r in found:
         assert r["t"].startswith("[") and r["t"].endswith("]"), r["e"]
+
+
+def test_statements_about_no_entity_are_cited_and_name_their_speaker(curated):
+    # a statement with no gk:about (a UN expert's call on the whole surveillance industry) is
+    # kept only because a statement about an entity cites it: no orphan, no invented subject
+    loose = rows(
+        curated,
+        """
+        SELECT ?s ?by ?citer WHERE {
+          ?s a gk:Statement . FILTER NOT EXISTS { ?s gk:about ?x }
+          OPTIONAL { ?s gk:statedBy ?by }
+          OPTIONAL { ?citer gk:cites ?s ; gk:about ?y }
+        }""",
+    )
+    assert loose and all(r.get("by") and r.get("citer") for r in loose), loose
+    rapporteur = "https://w3id.org/graphkit/id/org/un-special-rapporteur-freedom-of-expression"
+    assert rapporteur in {r["by"] for r in loose}
+    claims = rows(curated, f"SELECT ?c WHERE {{ ?c rdf:subject <{rapporteur}> }}")
+    assert claims == []  # it names no company: no claim that it criticises one

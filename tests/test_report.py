@@ -150,6 +150,43 @@ def test_every_footnote_is_an_evidence_url_and_every_citation_resolves(bundled, 
     assert amazon.summary.sources == len(amazon.footnotes)
 
 
+OHCHR = "https://www.ohchr.org/EN/NewsEvents/Pages/DisplayNews.aspx?NewsID=24736&LangID=E"
+RAPPORTEUR = "UN Special Rapporteur on freedom of opinion and expression"
+
+
+def test_amazon_scrutiny_names_what_the_proposal_cites_with_its_source(amazon):
+    """The proposal's footnote 2 (data/amazon-proposal.ttl: gk:cites) reaches the scrutiny
+    section as a nested item with the OHCHR press release as its footnote, in every format."""
+    item = next(s for s in amazon.scrutiny if s.actor.id == "org/sisters-of-st-joseph-of-brentwood")
+    [c] = item.cites
+    assert c.stated_by.name == RAPPORTEUR and c.as_of == "2019-06-25"
+    assert "moratorium" in c.summary and c.cited_by.startswith("statement/")
+    number = {f.url: f.number for f in amazon.footnotes}[OHCHR]
+    assert c.notes == [number]
+    assert all(not s.cites for s in amazon.scrutiny if s is not item)
+    assert RAPPORTEUR not in {s.actor.name for s in amazon.scrutiny}  # no claim that it criticises
+    md = render(amazon, "md").decode()
+    scrutiny = md[md.index("## Scrutiny") :]
+    scrutiny = scrutiny[: scrutiny.index("\n## ", 1)]
+    line = next(x for x in scrutiny.splitlines() if RAPPORTEUR in x)
+    assert line.startswith("   - Cites **") and line.endswith(f"[^{number}]")
+    assert f"[^{number}]: " in md and OHCHR in md[md.index(f"[^{number}]: ") :].splitlines()[0]
+    data = json.loads(render(amazon, "json"))
+    [cj] = [c for s in data["scrutiny"] for c in s["cites"]]
+    assert cj["stated_by"]["name"] == RAPPORTEUR and cj["notes"] == [number]
+    assert {f["number"]: f["url"] for f in data["footnotes"]}[number] == OHCHR
+    page = render(amazon, "html").decode()
+    sec = page[page.index('id="scrutiny"') :]
+    sec = sec[: sec.index("</section>")]
+    assert f"Cites <b>{html.escape(RAPPORTEUR)}" in sec and f'href="#fn-{number}"' in sec
+
+
+def test_ice_report_scrutiny_cites_nothing(bundled):
+    r = build(bundled, "ICE")
+    assert all(not s.cites for s in r.scrutiny)
+    assert OHCHR not in {f.url for f in r.footnotes}
+
+
 def test_every_fact_in_the_summary_and_exposure_cites_a_source(amazon):
     items = [i for g in amazon.summary.agencies for i in g.items]
     items += [i for g in amazon.summary.technologies for i in g.items]

@@ -657,7 +657,8 @@ class _Builder:
         for n, about in targets.items():
             for u, _, d in _in_edges(self.G, n):
                 if d.get("type") in self.o.scrutiny_types and self.rules.any_claim(d):
-                    out.append(M.Scrutiny(self.ref(u), self.ref(n), about, self.claim(u, n, d)))
+                    claim = self.claim(u, n, d)
+                    out.append(M.Scrutiny(self.ref(u), self.ref(n), about, claim, self.cited(u, n)))
         return sorted(
             out,
             key=lambda s: (
@@ -666,6 +667,50 @@ class _Builder:
                 s.actor.name,
                 s.claim.claim,
             ),
+        )
+
+    def cited(self, actor: str, target: str) -> list[M.Citation]:
+        """Statements that the actor's statements about the target cite (``gk:cites``), such as
+        the UN expert in a shareholder proposal's footnote; in scope as :meth:`statements`."""
+        G, links = self.G, self.o.link_types
+        about, by, cites = (links.get(GK + k) for k in ("about", "statedBy", "cites"))
+        if by is None or cites is None:
+            return []
+        topics = {c.notation: c.label for c in self.o.scheme(GK + "StatementTopics")}
+        out: dict[str, M.Citation] = {}
+        for s, _, e in _in_edges(G, actor):
+            if e.get("type") != by or not self._statement_in_scope(s):
+                continue
+            said = list(_out_edges(G, s))
+            if not any(v == target and d.get("type") == about for _, v, d in said):
+                continue
+            for _, c, d in said:
+                if d.get("type") != cites or c in out or not self._statement_in_scope(c):
+                    continue
+                cd = self._node[c]
+                speaker = next((v for _, v, x in _out_edges(G, c) if x.get("type") == by), None)
+                topic = _s(cd.get("topic"))
+                out[c] = M.Citation(
+                    c,
+                    s,
+                    self.ref(speaker) if speaker else None,
+                    topics.get(topic, topic) if topic else None,
+                    _s(cd.get("as_of")),
+                    cd.get("status") or "",
+                    _s(cd.get("summary")),
+                    self.cite_evidence(cd.get("evidence", [])),
+                )
+        return sorted(out.values(), key=lambda x: (x.as_of or "", x.id))
+
+    def _statement_in_scope(self, s: str) -> bool:
+        """A statement whose status is not negated and which is valid on ``as_of`` when given."""
+        sd = self._node[s]
+        st = self.o.status(sd.get("status"))
+        if st is not None and st.negated:
+            return False
+        when = _s(sd.get("as_of"))
+        return not (
+            self.as_of and when and P.bound(when, low=True) > P.bound(self.as_of, low=False)
         )
 
     def statements(self, fam: set[str]) -> list[M.Statement]:

@@ -473,8 +473,16 @@ def _scrutiny(r: M.Report, w: _Words) -> list:
     for s in r.scrutiny:
         about = [] if s.about == "family" else [t(" (intermediary)", "muted")]
         parts = _claim(s.actor.name, s.target.name, s.claim, w)
-        lines.append(Line(parts[:-1] + about + parts[-1:]))
+        lines.append(Line(parts[:-1] + about + parts[-1:], [_citation(c, w) for c in s.cites]))
     return [Bullets(lines)]
+
+
+def _citation(c: M.Citation, w: _Words) -> Line:
+    """A statement the scrutiny item cites, as a nested item with its own sources."""
+    parts: Inline = [t("Cites "), t(T.citation_text(c), "b"), t(" ("), w.status(c.status), t(").")]
+    if c.summary:
+        parts.append(t(" " + " ".join(c.summary.split())))
+    return Line([*parts, cite(c.notes)])
 
 
 def _statements(r: M.Report, w: _Words) -> list:

@@ -218,6 +218,21 @@ class Contracts:
 
 
 @dataclass
+class Citation:
+    """A statement that a scrutiny item cites (``gk:cites``): for example a UN expert's statement
+    in a shareholder proposal's footnote. It may name no entity of the graph."""
+
+    id: str = doc("Cited statement node id.")
+    cited_by: str = doc("Id of the actor's statement about the target that cites it.")
+    stated_by: EntityRef | None = doc("Who made the cited statement, when recorded.")
+    topic_label: str | None = doc("Topic label of the cited statement.")
+    as_of: str | None = doc("Date the cited statement describes.")
+    status: str = doc("Status notation.")
+    summary: str | None = doc("Summary in graphkit's words.")
+    notes: Notes = doc("Footnotes (the cited statement's own evidence).")
+
+
+@dataclass
 class Scrutiny:
     """Criticism, investigation or shareholder action about the family or an intermediary."""
 
@@ -225,6 +240,9 @@ class Scrutiny:
     target: EntityRef = doc("Whom.")
     about: Literal["family", "intermediary"] = doc("Whether the target is in the family.")
     claim: Claim = doc("The claim.")
+    cites: list[Citation] = doc(
+        "Statements cited by the actor's statements about the target (gk:cites).", factory=list
+    )
 
 
 @dataclass

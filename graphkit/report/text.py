@@ -139,6 +139,14 @@ def statement_text(s: M.Statement) -> str:
     return f"{s.about.name} — {what}{when}{by}"
 
 
+def citation_text(c: M.Citation) -> str:
+    """``UN Special Rapporteur ... — controls on surveillance technology (as of 2019-06-25)``."""
+    who = c.stated_by.name if c.stated_by else "a statement"
+    what = f" — {c.topic_label}" if c.topic_label else ""
+    when = f" (as of {c.as_of})" if c.as_of else ""
+    return f"{who}{what}{when}"
+
+
 def totals_sentence(t: M.Totals) -> str:
     parts = []
     for key, count in (
