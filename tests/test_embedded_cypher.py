@@ -126,3 +126,31 @@ def test_backticked_labels_and_variables_are_rewritten_too(g):
     assert ec.rewrite("RETURN '(n:`Organization`)' AS s // (n:Organization)") == (
         "RETURN '(n:`Organization`)' AS s // (n:Organization)"
     )
+
+
+TRICKY = [
+    'a "quoted", comma',
+    "line\nbreak\r\nand tab\t",
+    "it's [bracketed] {braced} back\\slash",
+    "",
+    " leading and trailing ",
+    "ünïcödé — ✓",
+]
+
+
+def test_bulk_load_round_trips_values_exactly():
+    pg = project(Dataset.load(MINI, bundled=False))
+    org = next(n for n, d in pg.nodes.items() if d["labels"][0] == "Company")
+    pg.nodes[org] = {**pg.nodes[org], "name": TRICKY[0], "aliases": list(TRICKY)}
+    claim = next(e for e in pg.edges if e.is_claim)
+    claim.props.update(summary=TRICKY[1], start="2019-07-01", end=None)
+    _, rows = ec.run(pg, "MATCH (n {id: $id}) RETURN n.name AS n, n.aliases AS a", {"id": org})
+    assert rows == [[TRICKY[0], TRICKY]]
+    _, rows = ec.run(
+        pg,
+        "MATCH ()-[r]->() WHERE r.claim = $c RETURN r.summary AS s, r.start AS a, r.`end` AS b",
+        {"c": claim.props["claim"]},
+    )
+    assert rows == [[TRICKY[1], "2019-07-01", None]]
+    _, rows = ec.run(pg, "MATCH (k:Contract) RETURN k.obligated AS v, k.description AS d", {})
+    assert rows == [[1250000.5, None]]
