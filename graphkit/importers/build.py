@@ -89,7 +89,9 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _describe(src: Source, digest: str, declared: dict[str, str], typed: set[str]):
+def _describe(
+    src: Source, description: str, digest: str, declared: dict[str, str], typed: set[str]
+):
     """A ``describe`` callback for :func:`import_csv`: the DCAT/VoID description of the file.
 
     ``declared`` maps the ids that earlier sources declare to the source; a file that refers to
@@ -113,7 +115,7 @@ def _describe(src: Source, digest: str, declared: dict[str, str], typed: set[str
             (ds, TYPE, iri(DCAT + "Dataset")),
             (ds, TYPE, iri(VOID + "Dataset")),
             (ds, iri(DCTERMS + "title"), literal(src.title)),
-            (ds, iri(DCTERMS + "description"), literal(builtin(src.mapping).spec["description"])),
+            (ds, iri(DCTERMS + "description"), literal(description)),
             (ds, iri(DCTERMS + "creator"), literal(src.creator)),
             (ds, iri(DCTERMS + "source"), iri(src.repository)),
             (ds, iri(GK + "sourcePath"), literal(src.path)),
@@ -180,14 +182,15 @@ def build(
                 imported=[work / ENTITIES], resolutions=resolutions_file(), store=store
             )
             typed: set[str] = set()
+            mapping = builtin(src.mapping)
             result = import_csv(
                 path,
-                builtin(src.mapping),
+                mapping,
                 out_dir=work,
                 resolver=resolver,
                 output=f"{src.name}.ttl",
                 comment=_header(src),
-                describe=_describe(src, sha256(path), declared, typed),
+                describe=_describe(src, mapping.spec["description"], sha256(path), declared, typed),
                 log=log,
                 progress=progress,
             )
