@@ -138,7 +138,12 @@ TRICKY = [
 ]
 
 
-def test_bulk_load_round_trips_values_exactly():
+@pytest.mark.parametrize("copy_min", [0, 10**9], ids=["bulk-copy", "unwind-create"])
+def test_load_round_trips_values_exactly(copy_min, monkeypatch, tmp_path):
+    """Both ways of loading a table (COPY from a data frame, UNWIND of bound rows) keep every
+    value as it is: quotes, commas, newlines, empty strings, lists, dates, numbers, nulls."""
+    monkeypatch.setattr(ec, "COPY_MIN", copy_min)
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path))
     pg = project(Dataset.load(MINI, bundled=False))
     org = next(n for n, d in pg.nodes.items() if d["labels"][0] == "Company")
     pg.nodes[org] = {**pg.nodes[org], "name": TRICKY[0], "aliases": list(TRICKY)}
