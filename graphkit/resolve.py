@@ -125,6 +125,19 @@ def compatible(a: str, b: str) -> bool:
     return a == b or a in sup.get(b, ()) or b in sup.get(a, ())
 
 
+def curated_store(files: Iterable[Path]):
+    """The triples of ``files`` (those that exist) in one in-memory store, in file order; more
+    files can be added with :func:`add_to_store`."""
+    return _store(files)
+
+
+def add_to_store(store, path: Path) -> None:
+    """Load the Turtle file ``path`` into ``store`` (as :func:`curated_store` would have)."""
+    import pyoxigraph as ox
+
+    store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+
+
 def _store(files: Iterable[Path]):
     import pyoxigraph as ox
 
@@ -291,11 +304,16 @@ class Resolver:
         curated: Iterable[Path] = (),
         imported: Iterable[Path] = (),
         resolutions: Path | None = None,
+        *,
+        store=None,
     ):
+        """``store``: the ``curated`` files already loaded (:func:`curated_store`), so a caller
+        resolving many files in turn parses each input once and adds to it as it goes."""
         self.records: dict[str, Record] = {}
         self.by_id: dict[tuple[str, str], list[str]] = {}
         self.by_name: dict[str, list[str]] = {}
-        store = _store(curated)
+        if store is None:
+            store = _store(curated)
         cur, self.curated_contracts = _records(store, "curated")
         self.claims: dict[ClaimKey, str] = _claims(store)
         self._run_claims: dict[ClaimKey, str] = {}

@@ -144,3 +144,36 @@ def test_library_questions_run_on_a_graph_without_claims(g):
         cols, rows = ec.run(pg, q.text("cypher"), values)  # raised "Cannot find property flow"
         assert cols, q.name
         assert all(v in (None, 0, "org/lone", "x", "Lone") for r in rows for v in r), q.name
+
+
+TRICKY = [
+    'a "quoted", comma',
+    "line\nbreak\r\nand tab\t",
+    "it's [bracketed] {braced} back\\slash",
+    "",
+    " leading and trailing ",
+    "ünïcödé — ✓",
+]
+
+
+@pytest.mark.parametrize("copy_min", [0, 10**9], ids=["bulk-copy", "unwind-create"])
+def test_load_round_trips_values_exactly(copy_min, monkeypatch, tmp_path):
+    """Both ways of loading a table (COPY from a data frame, UNWIND of bound rows) keep every
+    value as it is: quotes, commas, newlines, empty strings, lists, dates, numbers, nulls."""
+    monkeypatch.setattr(ec, "COPY_MIN", copy_min)
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path))
+    pg = project(Dataset.load(MINI, bundled=False))
+    org = next(n for n, d in pg.nodes.items() if d["labels"][0] == "Company")
+    pg.nodes[org] = {**pg.nodes[org], "name": TRICKY[0], "aliases": list(TRICKY)}
+    claim = next(e for e in pg.edges if e.is_claim)
+    claim.props.update(summary=TRICKY[1], start="2019-07-01", end=None)
+    _, rows = ec.run(pg, "MATCH (n {id: $id}) RETURN n.name AS n, n.aliases AS a", {"id": org})
+    assert rows == [[TRICKY[0], TRICKY]]
+    _, rows = ec.run(
+        pg,
+        "MATCH ()-[r]->() WHERE r.claim = $c RETURN r.summary AS s, r.start AS a, r.`end` AS b",
+        {"c": claim.props["claim"]},
+    )
+    assert rows == [[TRICKY[1], "2019-07-01", None]]
+    _, rows = ec.run(pg, "MATCH (k:Contract) RETURN k.obligated AS v, k.description AS d", {})
+    assert rows == [[1250000.5, None]]

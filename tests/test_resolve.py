@@ -11,7 +11,15 @@ from graphkit.cli import app
 from graphkit.importers import import_csv
 from graphkit.importers.usaspending import mapping_for
 from graphkit.model import GK, ID, data_dir
-from graphkit.resolve import Decisions, Resolver, duplicates, normalize
+from graphkit.resolve import (
+    Decisions,
+    Resolver,
+    add_to_store,
+    curated_store,
+    duplicates,
+    normalize,
+)
+from graphkit.sources import curated_files
 from graphkit.store import rdf_files
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -287,3 +295,17 @@ def test_resolve_records_decisions_only_on_ids_or_equal_names(tmp_path):
     res = runner.invoke(app, ["resolve", "--same", "Acme Hold", "org/acme-analytics", *common])
     assert res.exit_code == 1
     assert "acme-holdings" in res.output and "Traceback" not in res.output
+
+
+def test_resolver_over_a_store_built_file_by_file_equals_one_over_the_files():
+    """The build loads the curated data once and adds each source as it is built: a resolver
+    over that store knows exactly what one that parses all those files knows."""
+    first, *rest = [*curated_files(), *sorted((data_dir() / "sources").glob("[ae]*.ttl"))]
+    store = curated_store([first])
+    for f in rest:
+        add_to_store(store, f)
+    a, b = Resolver(store=store), Resolver([first, *rest])
+    assert a.records == b.records and len(a.records) > 1000
+    assert a.claims == b.claims and len(a.claims) > 200
+    assert a.curated_contracts == b.curated_contracts and a.curated_contracts
+    assert a.by_name == b.by_name and a.by_id == b.by_id

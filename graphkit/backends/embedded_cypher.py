@@ -52,8 +52,9 @@ from graphkit.errors import GraphkitError
 from graphkit.model import GK, schema
 from graphkit.projection import EDGE_KEYS
 
-MAPPING_VERSION = "3"
+MAPPING_VERSION = "4"
 BATCH = 5000
+COPY_MIN = 100  # rows from which a table is bulk-copied (COPY) rather than created
 
 _OWN_TYPES = {str: "STRING", list: "STRING[]", bool: "BOOLEAN"}  # EDGE_KEYS types -> columns
 
@@ -324,39 +325,52 @@ def _build(pg, path: Path) -> None:
         ends = ", ".join(f"FROM `{a}` TO `{b}`" for a, b in sorted(ps or {(fallback, fallback)}))
         conn.execute(f"CREATE REL TABLE `{typ}`({ends}, {ecols})")
 
+    # a big table is bulk-copied from an in-memory frame: values reach the engine as typed
+    # Python objects, so strings, lists and nulls round-trip exactly with no file format to
+    # escape, ~15x cheaper than UNWIND ... CREATE; a small one (a COPY costs ~20 ms however few
+    # its rows) is created from a bound list of rows instead
+    node_columns = ["id", "labels", *node_keys]
     assign = ", ".join(f"`{k}`: CAST(r.`{k}` AS {ntypes[k]})" for k in node_keys)
-    for t in tables:
-        rows = [
-            {
-                "id": n,
-                "labels": list(d["labels"]),
-                **{k: _cast(d.get(k), ntypes[k]) for k in node_keys},
-            }
-            for n, d in pg.nodes.items()
-            if table_of[n] == t
-        ]
-        q = f"UNWIND $rows AS r CREATE (:`{t}` {{id: r.id, labels: r.labels, {assign}}})"
-        _batched(conn, q, rows)
+    nodes_of: dict[str, list] = {t: [] for t in tables}
+    for n, d in pg.nodes.items():
+        nodes_of[table_of[n]].append(
+            [n, list(d["labels"]), *(_cast(d.get(k), ntypes[k]) for k in node_keys)]
+        )
+    for t, rows in nodes_of.items():
+        copy = f"COPY `{t}` FROM df"
+        create = f"UNWIND $rows AS r CREATE (:`{t}` {{id: r.id, labels: r.labels, {assign}}})"
+        _load(conn, copy, create, node_columns, rows)
+    edge_columns = ["from", "to", *edge_keys]
     eassign = ", ".join(f"`{k}`: CAST(e.`{k}` AS {etypes[k]})" for k in edge_keys)
     groups: dict[tuple, list] = {}
     for s, t, typ, d in pg.edges:
-        row = {"s": s, "t": t, **{k: _cast(d.get(k), etypes[k]) for k in edge_keys}}
+        row = [s, t, *(_cast(d.get(k), etypes[k]) for k in edge_keys)]
         groups.setdefault((typ, table_of[s], table_of[t]), []).append(row)
     for (typ, a, b), rows in sorted(groups.items()):
-        q = (
-            f"UNWIND $rows AS e MATCH (x:`{a}`) WHERE x.id = e.s MATCH (y:`{b}`) WHERE y.id = e.t "
-            f"CREATE (x)-[:`{typ}` {{{eassign}}}]->(y)"
+        copy = f"COPY `{typ}` FROM df (from='{a}', to='{b}')"
+        create = (
+            f"UNWIND $rows AS e MATCH (x:`{a}`) WHERE x.id = e.`from` "
+            f"MATCH (y:`{b}`) WHERE y.id = e.`to` CREATE (x)-[:`{typ}` {{{eassign}}}]->(y)"
         )
-        _batched(conn, q, rows)
+        _load(conn, copy, create, edge_columns, rows)
     conn.close()
     db.close()
     os.replace(tmp, path)
     Path(f"{tmp}.wal").unlink(missing_ok=True)
 
 
-def _batched(conn, query: str, rows: list[dict]) -> None:
-    for i in range(0, len(rows), BATCH):
-        conn.execute(query, {"rows": rows[i : i + BATCH]})
+def _load(conn, copy: str, create: str, columns: list[str], rows: list[list]) -> None:
+    """Load ``rows`` (values in ``columns`` order): ``copy`` (a ``COPY ... FROM df``) reads them
+    as the data frame ``df`` when there are at least :data:`COPY_MIN`, else ``create`` (an
+    ``UNWIND $rows ...``) reads them as a list of maps."""
+    if len(rows) < COPY_MIN:
+        if rows:
+            conn.execute(create, {"rows": [dict(zip(columns, r, strict=True)) for r in rows]})
+        return
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=columns, dtype=object)  # noqa: F841 (read by the engine)
+    conn.execute(copy)
 
 
 def _value(v):

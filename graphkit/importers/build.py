@@ -20,9 +20,9 @@ import yaml
 
 from graphkit.errors import DataError
 from graphkit.importers import ENTITIES, ImportResult, builtin, import_csv
-from graphkit.importers.turtle import TYPE, TripleSet, iri, literal, read_turtle
+from graphkit.importers.turtle import TYPE, TripleSet, iri, literal
 from graphkit.model import DCTERMS, GK, ID, PROV, XSD, data_dir, project_root
-from graphkit.resolve import Resolver, resolutions_file
+from graphkit.resolve import Resolver, add_to_store, curated_store, resolutions_file
 from graphkit.sources import curated_files
 
 MANIFEST = Path(__file__).parent / "sources.yaml"
@@ -89,11 +89,14 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _describe(src: Source, digest: str, declared: dict[str, str]):
+def _describe(
+    src: Source, description: str, digest: str, declared: dict[str, str], typed: set[str]
+):
     """A ``describe`` callback for :func:`import_csv`: the DCAT/VoID description of the file.
 
     ``declared`` maps the ids that earlier sources declare to the source; a file that refers to
-    one (a contract record, more evidence on a claim) ``dcterms:requires`` that source."""
+    one (a contract record, more evidence on a claim) ``dcterms:requires`` that source. The
+    subjects the file gives a type (its declarations, the description's own) go to ``typed``."""
 
     def add(result: ImportResult, ts: TripleSet) -> None:
         ds, ck = iri(src.iri), iri(src.iri + "/sha256")
@@ -112,7 +115,7 @@ def _describe(src: Source, digest: str, declared: dict[str, str]):
             (ds, TYPE, iri(DCAT + "Dataset")),
             (ds, TYPE, iri(VOID + "Dataset")),
             (ds, iri(DCTERMS + "title"), literal(src.title)),
-            (ds, iri(DCTERMS + "description"), literal(builtin(src.mapping).spec["description"])),
+            (ds, iri(DCTERMS + "description"), literal(description)),
             (ds, iri(DCTERMS + "creator"), literal(src.creator)),
             (ds, iri(DCTERMS + "source"), iri(src.repository)),
             (ds, iri(GK + "sourcePath"), literal(src.path)),
@@ -134,6 +137,7 @@ def _describe(src: Source, digest: str, declared: dict[str, str]):
         for t in desc:
             ts.add(*t)
         ts.add(ds, iri(VOID + "triples"), literal(str(len(ts) + 1), XSD + "integer"))
+        typed.update(s for s, props in ts.data.items() if TYPE in props)
 
     return add
 
@@ -168,27 +172,32 @@ def build(
     with tempfile.TemporaryDirectory(prefix=".build-", dir=out_dir.parent) as tmp:
         work = Path(tmp) / "sources"
         work.mkdir()
-        built: list[Path] = []
+        # the curated data and each source built so far, parsed once: the resolver of each
+        # source reads this store (what it would have loaded from those files, in that order)
+        store = curated_store(curated_files())
         declared: dict[str, str] = {}  # Turtle term of an id -> the source declaring it
         for src in sources:
             path = input_dir / src.file
-            resolver = Resolver(curated_files() + built, [work / ENTITIES], resolutions_file())
+            resolver = Resolver(
+                imported=[work / ENTITIES], resolutions=resolutions_file(), store=store
+            )
+            typed: set[str] = set()
+            mapping = builtin(src.mapping)
             result = import_csv(
                 path,
-                builtin(src.mapping),
+                mapping,
                 out_dir=work,
                 resolver=resolver,
                 output=f"{src.name}.ttl",
                 comment=_header(src),
-                describe=_describe(src, sha256(path), declared),
+                describe=_describe(src, mapping.spec["description"], sha256(path), declared, typed),
                 log=log,
                 progress=progress,
             )
             results[src.name] = result
-            built.append(result.out)
-            for s, props in read_turtle(result.out).data.items():
-                if TYPE in props:
-                    declared.setdefault(s, src.name)
+            add_to_store(store, result.out)
+            for s in sorted(typed):
+                declared.setdefault(s, src.name)
         _replace(work, out_dir)
     return results
 
