@@ -34,6 +34,7 @@ __all__ = [
     "claims_per_source",
     "contract_figures",
     "figures_of",
+    "record_evidence_keys",
     "curated_files",
     "describe",
     "evidence_sources",
@@ -325,6 +326,14 @@ def figures_of(contract: str, node: dict) -> ContractFigures:
     if top["start"] is not None:
         top["start"] = str(top["start"])
     return ContractFigures(contract, **top, records=len(evidence))
+
+
+def record_evidence_keys() -> list[str]:
+    """The node keys holding the evidence of a contract's records' figures
+    (``record_K_evidence`` for each ``gk:recordFigure`` key K)."""
+    from graphkit.model import record_key, schema
+
+    return [record_key(k)[1] for k in sorted(schema().record_figures.values())]
 
 
 def _float(v) -> float | None:
