@@ -115,6 +115,7 @@ def record_key(key: str) -> tuple[str, str]:
     """
     return f"{RECORD_PREFIX}{key}", f"{RECORD_PREFIX}{key}_evidence"
 
+
 #: XSD datatypes read as numbers (the one table; the projection, SPARQL and Cypher use it).
 XSD_NUMERIC: dict[str, type] = {XSD + t: float for t in ("decimal", "double", "float")} | {
     XSD + t: int

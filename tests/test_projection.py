@@ -320,8 +320,7 @@ def test_an_ontology_key_in_the_records_name_space_is_refused(tmp_path):
 
     bad = tmp_path / "bad.ttl"
     bad.write_text(
-        "@prefix gk: <https://w3id.org/graphkit/ontology#> .\n"
-        'gk:x gk:pgKey "record_obligated" .\n',
+        '@prefix gk: <https://w3id.org/graphkit/ontology#> .\ngk:x gk:pgKey "record_obligated" .\n',
         encoding="utf-8",
     )
     with pytest.raises(DataError, match="record_obligated"):
