@@ -214,9 +214,7 @@ def print_paths(g, r) -> None:
 
 def _entity_facts(ent: dict, w: int) -> list[str]:
     """``Name  [labels]  id`` and one ``key: value`` line per fact (URLs kept whole)."""
-    from graphkit.cli.render import wrap
-
-    from graphkit.cli.render import figures_by_source
+    from graphkit.cli.render import figures_by_source, wrap
     from graphkit.model import RECORD_PREFIX
 
     out = [f"{ent.get('name', ent['id'])}  [{', '.join(ent.get('labels', ()))}]  {ent['id']}"]
