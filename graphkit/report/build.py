@@ -942,7 +942,10 @@ def limits(r: M.Report, o: Ontology) -> list[M.Item]:
         "counterpart are drawn (at most three, one per last step); weaker ones may exist."
     )
     say(
-        "Contract amounts are as recorded in the award records. Obligated, current and potential "
+        "Contract amounts are as recorded in the award records. Where several sources report "
+        "the same award, the largest amount any of them gives is counted once (award amounts "
+        "are cumulative, so that is the latest report; a later de-obligation would be missed), "
+        "with the earliest start date and fiscal year. Obligated, current and potential "
         "values are different measures and are summed separately, never mixed; current and "
         "potential values are what an award allows, not what was paid."
     )
