@@ -86,7 +86,8 @@ EXPECTED = {
         ("org/acme-holdings", "org/acme-labs", "Acme Labs", 2),
     ],
     "contracts-by-agency-year": [
-        ("org/fea", None, "USD", 1, 1250000.5, 0, 0),
+        # FEA001: its record's larger amounts and start; FEA002: its own larger amount
+        ("org/fea", "2020", "USD", 1, 1500000.0, 1600000.0, 0),
         ("org/fea", "2021", "USD", 2, 250000.25, 0, 500000.0),
     ],
     "paths-to-immigration-enforcement": [
