@@ -55,7 +55,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-FORMAT_VERSION = "3"
+FORMAT_VERSION = "4"  # 4: contract nodes carry their records' figures (record_K lists)
 SUFFIX = ".gkpg"
 MAGIC = b"GKPG\n"
 MAX_AGE = 7 * 86400  # entries unused this long are pruned when a new one is written

@@ -100,6 +100,22 @@ RESERVED_KEYS = frozenset(
     {"id", "labels", "type", "source", "target", "claim", "link", "sources", "flow", "negated"}
 )
 
+#: Prefix of the keys that carry a contract's ``gk:ContractRecord`` figures on its node (see
+#: :func:`record_key`); no ontology ``gk:pgKey`` may start with it.
+RECORD_PREFIX = "record_"
+
+
+def record_key(key: str) -> tuple[str, str]:
+    """The two node keys of record figure ``key`` (a ``gk:recordFigure`` property's key):
+    ``record_<key>``, the values the contract's records give, and ``record_<key>_evidence``, the
+    parallel list of the evidence id of the record each value comes from (records in IRI order).
+
+    >>> record_key("obligated")
+    ('record_obligated', 'record_obligated_evidence')
+    """
+    return f"{RECORD_PREFIX}{key}", f"{RECORD_PREFIX}{key}_evidence"
+
+
 #: XSD datatypes read as numbers (the one table; the projection, SPARQL and Cypher use it).
 XSD_NUMERIC: dict[str, type] = {XSD + t: float for t in ("decimal", "double", "float")} | {
     XSD + t: int
@@ -166,6 +182,7 @@ class Ontology:
     ranges: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:range
     value_schemes: dict[str, str] = field(default_factory=dict)  # property -> gk:conceptScheme
     shaped_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)  # class -> shape keys
+    record_figures: dict[str, str] = field(default_factory=dict)  # gk:recordFigure IRI -> key
     #: The files that declare targeted SHACL shapes: (path, Turtle text) as read, and their
     #: parsed quads (what :func:`graphkit.validate.load_shapes` compiles; pySHACL parses the text).
     shape_sources: tuple[tuple[str, str], ...] = ()
@@ -330,6 +347,12 @@ def read_ontology(files: list[Path]) -> Ontology:
     clash = sorted(set(keys.values()) & RESERVED_KEYS)
     if clash:
         raise DataError(f"ontology: gk:pgKey {clash[0]!r} is reserved by the projection")
+    prefixed = sorted(k for k in keys.values() if k.startswith(RECORD_PREFIX))
+    if prefixed:
+        raise DataError(
+            f"ontology: gk:pgKey {prefixed[0]!r}: keys starting with {RECORD_PREFIX!r} are"
+            " reserved for contract records' figures"
+        )
     functional = frozenset(r[0] for r in rows("SELECT ?p WHERE { ?p a owl:FunctionalProperty }"))
     comments = dict(rows("SELECT ?x ?c WHERE { ?x rdfs:comment ?c }"))
     labels = dict(rows("SELECT ?x ?l WHERE { ?x rdfs:label ?l }"))
@@ -414,6 +437,9 @@ def read_ontology(files: list[Path]) -> Ontology:
         ranges=dict(rows("SELECT ?p ?c WHERE { ?p rdfs:range ?c }")),
         value_schemes=dict(rows("SELECT ?p ?s WHERE { ?p gk:conceptScheme ?s }")),
         shaped_keys=shaped,
+        record_figures={
+            p: keys[p] for (p,) in rows("SELECT ?p WHERE { ?p gk:recordFigure true }") if p in keys
+        },
         shape_sources=tuple(shape_sources),
         shape_quads=tuple(shape_quads),
         super_properties=supers,

@@ -8,6 +8,14 @@
   contracts, sources})`` where TYPE is the ``gk:pgType`` of the claim's relationship.
 - Edge from a structural link (``gk:pgType`` on a property that is not a relationship), for
   example ``(contract)-[:AWARDED_BY]->(agency)``.
+- A ``gk:ContractRecord`` (another source's figures of a contract, ``ontology/sources.ttl``) is no
+  node: its figures go on its contract's node as homogeneous lists every engine can store. For
+  each ``gk:recordFigure`` property with key K (obligated, current_value, potential_value, start,
+  fiscal_year, currency), ``record_K`` holds the values the contract's records give (records in
+  IRI order, one value per record that gives it) and ``record_K_evidence`` the parallel evidence
+  id of the record each comes from (its first by id). ``model.RECORD_PREFIX`` keeps ontology keys
+  out of that name space; :func:`graphkit.sources.figures_of` applies the query library's rule
+  (largest amount, earliest date) to a node.
 
 How: one pass over the triples keeps a compact state (:class:`_Collected`: one flat tuple per
 subject, one shared object per IRI); then node and edge records are made one at a time, in the
@@ -22,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypedDict, cast
 
-from graphkit.model import GK, ID, RDF, SKOS, XSD_NUMERIC, Schema, schema, short_id
+from graphkit.model import GK, ID, RDF, SKOS, XSD_NUMERIC, Schema, record_key, schema, short_id
 
 _NUMERIC = XSD_NUMERIC
 
@@ -188,6 +196,8 @@ class _Collected:
         claims: set[_Ref] = set()
         link_pairs: dict[str, set[tuple[str, str]]] = {}
         notation: dict[str, str] = {}
+        record_of_p = GK + "recordOf"
+        record_of: dict[_Ref, str] = {}  # record -> the contract IRI it describes
         short: dict[str, str] = {}  # short literals (dates, amounts, codes), shared
 
         cur: _Ref | None = None
@@ -213,6 +223,8 @@ class _Collected:
                     link_pairs.setdefault(p, set()).add((cur, refs.get(o) or o))
                 elif p == notation_p:
                     notation[cur] = q.object.value
+                elif p == record_of_p:
+                    record_of[cur] = q.object.value
                 continue
             o = q.object
             if type(k) is int:
@@ -254,6 +266,9 @@ class _Collected:
             values[cur] = tuple(buf) if old is None else old + tuple(buf)  # type: ignore[index]
         self.values, self.nodes_, self.claims = values, nodes, claims
         self.link_pairs, self.notation = link_pairs, notation
+        self.records: dict[str, list[_Ref]] = {}  # contract IRI -> its records, by IRI
+        for r in sorted(record_of):
+            self.records.setdefault(record_of[r], []).append(r)
         self.functional = {k for p, k in sch.keys.items() if p in sch.functional}
         self.known: dict[str, object] = {}  # node id -> its url (or _NO_URL), set by nodes()
 
@@ -356,8 +371,37 @@ class _Collected:
             caption = captions[labels]
             n = short_id(str(iri))
             props.setdefault("name", str(props.get(caption or "name") or n))
+            if iri in self.records:
+                self._add_records(self.records[iri], props)
             known[n] = props["url"] if "url" in props else _NO_URL
             yield n, labels, props
+
+    def _add_records(self, records: list, props: dict) -> None:
+        """The figures of a contract's records as ``record_K`` / ``record_K_evidence`` lists
+        (see the module docstring); an ill-typed number (text) is left out."""
+        sch = self.sch
+        figures = sorted(sch.record_figures.values())
+        numeric = {k: _NUMERIC[dt] for k in figures if (dt := sch.datatypes.get(k)) in _NUMERIC}
+        got: dict[str, tuple[list, list]] = {}
+        for r in records:
+            rec, _, _ = self._decode_general(self.values.get(r, ()), {})
+            ev = rec.get("evidence") or [short_id(str(r))]
+            first = min(map(str, ev)) if isinstance(ev, list) else str(ev)
+            for k in figures:
+                v = rec.get(k)
+                if isinstance(v, list):
+                    v = min(v, key=str) if v else None
+                if v is None or isinstance(v, bool) or (k in numeric and isinstance(v, str)):
+                    continue
+                if k in numeric:  # one type per list (Neo4j stores homogeneous lists only)
+                    v = numeric[k](v)
+                vals, evs = got.setdefault(k, ([], []))
+                vals.append(v)
+                evs.append(first)
+        for k in figures:
+            if k in got:
+                key, ev_key = record_key(k)
+                props[key], props[ev_key] = got[k]
 
     def edges(self):
         """Claim edges in the order of the claims' IRIs, then structural links by property and

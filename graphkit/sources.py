@@ -33,6 +33,8 @@ __all__ = [
     "SourceInfo",
     "claims_per_source",
     "contract_figures",
+    "figures_of",
+    "record_evidence_keys",
     "curated_files",
     "describe",
     "evidence_sources",
@@ -277,7 +279,7 @@ class ContractFigures:
     potential_value: float | None
     start: str | None
     fiscal_year: int | None
-    records: int  #: how many records of other sources it has
+    records: int  #: distinct evidence of its records that give a figure (other sources' reports)
 
 
 _FIGURE = {
@@ -289,30 +291,90 @@ _FIGURE = {
 }
 
 
+#: How one figure is chosen among the contract's own and its records': amounts are cumulative
+#: (the largest is the latest report), dates and fiscal years the earliest any source gives.
+_PICK = {"start": min, "fiscal_year": min}
+
+
+def figures_of(contract: str, node: dict) -> ContractFigures:
+    """:class:`ContractFigures` of a contract's property-graph node: its own figures and the
+    ``record_K`` lists the projection puts on it (``graphkit.projection``), by the rule of
+    :func:`contract_figures` and ``queries/contracts-by-agency-year.rq`` (no RDF needed).
+
+    >>> f = figures_of("contract/k", {"obligated": 5.0, "record_obligated": [9.0, 2.0],
+    ...                               "record_obligated_evidence": ["evidence/a", "evidence/b"],
+    ...                               "start": "2019-03-01", "record_start": ["2018-01-02"]})
+    >>> (f.obligated, f.current_value, f.start, f.records)
+    (9.0, None, '2018-01-02', 2)
+    """
+    from graphkit.model import record_key
+
+    top: dict = {}
+    evidence: set[str] = set()
+    for key in _FIGURE.values():
+        values_key, evidence_key = record_key(key)
+        own = node.get(key)
+        got = [own] if own is not None else []
+        got += node.get(values_key) or []
+        evidence.update(node.get(evidence_key) or [])
+        if key == "fiscal_year":
+            got = [_int(v) for v in got]
+        elif key != "start":
+            got = [_float(v) for v in got]
+        got = [v for v in got if v is not None]
+        top[key] = _PICK.get(key, max)(got) if got else None
+    if top["start"] is not None:
+        top["start"] = str(top["start"])
+    return ContractFigures(contract, **top, records=len(evidence))
+
+
+def record_evidence_keys() -> list[str]:
+    """The node keys holding the evidence of a contract's records' figures
+    (``record_K_evidence`` for each ``gk:recordFigure`` key K)."""
+    from graphkit.model import record_key, schema
+
+    return [record_key(k)[1] for k in sorted(schema().record_figures.values())]
+
+
+def _float(v) -> float | None:
+    try:
+        return None if isinstance(v, bool) else float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def _int(v) -> int | None:
+    try:
+        return None if isinstance(v, bool) else int(str(v)[:4])
+    except (TypeError, ValueError):
+        return None
+
+
 def contract_figures(dataset) -> dict[str, ContractFigures]:
     """:class:`ContractFigures` of every contract of a loaded dataset, by short id."""
     from graphkit.model import short_id
 
     props = " ".join(f"<{p}>" for p in _FIGURE)
-    q = f"""SELECT ?k ?f ?p ?v WHERE {{ ?k a <{GK}Contract> . ?f <{GK}recordOf>? ?k .
-        VALUES ?p {{ {props} }} ?f ?p ?v }}"""
+    q = f"""SELECT ?k ?f ?p ?v (MIN(STR(?e)) AS ?ev) WHERE {{ ?k a <{GK}Contract> .
+        ?f <{GK}recordOf>? ?k . VALUES ?p {{ {props} }} ?f ?p ?v
+        OPTIONAL {{ ?f <http://www.w3.org/ns/prov#wasDerivedFrom> ?e }} }} GROUP BY ?k ?f ?p ?v"""
     values: dict[str, dict[str, list]] = {}
     records: dict[str, set[str]] = {}
     for r in dataset.query(q):
         k, key, raw = r["k"].value, _FIGURE[r["p"].value], r["v"].value
-        if r["f"] != r["k"]:
-            records.setdefault(k, set()).add(r["f"].value)
         try:
             v = raw if key == "start" else int(raw) if key == "fiscal_year" else float(raw)
         except ValueError:
             continue  # an ill-typed figure (validation reports it)
+        if r["f"] != r["k"]:  # a record: counted by its (first) evidence, as on the node
+            records.setdefault(k, set()).add(r["ev"].value if r["ev"] else r["f"].value)
         values.setdefault(k, {}).setdefault(key, []).append(v)
     for r in dataset.query(f"SELECT ?k WHERE {{ ?k a <{GK}Contract> }}"):
         values.setdefault(r["k"].value, {})
     out = {}
     for k, got in values.items():
         top = {n: max(got[n]) if n in got else None for n in _FIGURE.values()}
-        for n in ("start", "fiscal_year"):
-            top[n] = min(got[n]) if n in got else None
+        for n, pick in _PICK.items():
+            top[n] = pick(got[n]) if n in got else None
         out[short_id(k)] = ContractFigures(short_id(k), **top, records=len(records.get(k, ())))
     return out

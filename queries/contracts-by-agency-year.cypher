@@ -1,13 +1,26 @@
 // description: Contract awards of an agency by start year and currency, with counts and total amounts.
 // param: agency:entity = org/ice
 //
-// The property graph holds each contract's own figures only (a gk:ContractRecord, another
-// source's figures of the same award, is not a node), so this twin sums those; the SPARQL
-// version also takes the records' figures (one figure per contract: the largest any source
-// gives) and is the reference for totals over the bundled sources.
+// One figure per contract and amount, as the SPARQL version counts them: the contract's own and
+// those of every gk:ContractRecord of it (another source's figures, which the projection puts on
+// the contract's node as the lists record_obligated, record_current_value, ..., each with a
+// parallel record_*_evidence). A total takes, per contract, the largest figure any source gives
+// (award amounts are cumulative); the year is that of the earliest start date any source gives,
+// the currency the one the sources give. Each UNWIND runs over the records' values plus the
+// contract's own (a null when it has none, which max() and min() skip), so it never drops a row.
 MATCH (k:Contract)-[:AWARDED_BY]->(a {id: $agency})
-RETURN a.id AS agency, left(k.start, 4) AS year, k.currency AS currency, count(k) AS contracts,
-       sum(coalesce(k.obligated, 0.0)) AS obligated,
-       sum(coalesce(k.current_value, 0.0)) AS current_value,
-       sum(coalesce(k.potential_value, 0.0)) AS potential_value
+UNWIND coalesce(k.record_obligated, []) + [k.obligated] AS x_ob
+WITH a, k, max(x_ob) AS ob
+UNWIND coalesce(k.record_current_value, []) + [k.current_value] AS x_cv
+WITH a, k, ob, max(x_cv) AS cv
+UNWIND coalesce(k.record_potential_value, []) + [k.potential_value] AS x_pv
+WITH a, k, ob, cv, max(x_pv) AS pv
+UNWIND coalesce(k.record_start, []) + [k.start] AS x_start
+WITH a, k, ob, cv, pv, min(x_start) AS start
+UNWIND coalesce(k.record_currency, []) + [k.currency] AS x_cur
+WITH a, k, ob, cv, pv, start, min(x_cur) AS cur
+RETURN a.id AS agency, left(start, 4) AS year, cur AS currency, count(k) AS contracts,
+       sum(coalesce(ob, 0.0)) AS obligated,
+       sum(coalesce(cv, 0.0)) AS current_value,
+       sum(coalesce(pv, 0.0)) AS potential_value
 ORDER BY year, currency

@@ -111,14 +111,19 @@ def test_flipped_byte_is_rebuilt_and_the_command_still_answers(cache):
     [
         lambda b: b[: len(b) // 3],  # truncated
         lambda b: b"",  # empty
-        lambda b: b.replace(b'"format": "3"', b'"format": "9"', 1),  # another format version
+        lambda b: b.replace(  # another format version
+            f'"format": "{C.FORMAT_VERSION}"'.encode(), b'"format": "9"', 1
+        ),
         lambda b: b.replace(C.MAGIC, b"GKPX\n", 1),
     ],
 )
 def test_damaged_entry_is_rebuilt(cache, damage):
     graphkit.load([MINI], bundled=False)
     (entry,) = cache.glob("*.gkpg")
-    entry.write_bytes(damage(entry.read_bytes()))
+    before = entry.read_bytes()
+    damaged = damage(before)
+    assert damaged != before  # the damage applies to this format
+    entry.write_bytes(damaged)
     g = graphkit.load([MINI], bundled=False)
     assert g.stats()["claims"] == 4
     assert C.read(cache, entry.stem) is not None

@@ -272,3 +272,44 @@ def test_every_option_and_argument_has_help_text():
             ):
                 missing.append(f"{f.name}:{node.lineno}")
     assert missing == []
+
+
+def test_show_a_contract_puts_each_sources_figures_side_by_side(tmp_path):
+    """A contract another source also reports (a gk:ContractRecord): ``show`` lists its own
+    figures, each source's, and the figure the query library counts (largest, earliest)."""
+    extra = tmp_path / "record.ttl"
+    extra.write_text(
+        """@prefix gk: <https://w3id.org/graphkit/ontology#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix schema: <https://schema.org/> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix idk: <https://w3id.org/graphkit/id/contract/> .
+@prefix ide: <https://w3id.org/graphkit/id/evidence/> .
+@prefix evidence-type: <https://w3id.org/graphkit/taxonomy/evidence-type/> .
+ide:later-report a gk:Evidence ; schema:url "https://example.org/awards/FEA001-later" ;
+    dcterms:title "Award FEA001, later report" ; dcterms:publisher "Example Spending Office" ;
+    dcterms:type evidence-type:government-record .
+idk:FEA001-later a gk:ContractRecord ; gk:recordOf idk:FEA001 ;
+    gk:obligatedAmount "2500000.75"^^xsd:decimal ; gk:startDate "2019-12-30"^^xsd:date ;
+    gk:fiscalYear "2020"^^xsd:integer ; prov:wasDerivedFrom ide:later-report .
+""",
+        encoding="utf-8",
+    )
+    args = ["show", "contract/FEA001", *FIX, "--data", str(extra)]
+    r = run(*args)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    at = lines.index("Figures by source:")
+    head, own, later, counted = (x.split() for x in lines[at + 1 : at + 5])
+    assert head == [
+        "source", "currency", "current_value", "fiscal_year", "obligated", "potential_value",
+        "start",
+    ]  # fmt: skip
+    assert own[-2:] == ["USD", "1250000.5"]
+    assert later == ["evidence/later-report", "2020", "2500000.75", "2019-12-30"]
+    assert counted[-4:] == ["USD", "2020", "2500000.75", "2019-12-30"]
+    assert "record_obligated" not in r.output  # the lists are shown as the table, not as facts
+    entity = json.loads(run(*args, "-f", "json").output)["entity"]
+    assert entity["record_obligated"] == [2500000.75]
+    assert entity["record_obligated_evidence"] == ["evidence/later-report"]

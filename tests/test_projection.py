@@ -78,6 +78,7 @@ def _reference_projection(triples):
     roles = {RDF + "subject": "subject", RDF + "predicate": "predicate", RDF + "object": "object"}
     keys, links, classes = sch.keys, sch.link_types, sch.class_labels
     types, values, parts, link_pairs, notation = {}, {}, {}, {}, {}
+    record_of = {}  # gk:ContractRecord -> its contract
     refs = set()
     for q in triples:
         if not isinstance(q.subject, ox.NamedNode):
@@ -106,6 +107,8 @@ def _reference_projection(triples):
             link_pairs.setdefault(p, set()).add((s, o.value))
         elif p == SKOS + "notation":
             notation[s] = o.value
+        elif p == GK + "recordOf":
+            record_of[s] = o.value
 
     functional = {k for p, k in keys.items() if p in sch.functional}
     depth = {classes[c]: len(sch.superclasses[c]) for c in classes}
@@ -128,6 +131,20 @@ def _reference_projection(triples):
         node = {"labels": tuple(sorted(own, key=lambda lb: (-depth.get(lb, 0), lb))), **finish(iri)}
         caption = sch.caption_key(node["labels"])
         node.setdefault("name", str(node.get(caption or "name") or short_id(iri)))
+        # the records' figures: record_K values and the parallel evidence, records by IRI
+        for k in sorted(sch.record_figures.values()):
+            got = []
+            for r in sorted(x for x, c in record_of.items() if c == iri):
+                rec = finish(r)
+                v = rec.get(k)
+                if v is None or (sch.datatypes.get(k) in XSD_NUMERIC and isinstance(v, str)):
+                    continue
+                if sch.datatypes.get(k) in XSD_NUMERIC:
+                    v = XSD_NUMERIC[sch.datatypes[k]](v)
+                got.append((v, min(rec.get("evidence") or [short_id(r)])))
+            if got:
+                node[f"record_{k}"] = [v for v, _ in got]
+                node[f"record_{k}_evidence"] = [e for _, e in got]
         pg.nodes[short_id(iri)] = node
     for c in sorted(parts):
         part = parts[c]
@@ -171,6 +188,10 @@ idc:c2 a gk:Claim ; rdf:subject ido:a ; rdf:predicate gk:supplies ; rdf:object i
 idc:c3 a gk:Claim ; rdf:subject ido:b ; rdf:predicate gk:supplies ; rdf:object ido:a ;
     prov:wasDerivedFrom ide:e2 ; gk:status status:reported , status:confirmed .
 idk:k1 a gk:Contract ; gk:obligatedAmount "1"^^xsd:integer , "1.0"^^xsd:decimal .
+idk:k1-r2 gk:recordOf idk:k1 ; gk:obligatedAmount "7"^^xsd:integer ; gk:startDate "2019-01-02" ;
+    prov:wasDerivedFrom ide:e2 , ide:e1 .
+idk:k1-r1 a gk:ContractRecord ; gk:recordOf idk:k1 ; gk:currentValue "5.5"^^xsd:decimal ;
+    gk:obligatedAmount "x"^^xsd:decimal ; gk:fiscalYear "2020"^^xsd:integer .
 ido:b skos:altLabel "Bee" .
 idc:c2 gk:startDate "2019" .
 ido:a gk:sector sector:s1 , sector:s2 .
@@ -275,3 +296,32 @@ def test_claim_edges_say_whether_their_status_is_negated():
     assert edges["claim/holdings-owns-nimbus"]["negated"] is True
     assert edges["claim/acme-owns-labs"]["negated"] is False
     assert not any(d["flow"] for d in edges.values() if d["negated"])
+
+
+def test_contract_records_figures_go_on_the_contract_node(generated):
+    """A gk:ContractRecord is no node: its figures become record_K lists on its contract's node
+    with the parallel evidence ids (records in IRI order; an ill-typed amount left out)."""
+    from graphkit.projection import project_files
+
+    pg = project_files([generated["crafted"]])
+    k = pg.nodes["contract/k1"]
+    assert "contract/k1-r1" not in pg.nodes and "contract/k1-r2" not in pg.nodes
+    assert k["obligated"] == 1
+    assert k["record_obligated"] == [7.0] and k["record_obligated_evidence"] == ["evidence/e1"]
+    assert k["record_current_value"] == [5.5]
+    assert k["record_current_value_evidence"] == ["contract/k1-r1"]  # a record without evidence
+    assert k["record_fiscal_year"] == [2020] and k["record_start"] == ["2019-01-02"]
+    assert not any(key.startswith("record_") for key in pg.nodes["org/a"])
+
+
+def test_an_ontology_key_in_the_records_name_space_is_refused(tmp_path):
+    from graphkit.errors import DataError
+    from graphkit.model import ontology_files, read_ontology
+
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(
+        '@prefix gk: <https://w3id.org/graphkit/ontology#> .\ngk:x gk:pgKey "record_obligated" .\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(DataError, match="record_obligated"):
+        read_ontology([*ontology_files(), bad])

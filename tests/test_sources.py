@@ -201,3 +201,18 @@ def test_contract_figures_give_the_library_query_totals(bundled_graph):
     for year, want in by_year.items():
         assert got[year][0] == want[0], year
         assert got[year][1:] == pytest.approx(want[1:], abs=0.01), year
+
+
+@pytest.mark.slow  # the bundled graph and dataset (loaded once a session)
+def test_figures_of_a_node_equal_the_figures_from_the_rdf(bundled_graph):
+    """figures_of reads a contract's node (its own figures and the record_K lists the projection
+    puts on it) and gives, for every bundled contract, what contract_figures reads from the RDF."""
+    from graphkit.sources import contract_figures, figures_of
+
+    want = contract_figures(bundled_graph.dataset)
+    assert len(want) > 1000
+    got = {k: figures_of(k, bundled_graph.node(k)) for k in want}
+    assert got == want
+    west = got["contract/70CDCR18P00000017"]
+    assert west.obligated == 7391976.0  # only its 2025 record gives one
+    assert bundled_graph.node(west.contract).get("obligated") is None

@@ -8,6 +8,9 @@ Mapping (derived from the ontology and the projection, nothing listed by hand):
   (``STRING[]``) and one column per property key of the projection, typed from the data
   (``STRING``, ``INT64``, ``DOUBLE``, ``BOOLEAN`` or ``STRING[]`` for list keys such as
   ``aliases``), so any property can be asked of any node (``NULL`` when absent).
+- A contract's records' figures (``record_K`` lists, ``graphkit.projection``) are typed lists
+  of K's type (``DOUBLE[]`` for amounts, ``INT64[]`` for fiscal years, ``STRING[]`` for dates),
+  with columns made even when no contract has records, so a query can always ask for them.
 - One **relationship table per relationship type** (``SUPPLIES``, ``AWARDED_BY``, ...) with the
   edge properties of the projection (``claim``, ``status``, ``start``, ``end``, ``summary``,
   ``evidence``, ``contracts``, ``sources``, ``link``) and one FROM/TO pair per pair of node
@@ -49,7 +52,7 @@ import threading
 from pathlib import Path
 
 from graphkit.errors import GraphkitError
-from graphkit.model import GK, schema
+from graphkit.model import GK, record_key, schema
 from graphkit.projection import EDGE_KEYS
 
 MAPPING_VERSION = "4"
@@ -258,9 +261,16 @@ def _column_types(
     projection gives its own keys), then what the values are."""
     types = {}
     declared = {**_declared_types(), **(own or {})}
+    listed = {}  # record_K -> K's column type as a list
+    for k in schema().record_figures.values():
+        values_key, evidence_key = record_key(k)
+        listed[values_key] = declared.get(k, "STRING") + "[]"
+        listed[evidence_key] = "STRING[]"
     for k in keys:
         vals = [r[k] for r in records if r.get(k) is not None]
-        if k in list_keys or any(isinstance(v, list | tuple) for v in vals):
+        if k in listed:
+            types[k] = listed[k]
+        elif k in list_keys or any(isinstance(v, list | tuple) for v in vals):
             types[k] = "STRING[]"
         elif k in declared:
             types[k] = declared[k]
@@ -280,6 +290,9 @@ def _cast(v, typ: str):
         return None
     if typ == "STRING[]":
         return [str(x) for x in (v if isinstance(v, list | tuple) else [v])]
+    if typ.endswith("[]"):  # numbers: a value of the wrong type (unvalidated data) left out
+        got = [_cast(x, typ[:-2]) for x in (v if isinstance(v, list | tuple) else [v])]
+        return [x for x in got if x is not None]
     if typ == "STRING":
         return str(v)
     try:
@@ -295,8 +308,10 @@ def _build(pg, path: Path) -> None:
     sch = schema()
     key_props = {k: p for p, k in sch.keys.items()}
     list_keys = {k for k, p in key_props.items() if p not in sch.functional}
+    records = {x for k in sch.record_figures.values() for x in record_key(k)}
     node_keys = sorted(
-        ({"name"} | set(key_props) | {k for n in pg.nodes.values() for k in n}) - {"labels", "id"}
+        ({"name"} | set(key_props) | records | {k for n in pg.nodes.values() for k in n})
+        - {"labels", "id"}
     )
     own = {k: _OWN_TYPES[t] for k, t in EDGE_KEYS.items()}
     edge_keys = sorted(

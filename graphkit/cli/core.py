@@ -214,14 +214,16 @@ def print_paths(g, r) -> None:
 
 def _entity_facts(ent: dict, w: int) -> list[str]:
     """``Name  [labels]  id`` and one ``key: value`` line per fact (URLs kept whole)."""
-    from graphkit.cli.render import wrap
+    from graphkit.cli.render import figures_by_source, wrap
+    from graphkit.model import RECORD_PREFIX
 
     out = [f"{ent.get('name', ent['id'])}  [{', '.join(ent.get('labels', ()))}]  {ent['id']}"]
     for k, v in ent.items():
-        if k in ("id", "name", "labels"):
+        if k in ("id", "name", "labels") or k.startswith(RECORD_PREFIX):
             continue
         out += ["  " + x for x in wrap(f"{k}: {cell(v)}", 2, w, hang=4)]
-    return out
+    figures = figures_by_source(ent)  # a contract's records' figures, one row per source
+    return out + ["", *figures] if figures else out
 
 
 @command()

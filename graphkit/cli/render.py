@@ -64,6 +64,38 @@ def contract_line(k: dict) -> str:
     return head + (f": {desc}" if desc else "")
 
 
+def figures_by_source(ent: dict) -> list[str]:
+    """A contract's figures side by side, one row per source: its own (the source that declared
+    it), then each evidence its ``gk:ContractRecord`` figures come from (the ``record_K`` lists of
+    its node; several values when several records share an evidence), then the figure counted
+    by the query library's rule (:func:`graphkit.sources.figures_of`). Empty without records."""
+    from graphkit.model import record_key, schema
+    from graphkit.sources import figures_of
+
+    keys = [k for k in sorted(schema().record_figures.values())]
+    by_source: dict[str, dict[str, list]] = {}
+    for k in keys:
+        values_key, evidence_key = record_key(k)
+        for v, e in zip(ent.get(values_key) or (), ent.get(evidence_key) or ()):
+            by_source.setdefault(e, {}).setdefault(k, []).append(v)
+    if not by_source:
+        return []
+    rows = [["own (its evidence above)", *(cell(ent.get(k)) for k in keys)]]
+    for e, got in by_source.items():
+        rows.append([e, *("; ".join(cell(v) for v in got.get(k, ())) for k in keys)])
+    f = figures_of(ent.get("id", ""), ent)
+    counted = {k: getattr(f, k, None) for k in keys}
+    counted["currency"] = min(
+        [x for x in [ent.get("currency"), *(ent.get(record_key("currency")[0]) or ())] if x],
+        default=None,
+    )
+    rows.append(["counted (largest amount, earliest date)", *(cell(counted[k]) for k in keys)])
+    head = ["source", *keys]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    line = lambda r: "  " + "  ".join(x.ljust(n) for x, n in zip(r, widths)).rstrip()  # noqa: E731
+    return ["Figures by source:", line(head), *(line(r) for r in rows)]
+
+
 def source_line(e: dict) -> str:
     """``title — publisher, date`` (a supplied title keeps its brackets)."""
     pub = ", ".join(cell(x) for x in (e.get("publisher"), e.get("published")) if x)

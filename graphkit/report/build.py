@@ -626,7 +626,14 @@ class _Builder:
         party: dict[str, str] = {}
         for _, v, ed in _out_edges(G, c):
             party.setdefault(ed.get("type"), v)
-        ev = d.get("evidence", [])
+        from graphkit.sources import figures_of, record_evidence_keys
+
+        # one figure per amount over the contract's own and its records' (other sources'
+        # reports): the rule of queries/contracts-by-agency-year.rq, cited to every source
+        f = figures_of(c, d)
+        ev = list(d.get("evidence", []))
+        for key in record_evidence_keys():
+            ev += [e for e in d.get(key) or () if e not in ev and e in G]
         links = []
         for e in ev:
             url = self._node[e].get("url") if e in G else None
@@ -639,10 +646,10 @@ class _Builder:
             self.ref(party[self.BY]) if self.BY in party else None,
             self.ref(party[self.TO]) if self.TO in party else None,
             self.ref(party[self.PARENT]) if self.PARENT in party else None,
-            _year(d.get("fiscal_year")),
-            _num(d.get("obligated")),
-            _num(d.get("current_value")),
-            _num(d.get("potential_value")),
+            f.fiscal_year,
+            f.obligated,
+            f.current_value,
+            f.potential_value,
             _s(d.get("currency")),
             links,
             self.cite_evidence(ev),
@@ -980,7 +987,10 @@ def limits(r: M.Report, o: Ontology) -> list[M.Item]:
         "counterpart are drawn (at most three, one per last step); weaker ones may exist."
     )
     say(
-        "Contract amounts are as recorded in the award records. Obligated, current and potential "
+        "Contract amounts are as recorded in the award records. Where several sources report "
+        "the same award, the largest amount any of them gives is counted once (award amounts "
+        "are cumulative, so that is the latest report; a later de-obligation would be missed), "
+        "with the earliest start date and fiscal year. Obligated, current and potential "
         "values are different measures and are summed separately, never mixed; current and "
         "potential values are what an award allows, not what was paid."
     )
