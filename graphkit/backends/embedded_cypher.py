@@ -55,7 +55,7 @@ from graphkit.errors import GraphkitError
 from graphkit.model import GK, record_key, schema
 from graphkit.projection import EDGE_KEYS
 
-MAPPING_VERSION = "4"
+MAPPING_VERSION = "5"
 BATCH = 5000
 COPY_MIN = 100  # rows from which a table is bulk-copied (COPY) rather than created
 

@@ -718,7 +718,7 @@ class CompiledMapping:
             except KeyError:
                 known = ", ".join(sorted(k.rsplit("#", 1)[-1] for k in rels))
                 raise MappingError(f"unknown relationship {pred!r} (one of {known})") from None
-        status = str(c.get("status", "reported"))
+        status = str(c.get("status", schema().default_status.notation))
         status_iri = concept("status", status)
         if status_iri is None:
             raise MappingError(f"unknown claim status {status!r}")
