@@ -297,7 +297,7 @@ idk:FEA001-later a gk:ContractRecord ; gk:recordOf idk:FEA001 ;
         encoding="utf-8",
     )
     args = ["show", "contract/FEA001", *FIX, "--data", str(extra)]
-    r = run(*args)
+    r = runner.invoke(app, args, env={"COLUMNS": "160"})
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     at = lines.index("Figures by source:")
@@ -310,6 +310,13 @@ idk:FEA001-later a gk:ContractRecord ; gk:recordOf idk:FEA001 ;
     assert later == ["evidence/later-report", "2020", "2500000.75", "2019-12-30"]
     assert counted[-4:] == ["USD", "2020", "2500000.75", "2019-12-30"]
     assert "record_obligated" not in r.output  # the lists are shown as the table, not as facts
+    # a terminal too narrow for the table: one block per source, every line within its width
+    narrow = runner.invoke(app, args, env={"COLUMNS": "60"}).output.splitlines()
+    at = narrow.index("Figures by source:")
+    block = narrow[at + 1 : at + 9]
+    assert block[2:4] == ["  evidence/later-report", "    fiscal_year 2020, obligated 2500000.75,"]
+    assert block[4] == "    start 2019-12-30"
+    assert all(len(x) <= 60 for x in block)
     entity = json.loads(run(*args, "-f", "json").output)["entity"]
     assert entity["record_obligated"] == [2500000.75]
     assert entity["record_obligated_evidence"] == ["evidence/later-report"]

@@ -93,7 +93,22 @@ def figures_by_source(ent: dict) -> list[str]:
     head = ["source", *keys]
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     line = lambda r: "  " + "  ".join(x.ljust(n) for x, n in zip(r, widths)).rstrip()  # noqa: E731
-    return ["Figures by source:", line(head), *(line(r) for r in rows)]
+    table = [line(head), *(line(r) for r in rows)]
+    width = shutil.get_terminal_size().columns
+    if max(len(x) for x in table) <= width:
+        return ["Figures by source:", *table]
+    # too wide for the terminal: one block per source, its figures wrapped under it
+    out = ["Figures by source:"]
+    for r in rows:
+        out.append(f"  {r[0]}")
+        line_ = "   "
+        for pair in [f"{k} {v}" for k, v in zip(keys, r[1:]) if v] or ["(none)"]:
+            if len(line_) > 3 and len(line_) + len(pair) + 2 > width:  # a pair is never split
+                out.append(line_)  # (the comma says the list goes on)
+                line_ = "   "
+            line_ += f" {pair},"
+        out.append(line_.rstrip(","))
+    return out
 
 
 def source_line(e: dict) -> str:
