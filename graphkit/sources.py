@@ -19,11 +19,12 @@ from functools import cache
 from pathlib import Path
 
 from graphkit.errors import DataError
-from graphkit.model import GK, data_dir
+from graphkit.model import GK, ID, data_dir
 
 CURATED = "curated"
 NONE = "none"
 DCAT_DATASET = "http://www.w3.org/ns/dcat#Dataset"
+SOURCE_NS = ID + "source/"  #: IRIs of the bundled source datasets
 DCTERMS = "http://purl.org/dc/terms/"
 ENTITIES = "entities.ttl"
 
@@ -94,8 +95,6 @@ _REQUIRES = re.compile(r"^    dcterms:requires (.*?) [;.]$", re.M)
 
 def requires(name: str) -> list[str]:
     """The sources ``name`` refers to: the ``dcterms:requires`` of its dataset description."""
-    from graphkit.importers.build import SOURCE_NS
-
     text = (_dir() / f"{name}.ttl").read_text(encoding="utf-8")
     start = text.find(f"\n<{SOURCE_NS}{name}> a ")
     if start < 0:
@@ -229,8 +228,6 @@ def describe(name: str) -> SourceInfo | None:
     """The dataset description of bundled source ``name`` (its file's head, parsed alone)."""
     import pyoxigraph as ox
 
-    from graphkit.importers.build import SOURCE_NS
-
     path = _dir() / f"{name}.ttl"
     if not path.is_file():
         return None
@@ -256,13 +253,42 @@ _EVIDENCE = re.compile(r"^ide:(\S+) a gk:Evidence\b", re.M)
 
 @cache
 def evidence_sources() -> dict[str, tuple[str, ...]]:
-    """Evidence id (``evidence/...``) -> the bundled sources whose files declare it."""
+    """Evidence id (``evidence/...``) -> the bundled sources whose files declare it.
+
+    Scanning the source files takes about 0.2 s, so the answer is kept in the cache folder,
+    keyed by each file's name, size and modification time (rebuilt when one changes)."""
+    import hashlib
+    import json
+    import os
+    import tempfile
+
+    from graphkit.cache import cache_dir, private_dir
+
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(_dir().glob("*.ttl"))]
+    stamp = hashlib.sha256(repr(stats).encode()).hexdigest()[:32]
+    folder = private_dir(cache_dir())
+    memo = folder / f"evidence-sources-{stamp}.json" if folder else None
+    if memo is not None:
+        try:
+            got = json.loads(memo.read_bytes())
+            return {k: tuple(v) for k, v in got.items()}
+        except (OSError, ValueError, AttributeError):
+            pass
     out: dict[str, tuple[str, ...]] = {}
-    for name in names():
-        text = (_dir() / f"{name}.ttl").read_text(encoding="utf-8")
-        for m in _EVIDENCE.finditer(text):
+    for name in names():  # (the manifest's order; reading it costs about 0.1 s)
+        for m in _EVIDENCE.finditer((_dir() / f"{name}.ttl").read_text(encoding="utf-8")):
             key = f"evidence/{m[1]}"
             out[key] = (*out.get(key, ()), name)
+    if memo is not None:
+        tmp = None
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".evidence-sources.", dir=memo.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(json.dumps(out).encode())
+            os.replace(tmp, memo)
+        except OSError:
+            if tmp:
+                Path(tmp).unlink(missing_ok=True)
     return out
 
 

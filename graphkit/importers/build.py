@@ -21,16 +21,15 @@ import yaml
 from graphkit.errors import DataError
 from graphkit.importers import ENTITIES, ImportResult, builtin, import_csv
 from graphkit.importers.turtle import TYPE, TripleSet, iri, literal
-from graphkit.model import DCTERMS, GK, ID, PROV, XSD, data_dir, project_root
+from graphkit.model import DCTERMS, GK, PROV, XSD, data_dir, project_root
 from graphkit.resolve import Resolver, add_to_store, curated_store, resolutions_file
-from graphkit.sources import curated_files
+from graphkit.sources import SOURCE_NS, curated_files
 
 MANIFEST = Path(__file__).parent / "sources.yaml"
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"
 SPDX = "http://spdx.org/rdf/terms#"
 PAV = "http://purl.org/pav/"
-SOURCE_NS = ID + "source/"
 
 __all__ = ["Source", "build", "curated_files", "default_input", "manifest", "sources_dir"]
 
