@@ -216,3 +216,20 @@ def test_figures_of_a_node_equal_the_figures_from_the_rdf(bundled_graph):
     west = got["contract/70CDCR18P00000017"]
     assert west.obligated == 7391976.0  # only its 2025 record gives one
     assert bundled_graph.node(west.contract).get("obligated") is None
+
+
+def test_evidence_sources_are_kept_in_the_cache_folder(tmp_path, monkeypatch):
+    """The evidence -> source table is written once to the cache folder and read back equal
+    (a new process does not rescan the source files)."""
+    from graphkit.sources import evidence_sources
+
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path))
+    evidence_sources.cache_clear()
+    first = evidence_sources()
+    (memo,) = tmp_path.glob("evidence-sources-*.json")
+    evidence_sources.cache_clear()
+    assert evidence_sources() == first
+    memo.write_text('{"evidence/x": ["y"]}')  # what is read is the file's
+    evidence_sources.cache_clear()
+    assert evidence_sources() == {"evidence/x": ("y",)}
+    evidence_sources.cache_clear()
