@@ -292,7 +292,12 @@ def bar_chart(c: M.Contracts, max_width: int = 900) -> str:
     slot = max(16.0, min(60.0, (max_width - 2 * left) / len(data)))
     bar_w, narrow = slot * 0.76, slot < 40
     top = 92 if narrow else 58  # room for the title, the note and the tallest bar's label
-    width = math.ceil(max(left * 2 + len(data) * slot, 320))
+    note = (
+        f"{T.n(drawn, 'contract')} of {c.totals.contracts:,} record both a fiscal year and "
+        f"this amount; the others are not drawn."
+    )
+    # wide enough for the note (about 6.3 px per character at 11 px), so it is never cut off
+    width = math.ceil(max(left * 2 + len(data) * slot, 320, left * 2 + len(note) * 6.3))
     parts = []
     for i, (fy, v) in enumerate(data):
         x = left + i * slot
@@ -320,10 +325,6 @@ def bar_chart(c: M.Contracts, max_width: int = 900) -> str:
                 f'font-size="11">FY{fy}</text>'
             )
     title = f"{T.MEASURES[key].capitalize()} by fiscal year"
-    note = (
-        f"{T.n(drawn, 'contract')} of {c.totals.contracts:,} record both a fiscal year and "
-        f"this amount; the others are not drawn."
-    )
     height = top + chart_h + bottom
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" role="img" width="{width}" '
