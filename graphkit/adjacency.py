@@ -1,6 +1,7 @@
 """Path search over the columnar projection: CSR adjacency, vectorised edge tests per filter.
 
-The functions here answer exactly what their namesakes in :mod:`graphkit.paths` answer on the
+The package's one traversal. The functions here answer exactly what their namesakes in the
+tests' networkx reference (``tests/reference_paths.py``, the round-two search) answer on the
 networkx graph (the same paths in the same order; ``tests/test_adjacency.py`` compares them),
 but work on :class:`graphkit.columnar.Columns`:
 
@@ -13,7 +14,7 @@ but work on :class:`graphkit.columnar.Columns`:
 - distances come from a breadth-first search that expands a whole frontier at once (numpy
   gathers over the CSR rows), bidirectional for :func:`distance`, so a pair with no path is
   answered from two frontiers;
-- simple paths are listed like :func:`graphkit.paths.simple_paths` (one length at a time, by
+- simple paths are listed like the reference ``simple_paths`` (one length at a time, by
   meeting in the middle, in the same neighbour order, so a ``limit`` cuts the same list), but a
   step only enters a node from which the other end is still within reach (its distance to the
   target, or from the source, fits the hops left), so the search never walks into dead ends.
@@ -135,7 +136,7 @@ def label_mask(cols: Columns, pred: Callable[[tuple[str, ...]], bool]) -> np.nda
 
 class View:
     """The adjacency under one filter: accepted edges and pairs, and neighbour lists in the
-    order :func:`graphkit.paths.neighbours` gives them (remembered per node).
+    order the reference ``neighbours`` gives them (remembered per node).
 
     ``edge_ok`` replaces the filter's :func:`edge_mask`; ``node_ok`` (a node mask, e.g. from
     :func:`label_mask`) keeps only the edges whose two ends pass it, as a networkx
@@ -444,7 +445,7 @@ def distances(
     reverse: bool = False,
     max_nodes: int | None = None,
 ) -> dict[str, int]:
-    """As :func:`graphkit.paths.distances` (the same nodes in the same order)."""
+    """As the reference ``distances`` (the same nodes in the same order)."""
     view = adj.view(f)
     s = adj.cols.index_of(source)
     if s is None:
@@ -473,7 +474,7 @@ def distances(
 def distance(
     adj: Adjacency, source: str, target: str, f: EdgeFilter, *, max_hops: int | None = None
 ) -> int | None:
-    """As :func:`graphkit.paths.distance`."""
+    """As the reference ``distance``."""
     if source == target:
         return 0
     s, t = adj.cols.index_of(source), adj.cols.index_of(target)
@@ -491,7 +492,7 @@ def _paths_of_length(
     limit: int,
     deadline: float | None = None,
 ) -> list[list[int]]:
-    """:func:`graphkit.paths._paths_of_length` (same joins, same order) through nodes on some
+    """The reference ``_paths_of_length`` (same joins, same order) through nodes on some
     walk of at most ``length`` hops only."""
     a = (length + 1) // 2
     b = length - a
@@ -561,7 +562,7 @@ def simple_paths(
     budget: float | None = None,
     f: EdgeFilter,
 ) -> SimplePaths:
-    """As :func:`graphkit.paths.simple_paths`: simple paths of at most ``max_hops`` hops,
+    """As the reference ``simple_paths``: simple paths of at most ``max_hops`` hops,
     shortest first, at most ``limit``; ``partial=True`` when ``budget`` seconds ran out."""
     paths = SimplePaths()
     c = adj.cols
@@ -596,7 +597,7 @@ def shortest_paths(
     max_hops: int | None = None,
     f: EdgeFilter,
 ) -> list[list[str]]:
-    """As :func:`graphkit.paths.shortest_paths`: all shortest paths, at most ``limit``."""
+    """As the reference ``shortest_paths``: all shortest paths, at most ``limit``."""
     c = adj.cols
     s, t = c.index_of(source), c.index_of(target)
     if source == target or s is None or t is None:
@@ -688,7 +689,7 @@ def hops(
     steps: dict | None = None,
     lazy: bool = False,
 ) -> list[Hop]:
-    """As :func:`graphkit.paths.hops`: the claims behind every step, with their evidence and
+    """As the reference ``hops``: the claims behind every step, with their evidence and
     contract records (read from the columns). ``records`` (node records) and ``steps`` (the
     :class:`Hop` of each step, one object for every path that takes it: between two hubs a
     step holds thousands of claims) may be shared between calls with the same filter. With
@@ -747,7 +748,7 @@ class StepRanks:
     """Under one filter, the rank of every step: the best (lowest) rank of the accepted claims
     joining a pair of nodes, computed for all pairs in one vectorised pass; a step with no
     accepted claim is not one. A claim whose status has no rank counts as 10**6 (as in
-    :func:`graphkit.paths.strongest_paths`)."""
+    reference ``strongest_paths``)."""
 
     WORST = 10**6
 
@@ -788,7 +789,7 @@ def strongest_paths(
     reverse: bool = False,
     ranks: StepRanks | None = None,
 ) -> dict[str, Reached]:
-    """As :func:`graphkit.paths.strongest_paths` (on ``G``, or on ``G.reverse()`` with
+    """As the reference ``strongest_paths`` (on ``G``, or on ``G.reverse()`` with
     ``reverse``): for every node reachable from ``sources`` within ``max_hops``, the strongest
     path (smallest weakest-claim rank, then fewest hops), the same path in the same order.
 

@@ -6,10 +6,10 @@ import random
 
 import numpy as np
 import pytest
+import reference_paths as P
 
 import graphkit
 from graphkit import adjacency as A
-from graphkit import paths as P
 
 FILTERS = {
     "flow (default)": {},

@@ -4,7 +4,22 @@ import random
 import networkx as nx
 import pytest
 
-from graphkit.paths import Hop, shortest_paths, simple_paths
+from graphkit import adjacency as A
+from graphkit.columnar import from_networkx
+from graphkit.paths import EdgeFilter, Hop
+
+
+def simple_paths(G, a, b, *, max_hops, limit=50, **options):
+    """The package's path search (:mod:`graphkit.adjacency`) over the columns of ``G``."""
+    adj = A.Adjacency(from_networkx(G))
+    return A.simple_paths(
+        adj, a, b, max_hops=max_hops, limit=limit, f=EdgeFilter.make(None, **options)
+    )
+
+
+def shortest_paths(G, a, b, *, limit=20, **options):
+    adj = A.Adjacency(from_networkx(G))
+    return A.shortest_paths(adj, a, b, limit=limit, f=EdgeFilter.make(None, **options))
 
 
 def random_graph(seed: int) -> nx.MultiDiGraph:

@@ -4,7 +4,7 @@ nodes, the same edges in the same order, the same title, for neighbourhoods (``f
 the whole graph, under several filters, on the bundled data and on a generated 10k graph.
 
 The reference below is the round-three code: a networkx ``subgraph_view`` with the node
-predicate, :func:`graphkit.paths.distances` over it, and every edge of the networkx graph
+predicate, ``reference_paths.distances`` over it, and every edge of the networkx graph
 judged by ``EdgeFilter.accepts``."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import random
 import networkx as nx
 import numpy as np
 import pytest
+import reference_paths as P
 
 import graphkit
 from graphkit import adjacency as A
-from graphkit import paths as P
 from graphkit import viz as V
 from graphkit.model import schema
 from graphkit.viz.selection import EdgeFilter

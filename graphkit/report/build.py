@@ -109,8 +109,8 @@ class Reach:
         self.sources = set(sources)
         self._cols = graph.columns
         self._back: dict[str, dict[str, int]] = {}
-        # the column search (graphkit.adjacency): the same paths as paths.strongest_paths on
-        # networkx (tests/test_report.py compares them), several times faster
+        # the column search (graphkit.adjacency): the same paths as the networkx reference in
+        # tests/reference_paths.py (tests/test_report.py compares them), several times faster
         self._steps = A.StepRanks(graph.adjacency, rules.flow)
         self.info = A.strongest_paths(
             graph.adjacency,
