@@ -54,8 +54,8 @@ from graphkit.importers.mapping import (
     Prop,
     RowError,
     Template,
-    _cached_date,
     _typed,
+    claim_dates,
 )
 from graphkit.importers.turtle import _BY_NAMESPACE, _CONTROL, _LOCAL, SEP, TYPE, iri, literal
 from graphkit.model import ID
@@ -73,24 +73,16 @@ SPARSE = 32
 
 
 def _claim_dates(local: str, st: str, et: str, warn, today: str, memo: dict) -> tuple:
-    """``(SEP + "gk:startDate term", SEP + "gk:endDate term")`` of a claim (either empty), as the
-    interpreter's ``_claim_rows`` makes them (same errors and warnings); remembered in ``memo``
-    by ``(st, et)`` when it gave no warning."""
-    dates = {}
-    for name, text in (("startDate", st), ("endDate", et)):
-        if text:
-            try:
-                dates[name] = _cached_date(text)
-            except RowError as e:
-                raise RowError(f"claim {name}: {e}") from None
-    start, end = dates.get("startDate"), dates.get("endDate")
-    warned = False
-    if start and end and end[0] < start[0]:
-        warn(f"claim {local}: end date {end[0]} before start date {start[0]}; end date left out")
-        end, warned = None, True
-    if start and start[0][:10] > today:
-        warn(f"claim {local}: start date {start[0]} is in the future")
-        warned = True
+    """``(SEP + "gk:startDate term", SEP + "gk:endDate term")`` of a claim (either empty), from
+    the interpreter's :func:`claim_dates` (same errors and warnings); remembered in ``memo`` by
+    ``(st, et)`` when it gave no warning."""
+    warned: list[str] = []
+
+    def note(message: str) -> None:
+        warned.append(message)
+        warn(message)
+
+    start, end = claim_dates(local, st, et, note, today)
     out = (
         f"{SEP}{_DATE_PROPS['startDate']} {_typed(*start)}" if start else "",
         f"{SEP}{_DATE_PROPS['endDate']} {_typed(*end)}" if end else "",

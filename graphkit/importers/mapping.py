@@ -103,6 +103,26 @@ def _cached_date(text: str) -> tuple[str, str]:
     return parse_date(text)
 
 
+def claim_dates(local: str, st: str, et: str, warn, today: str) -> tuple:
+    """A claim's ``(start, end)`` dates (each ``(lexical, datatype)`` or ``None``) from the
+    texts ``st`` and ``et``: a date that is not one is a :class:`RowError`; an end before the
+    start is left out and a start in the future kept, each with a warning through ``warn``."""
+    dates = {}
+    for name, text in (("startDate", st), ("endDate", et)):
+        if text:
+            try:
+                dates[name] = _cached_date(text)
+            except RowError as e:
+                raise RowError(f"claim {name}: {e}") from None
+    start, end = dates.get("startDate"), dates.get("endDate")
+    if start and end and end[0] < start[0]:
+        warn(f"claim {local}: end date {end[0]} before start date {start[0]}; end date left out")
+        end = None
+    if start and start[0][:10] > today:
+        warn(f"claim {local}: start date {start[0]} is in the future")
+    return start, end
+
+
 @functools.lru_cache(maxsize=1 << 16)
 def _typed(lex: str, typ: str) -> str:
     return literal(lex, XSD + typ)
@@ -985,25 +1005,16 @@ class CompiledMapping:
                     (_STATUS, c.status_term),
                 ]
                 add = pairs.append
-                dates = {}
-                for name, alt in (("startDate", c.start), ("endDate", c.end)):
-                    text = alt.at(self._i, row, ctx) if alt else ""
-                    if text:
-                        try:
-                            dates[name] = _cached_date(text)
-                        except RowError as e:
-                            raise RowError(f"claim {name}: {e}") from None
-                start, end = dates.get("startDate"), dates.get("endDate")
-                if start and end and end[0] < start[0]:
-                    self._warn(
-                        f"claim {local}: end date {end[0]} before start date {start[0]};"
-                        " end date left out"
-                    )
-                    del dates["endDate"]
-                if start and start[0][:10] > self.today:
-                    self._warn(f"claim {local}: start date {start[0]} is in the future")
-                for name, (lex, typ) in dates.items():
-                    add((_DATE_PROPS[name], _typed(lex, typ)))
+                start, end = claim_dates(
+                    local,
+                    c.start.at(self._i, row, ctx) if c.start else "",
+                    c.end.at(self._i, row, ctx) if c.end else "",
+                    self._warn,
+                    self.today,
+                )
+                for name, got in (("startDate", start), ("endDate", end)):
+                    if got:
+                        add((_DATE_PROPS[name], _typed(*got)))
                 if c.summary and (text := c.summary.at(self._i, row, ctx)):
                     add((_SUMMARY, literal(text)))
                 for k in contracts:
