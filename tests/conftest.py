@@ -66,6 +66,18 @@ def curated_graph():
 
 
 @pytest.fixture(scope="session")
+def generated_10k(tmp_path_factory):
+    """10,000 synthetic claims (``scripts/generate.py``, seed 0: hubs and pairs without a path),
+    loaded once for the session without validation or cache. Shared: tests must not change it."""
+    import graphkit
+    from scripts.generate import generate
+
+    out = tmp_path_factory.mktemp("gen") / "syn-10k.nt"
+    generate(10_000, out, seed=0)
+    return graphkit.load([out], bundled=False, validate=False, cache=False)
+
+
+@pytest.fixture(scope="session")
 def bundled_dataset():
     """The RDF dataset of the bundled data (ontology + curated + every source, one named graph
     per file), parsed once for the session. Shared: tests must not change it."""

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 import reference_paths as P
 
-import graphkit
 from graphkit import adjacency as A
 
 FILTERS = {
@@ -111,12 +110,8 @@ def bundled(bundled_graph):
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    from scripts.generate import generate
-
-    out = tmp_path_factory.mktemp("gen") / "syn-10k.nt"
-    generate(10_000, out, seed=0)
-    return graphkit.load([out], bundled=False, validate=False, cache=False)
+def generated(generated_10k):
+    return generated_10k  # conftest: generated and loaded once for the session
 
 
 @pytest.mark.parametrize("name", FILTERS)

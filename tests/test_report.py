@@ -603,15 +603,6 @@ def test_pdf_prints_and_pdftoppm_renders_the_first_page(amazon, tmp_path):
 # -- the traversal: the column search gives the networkx search's paths ----------------------------
 
 
-@pytest.fixture(scope="module")
-def generated_10k(tmp_path_factory):
-    from scripts.generate import generate
-
-    out = tmp_path_factory.mktemp("gen") / "syn-10k.nt"
-    generate(10_000, out, seed=0)
-    return graphkit.load([out], bundled=False, validate=False, cache=False)
-
-
 _SEARCHES = {
     "flows": {},
     "as-of": {"as_of": "2019-06"},

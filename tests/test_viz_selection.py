@@ -96,17 +96,13 @@ def centres(graph, n: int, seed: int) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def bundled():
-    return graphkit.load()
+def bundled(bundled_graph):
+    return bundled_graph  # conftest: loaded once for the session
 
 
 @pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    from scripts.generate import generate
-
-    out = tmp_path_factory.mktemp("gen") / "syn-10k.nt"
-    generate(10_000, out, seed=0)
-    return graphkit.load([out], bundled=False, validate=False, cache=False)
+def generated(generated_10k):
+    return generated_10k  # conftest: generated and loaded once for the session
 
 
 @pytest.mark.parametrize("name", FILTERS)
